@@ -1,0 +1,26 @@
+#pragma once
+// Exact references to print beside a neural measurement: S_tot and the exact entropy-rate
+// curve of a known law, on the same strata and random draws as the neural estimate
+// (common random numbers, so the two curves differ only by what the network got wrong).
+//
+//   auto ref = diffinfo::exact_entropy(spec, *process, data, options);
+//   ref.total.value;  ref.curve.curve[k].rate;  ref.method
+#include "diffinfo/analytic/gaussian.h"
+#include "diffinfo/measure/neural_entropy.h"
+
+#include <string>
+
+namespace diffinfo {
+
+struct EntropyReference {
+  Estimate total;          ///< S_tot over [0, T]: closed form (stderr 0) or Monte Carlo
+  std::string method;      ///< how `total` was obtained
+  EntropyProfile curve;    ///< the exact rate curve by the neural estimator's own quadrature
+};
+
+/// spec: {"type": "gaussian" | "mixture", ...} as written by `diffinfo data`.
+/// [N, D] data are the x0 draws for the curve (on the measurement's device).
+EntropyReference exact_entropy(const nlohmann::json& spec, const ForwardProcess& process, const torch::Tensor& data,
+                               const EntropyOptions& options);
+
+}  // namespace diffinfo

@@ -1,0 +1,57 @@
+#pragma once
+// A trained network seen as a score: preconditioning in, parameterisation out.
+//
+// Input:  x_in = x / √(μ(s)² v_data + Σ(s)) and τ = ln(μ² v_data / Σ) / 8 (log-SNR), so the
+//         network sees O(1) numbers under every process.
+// Output: the network output n, scaled by the same c(s) = 1/√(μ²v_data + Σ), is the
+//         entropy-matching residual e_θ = c·n for "entropy" (score = ∇log p_eq + e_θ,
+//         seed 003 §3: e_θ = 0 when the data are at equilibrium) or the score s_θ = c·n for
+//         "score". Scaling by c rather than 1/√Σ keeps an error in n from being amplified by
+//         1/Σ(s) near s = 0, where the rate integrand σ²/2‖e‖² would otherwise blow up.
+//
+//   diffinfo::ScoreModel model(process, net, "entropy", data_var);
+//   auto e = model.residual(x_s, s);       // [B, D], [B, 1] -> [B, D]
+#include "diffinfo/model/mlp.h"
+#include "diffinfo/process.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace diffinfo {
+
+class ScoreModel {
+ public:
+  /// output: "entropy" | "score"; data_var: mean per-coordinate variance of the training data.
+  ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
+             double data_var);
+
+  /// [B, D] x_s, [B, 1] s, optional [B, C] cond -> [B, D] √Σ(s)·s_θ(x_s, s), the loss's natural scale.
+  torch::Tensor scaled_score(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& cond = {}) const;
+  /// [B, D], [B, 1] -> [B, D] score s_θ(x_s, s).
+  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& cond = {}) const;
+  /// [B, D], [B, 1] -> [B, D] entropy-matching residual e_θ = s_θ − ∇log p_eq.
+  torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& cond = {}) const;
+
+  const ForwardProcess& process() const { return *process_; }
+  Mlp& net() { return net_; }
+  const std::string& output() const { return output_; }
+
+ private:
+  struct Inputs {
+    torch::Tensor scale, tau, var;  // c(s), the log-SNR coordinate, Σ(s)
+  };
+  Inputs precondition(const torch::Tensor& x, const torch::Tensor& s) const;
+  /// c(s)·n(c(s)·x, τ(s)): the residual ("entropy") or the score ("score").
+  torch::Tensor raw(const torch::Tensor& x, const Inputs& in, const torch::Tensor& cond) const;
+
+  std::shared_ptr<const ForwardProcess> process_;
+  mutable Mlp net_;  // LibTorch's forward() is non-const
+  std::string output_;
+  double data_var_;
+};
+
+/// The known output parameterisations, in order.
+std::vector<std::string> output_names();
+
+}  // namespace diffinfo

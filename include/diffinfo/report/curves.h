@@ -1,0 +1,23 @@
+#pragma once
+// Reports of measured curves: CSV tables and gnuplot figures (PNG or SVG by extension).
+//
+//   diffinfo::write_entropy_csv("run/entropy_rate.csv", profile, &exact);
+//   diffinfo::plot_entropy("curve.png", profile, &exact, "VP, D = 6");
+#include "diffinfo/measure/neural_entropy.h"
+
+#include <string>
+
+namespace diffinfo {
+
+/// Columns s_lo,s_hi,s,rate,rate_stderr,cumulative,cumulative_stderr (+ exact_* when given).
+void write_entropy_csv(const std::string& path, const EntropyProfile& neural, const EntropyProfile* exact);
+
+/// Rate (log time axis) and running integral; the exact curve dashed beside the neural one.
+/// Throws when gnuplot is missing or fails.
+void plot_entropy(const std::string& path, const EntropyProfile& neural, const EntropyProfile* exact,
+                  const std::string& title);
+
+/// JSON of a profile: total, settings and (optionally) nothing else; curves go to CSV.
+nlohmann::json summary_json(const EntropyProfile& profile);
+
+}  // namespace diffinfo

@@ -1,0 +1,23 @@
+#pragma once
+// Checkpoints: weights, EMA weights, optimiser state, step and the run's configuration,
+// in one LibTorch archive written atomically (temporary file + rename).
+//
+//   diffinfo::save_checkpoint(path, config, step, net, ema, &adam);
+//   int64_t step = diffinfo::load_checkpoint(path, config, net, ema, &adam);
+#include "diffinfo/model/mlp.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace diffinfo {
+
+void save_checkpoint(const std::string& path, const nlohmann::json& config, int64_t step, Mlp& net,
+                     Mlp& ema, torch::optim::Optimizer* optimizer);
+
+/// Loads into net, ema (and optimizer when given); returns the step. Throws naming `path` when
+/// the file is missing or corrupt, or when it holds another model than `config` describes.
+int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Mlp& net, Mlp& ema,
+                        torch::optim::Optimizer* optimizer);
+
+}  // namespace diffinfo

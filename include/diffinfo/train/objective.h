@@ -1,0 +1,45 @@
+#pragma once
+// The denoising objective of entropy matching (seed 003 §3, App. B; MATH.md §2):
+// L = E_{s, x0, ε} λ(s)/p(s) ‖∇log p_eq(x_s) + e_θ(x_s, s) + ε/√Σ(s)‖², s ~ p(s).
+// weighting "likelihood" (λ = σ²/2, an upper bound on the cross-entropy, Eq. 33) |
+// "noise" (λ = Σ, the ε-prediction loss) | "none" (λ = 1).
+//
+//   diffinfo::DenoisingObjective objective(*process, diffinfo::ObjectiveOptions());
+//   auto loss = objective.loss(model, x0_batch, gen);    // scalar
+#include "diffinfo/model/score_model.h"
+#include "diffinfo/time_sampler.h"
+
+#include <string>
+#include <vector>
+
+namespace diffinfo {
+
+struct ObjectiveOptions {
+  /// "likelihood" | "noise" | "none" (default "likelihood").
+  TORCH_ARG(std::string, weighting) = "likelihood";
+  /// "importance" (p ∝ σ²/Σ) | "uniform" (default "importance", MATH.md §2).
+  TORCH_ARG(std::string, time_sampling) = "importance";
+  /// Smallest diffusion time; the kernel is singular at 0 (default 1e-5).
+  TORCH_ARG(double, s_min) = 1e-5;
+};
+
+class DenoisingObjective {
+ public:
+  DenoisingObjective(const ForwardProcess& process, const ObjectiveOptions& options);
+
+  /// [B, D] clean batch -> scalar loss, the batch mean of the weighted residual norm.
+  torch::Tensor loss(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
+                     const torch::Tensor& cond = {}) const;
+  /// [B, 1] times (CPU, double) -> [B, 1] λ(s).
+  torch::Tensor weighting(const torch::Tensor& s) const;
+
+ private:
+  const ForwardProcess& process_;
+  ObjectiveOptions options_;
+  TimeSampler times_;
+};
+
+/// The known weightings, in order.
+std::vector<std::string> weighting_names();
+
+}  // namespace diffinfo

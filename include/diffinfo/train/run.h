@@ -1,0 +1,69 @@
+#pragma once
+// A run directory: everything a training run needs to be measured or resumed.
+//   RUN/config.json       the full configuration (process, model, objective, training, data)
+//   RUN/checkpoint.pt     weights, EMA weights, optimiser, step and config, written atomically
+//   RUN/train_log.jsonl   one JSON object per logged step
+//
+//   auto run = diffinfo::load_run("runs/vp6", torch::kCPU);
+//   auto e = run.model->residual(x_s, s);     // the EMA network
+#include "diffinfo/model/score_model.h"
+#include "diffinfo/train/objective.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+namespace diffinfo {
+
+struct TrainOptions {
+  /// Optimiser steps (default 6000).
+  TORCH_ARG(int64_t, steps) = 6000;
+  /// Batch size (default 256).
+  TORCH_ARG(int64_t, batch_size) = 256;
+  /// Peak Adam learning rate (default 1e-3).
+  TORCH_ARG(double, lr) = 1e-3;
+  /// Linear warm-up steps before the cosine decay (default 200).
+  TORCH_ARG(int64_t, warmup) = 200;
+  /// The cosine decay ends at lr · lr_final (default 0.05).
+  TORCH_ARG(double, lr_final) = 0.05;
+  /// Decay of the exponential moving average of the weights used for measurement (default 0.999).
+  TORCH_ARG(double, ema_decay) = 0.999;
+  /// Seed of initialisation, batches, times and noise (default 0).
+  TORCH_ARG(uint64_t, seed) = 0;
+  /// Write RUN/checkpoint.pt every this many steps, and at the end (default 1000).
+  TORCH_ARG(int64_t, checkpoint_every) = 1000;
+  /// Append to RUN/train_log.jsonl every this many steps (default 100).
+  TORCH_ARG(int64_t, log_every) = 100;
+};
+
+struct RunConfig {
+  nlohmann::json process;     ///< ForwardProcess::config()
+  MlpOptions model{1};        ///< network shape; model.dim() is the data dimension
+  std::string output = "entropy";
+  ObjectiveOptions objective;
+  TrainOptions train;
+  std::string data_path;      ///< absolute path of the training data
+  int64_t data_rows = 0;
+  double data_var = 1.0;      ///< mean per-coordinate variance of the training data
+
+  nlohmann::json to_json() const;
+  /// Throws naming `where` when a field is missing or malformed.
+  static RunConfig from_json(const nlohmann::json& j, const std::string& where);
+};
+
+/// The EMA model of a finished or interrupted run, ready to measure.
+struct LoadedRun {
+  RunConfig config;
+  std::shared_ptr<const ForwardProcess> process;
+  std::shared_ptr<ScoreModel> model;
+  int64_t step = 0;
+};
+
+/// Reads RUN/config.json and RUN/checkpoint.pt; a missing, corrupt or foreign checkpoint throws.
+LoadedRun load_run(const std::string& run_dir, const torch::Device& device);
+
+/// Path of a file inside a run directory.
+std::string run_file(const std::string& run_dir, const std::string& name);
+
+}  // namespace diffinfo

@@ -1,0 +1,34 @@
+#pragma once
+// Training loop: Adam with warm-up and cosine decay, EMA weights, fixed seeds (each step
+// draws from its own derived seed, so a resumed run continues exactly as an unbroken one),
+// a JSON-lines log and atomic checkpoints.
+//
+//   auto config = ...;                                   // RunConfig
+//   diffinfo::train(config, data, "runs/a", /*resume=*/false, torch::kCPU);
+#include "diffinfo/train/run.h"
+
+#include <functional>
+
+namespace diffinfo {
+
+struct TrainCallbacks {
+  /// Called after every step with (step, total steps, loss of that step).
+  std::function<void(int64_t, int64_t, double)> progress;
+};
+
+struct TrainResult {
+  int64_t start_step = 0;  ///< 0, or the checkpoint's step when resumed
+  int64_t steps = 0;       ///< the last step done
+  double final_loss = 0;   ///< mean loss over the last log interval
+  double seconds = 0;
+};
+
+/// [N, D] data (any floating dtype). A new run refuses a directory that holds one; resume
+/// continues from RUN/checkpoint.pt with the stored configuration (config.train.steps may grow).
+TrainResult train(const RunConfig& config, const torch::Tensor& data, const std::string& run_dir,
+                  bool resume, const torch::Device& device, const TrainCallbacks& callbacks = {});
+
+/// The learning rate at `step` (warm-up, then cosine decay to lr · lr_final).
+double learning_rate(const TrainOptions& options, int64_t step);
+
+}  // namespace diffinfo

@@ -1,0 +1,81 @@
+#include "diffinfo/time_sampler.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace diffinfo {
+
+std::vector<double> time_grid(double s_min, double t_max, int n) {
+  TORCH_CHECK(s_min > 0 && s_min < 0.5 * t_max, "time grid needs 0 < s_min < T/2, got s_min ", s_min,
+              ", T ", t_max);
+  TORCH_CHECK(n >= 4, "time grid needs at least 4 cells, got ", n);
+  const int half = n / 2;
+  const double mid = 0.5 * t_max;
+  const double tail = 1e-6 * t_max;  // finest spacing below T
+  std::vector<double> grid;
+  grid.reserve(n + 2);
+  for (int i = 0; i < half; ++i) grid.push_back(s_min * std::pow(mid / s_min, double(i) / half));
+  for (int j = 0; j < n - half; ++j) grid.push_back(t_max - (t_max - mid) * std::pow(tail / (t_max - mid), double(j) / (n - half)));
+  grid.push_back(t_max);
+  return grid;
+}
+
+double integrate_time(const std::function<double(double)>& f, double s_min, double t_max, int n) {
+  const auto grid = time_grid(s_min, t_max, n);
+  double total = 0.0, prev = f(grid[0]);
+  for (size_t i = 1; i < grid.size(); ++i) {
+    const double cur = f(grid[i]);
+    total += 0.5 * (prev + cur) * (grid[i] - grid[i - 1]);
+    prev = cur;
+  }
+  return total;
+}
+
+std::vector<std::string> time_sampling_names() { return {"importance", "uniform"}; }
+
+TimeSampler::TimeSampler(const ForwardProcess& process, const std::string& kind, double s_min, int grid)
+    : kind_(kind) {
+  const double t_max = process.t_max();
+  if (kind == "uniform") {
+    TORCH_CHECK(s_min > 0 && s_min < t_max, "s_min must lie in (0, T), got ", s_min);
+    edges_ = {s_min, t_max};
+    cdf_ = {0.0, 1.0};
+  } else if (kind == "importance") {
+    // Cell masses of σ²/Σ by the trapezoid rule; the sampler below is exactly this table's law.
+    edges_ = time_grid(s_min, t_max, grid);
+    auto s = torch::tensor(edges_, torch::kFloat64);
+    auto density = process.diffusion(s).pow(2) / process.kernel_var(s);
+    auto d = density.contiguous();
+    const double* p = d.data_ptr<double>();
+    cdf_.assign(edges_.size(), 0.0);
+    for (size_t i = 1; i < edges_.size(); ++i)
+      cdf_[i] = cdf_[i - 1] + 0.5 * (p[i] + p[i - 1]) * (edges_[i] - edges_[i - 1]);
+    const double total = cdf_.back();
+    TORCH_INTERNAL_ASSERT(std::isfinite(total) && total > 0, "importance density does not integrate");
+    for (auto& c : cdf_) c /= total;
+  } else {
+    TORCH_CHECK(false, "time sampling '", kind, "' not found; known: importance, uniform");
+  }
+  edges_t_ = torch::tensor(edges_, torch::kFloat64);
+  cdf_t_ = torch::tensor(cdf_, torch::kFloat64);
+}
+
+std::pair<torch::Tensor, torch::Tensor> TimeSampler::map(const torch::Tensor& u) const {
+  auto uu = u.to(torch::kCPU, torch::kFloat64).reshape({-1}).clamp(0.0, 1.0);
+  const int64_t cells = static_cast<int64_t>(edges_.size()) - 1;
+  auto idx = (torch::searchsorted(cdf_t_, uu, /*out_int32=*/false, /*right=*/true) - 1).clamp(0, cells - 1);
+  auto f0 = cdf_t_.index_select(0, idx), f1 = cdf_t_.index_select(0, idx + 1);
+  auto s0 = edges_t_.index_select(0, idx), s1 = edges_t_.index_select(0, idx + 1);
+  auto mass = f1 - f0;
+  auto width = s1 - s0;
+  auto s = s0 + (uu - f0) / mass * width;
+  auto pdf = mass / width;
+  return {s.unsqueeze(1), pdf.unsqueeze(1)};
+}
+
+double TimeSampler::quantile(double u) const {
+  auto [s, pdf] = map(torch::tensor({u}, torch::kFloat64));
+  return s.item<double>();
+}
+
+}  // namespace diffinfo

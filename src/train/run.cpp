@@ -1,0 +1,100 @@
+#include "diffinfo/train/run.h"
+
+#include "diffinfo/io/files.h"
+#include "diffinfo/train/checkpoint.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace diffinfo {
+namespace {
+
+const char* kRunFormat = "diffinfo-run-1";
+
+// config[a][b] with an error naming the file and the field.
+const nlohmann::json& field(const nlohmann::json& j, const std::string& section, const std::string& key,
+                            const std::string& where) {
+  if (!j.contains(section) || !j[section].is_object() || !j[section].contains(key))
+    throw std::runtime_error(where + ": missing field '" + section + "." + key + "'");
+  return j[section][key];
+}
+
+}  // namespace
+
+std::string run_file(const std::string& run_dir, const std::string& name) {
+  return (std::filesystem::path(run_dir) / name).string();
+}
+
+nlohmann::json RunConfig::to_json() const {
+  const auto& t = train;
+  return {{"format", kRunFormat},
+          {"process", process},
+          {"model",
+           {{"dim", model.dim()}, {"width", model.width()}, {"depth", model.depth()}, {"fourier", model.fourier()},
+            {"cond_dim", model.cond_dim()}, {"output", output}}},
+          {"objective",
+           {{"weighting", objective.weighting()}, {"time_sampling", objective.time_sampling()}, {"s_min", objective.s_min()}}},
+          {"train",
+           {{"steps", t.steps()}, {"batch_size", t.batch_size()}, {"lr", t.lr()}, {"warmup", t.warmup()},
+            {"lr_final", t.lr_final()}, {"ema_decay", t.ema_decay()}, {"seed", t.seed()},
+            {"checkpoint_every", t.checkpoint_every()}, {"log_every", t.log_every()}}},
+          {"data", {{"path", data_path}, {"rows", data_rows}, {"dim", model.dim()}, {"var", data_var}}}};
+}
+
+RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where) {
+  if (!j.is_object() || !j.contains("format") || j["format"] != kRunFormat)
+    throw std::runtime_error(where + ": not a diffinfo run configuration (expected format '" + kRunFormat + "')");
+  try {
+    RunConfig c;
+    if (!j.contains("process")) throw std::runtime_error(where + ": missing field 'process'");
+    c.process = j["process"];
+    c.model = MlpOptions(field(j, "model", "dim", where).get<int64_t>())
+                  .width(field(j, "model", "width", where).get<int64_t>())
+                  .depth(field(j, "model", "depth", where).get<int64_t>())
+                  .fourier(field(j, "model", "fourier", where).get<int64_t>())
+                  .cond_dim(field(j, "model", "cond_dim", where).get<int64_t>());
+    c.output = field(j, "model", "output", where).get<std::string>();
+    c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())
+        .time_sampling(field(j, "objective", "time_sampling", where).get<std::string>())
+        .s_min(field(j, "objective", "s_min", where).get<double>());
+    c.train.steps(field(j, "train", "steps", where).get<int64_t>())
+        .batch_size(field(j, "train", "batch_size", where).get<int64_t>())
+        .lr(field(j, "train", "lr", where).get<double>())
+        .warmup(field(j, "train", "warmup", where).get<int64_t>())
+        .lr_final(field(j, "train", "lr_final", where).get<double>())
+        .ema_decay(field(j, "train", "ema_decay", where).get<double>())
+        .seed(field(j, "train", "seed", where).get<uint64_t>())
+        .checkpoint_every(field(j, "train", "checkpoint_every", where).get<int64_t>())
+        .log_every(field(j, "train", "log_every", where).get<int64_t>());
+    c.data_path = field(j, "data", "path", where).get<std::string>();
+    c.data_rows = field(j, "data", "rows", where).get<int64_t>();
+    c.data_var = field(j, "data", "var", where).get<double>();
+    return c;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(where + ": malformed run configuration (" + e.what() + ")");
+  }
+}
+
+LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {
+  const auto config_path = run_file(run_dir, "config.json");
+  if (!file_exists(config_path))
+    throw std::runtime_error(config_path + ": not found (is " + run_dir + " a diffinfo run directory?)");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_text(config_path));
+  } catch (const nlohmann::json::parse_error&) {
+    throw std::runtime_error(config_path + ": not valid JSON");
+  }
+  LoadedRun run;
+  run.config = RunConfig::from_json(j, config_path);
+  run.process = process_from_config(run.config.process);
+  Mlp net(run.config.model), ema(run.config.model);
+  net->to(device);
+  ema->to(device);
+  run.step = load_checkpoint(run_file(run_dir, "checkpoint.pt"), run.config.to_json(), net, ema, nullptr);
+  ema->eval();
+  run.model = std::make_shared<ScoreModel>(run.process, ema, run.config.output, run.config.data_var);
+  return run;
+}
+
+}  // namespace diffinfo

@@ -1,0 +1,134 @@
+#include "diffinfo/train/trainer.h"
+
+#include "diffinfo/io/files.h"
+#include "diffinfo/random.h"
+#include "diffinfo/train/checkpoint.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace diffinfo {
+namespace {
+
+// Keeps the log lines of steps the checkpoint holds; later ones belong to the lost tail.
+void truncate_log(const std::string& path, int64_t last_step) {
+  if (!file_exists(path)) return;
+  std::istringstream in(read_text(path));
+  std::string line, kept;
+  while (std::getline(in, line)) {
+    try {
+      if (nlohmann::json::parse(line).at("step").get<int64_t>() <= last_step) kept += line + "\n";
+    } catch (const nlohmann::json::exception&) {
+      // A half-written last line from a killed run: drop it.
+    }
+  }
+  write_text_atomic(path, kept);
+}
+
+void copy_parameters(Mlp& from, Mlp& to) {
+  torch::NoGradGuard no_grad;
+  auto src = from->parameters();
+  auto dst = to->parameters();
+  for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+}
+
+}  // namespace
+
+double learning_rate(const TrainOptions& o, int64_t step) {
+  if (step <= o.warmup()) return o.lr() * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(o.warmup(), 1));
+  const double progress = std::min(1.0, static_cast<double>(step - o.warmup()) /
+                                            static_cast<double>(std::max<int64_t>(o.steps() - o.warmup(), 1)));
+  const double cosine = 0.5 * (1.0 + std::cos(M_PI * progress));
+  return o.lr() * (o.lr_final() + (1.0 - o.lr_final()) * cosine);
+}
+
+TrainResult train(const RunConfig& config, const torch::Tensor& data, const std::string& run_dir, bool resume,
+                  const torch::Device& device, const TrainCallbacks& callbacks) {
+  const auto& o = config.train;
+  TORCH_CHECK(o.steps() >= 1 && o.batch_size() >= 1 && o.lr() > 0, "training needs steps, batch_size >= 1 and lr > 0");
+  TORCH_CHECK(o.ema_decay() >= 0 && o.ema_decay() < 1, "ema_decay must lie in [0, 1), got ", o.ema_decay());
+  TORCH_CHECK(o.checkpoint_every() >= 1 && o.log_every() >= 1, "checkpoint_every and log_every must be >= 1");
+  if (data.dim() != 2 || data.size(1) != config.model.dim())
+    throw std::runtime_error(config.data_path + ": expected data [N, " + std::to_string(config.model.dim()) +
+                             "] for this run, got [" + std::to_string(data.size(0)) + ", " +
+                             std::to_string(data.dim() == 2 ? data.size(1) : 0) + "]");
+  const auto ckpt = run_file(run_dir, "checkpoint.pt");
+  const auto config_path = run_file(run_dir, "config.json");
+  const auto log_path = run_file(run_dir, "train_log.jsonl");
+  const auto config_json = config.to_json();
+
+  auto process = std::shared_ptr<const ForwardProcess>(process_from_config(config.process));
+  const DenoisingObjective objective(*process, config.objective);  // validates the options first
+
+  auto init_gen = make_generator(derive_seed(o.seed(), 0));
+  Mlp net(config.model), ema(config.model);
+  net->reset_parameters(init_gen);
+  net->to(device);
+  ema->to(device);
+  copy_parameters(net, ema);
+  torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(o.lr()));
+
+  TrainResult result;
+  if (resume) {
+    result.start_step = load_checkpoint(ckpt, config_json, net, ema, &optimizer);
+    truncate_log(log_path, result.start_step);
+  } else {
+    if (file_exists(ckpt) || file_exists(config_path))
+      throw std::runtime_error(run_dir + ": already holds a run (pass --resume to continue it, or choose another --out)");
+    std::filesystem::create_directories(run_dir);
+  }
+  write_text_atomic(config_path, config_json.dump(2) + "\n");
+
+  ScoreModel model(process, net, config.output, config.data_var);
+  auto x_all = data.to(device, torch::kFloat32);
+  std::ofstream log(log_path, std::ios::app);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto loss_sum = torch::zeros({}, x_all.options());
+  int64_t loss_count = 0;
+  double last_loss = std::nan("");
+  net->train();
+  for (int64_t step = result.start_step + 1; step <= o.steps(); ++step) {
+    // One derived seed per step: a resumed run draws exactly what an unbroken one would.
+    auto gen = make_generator(derive_seed(o.seed(), static_cast<uint64_t>(step)));
+    auto x0 = x_all.index_select(0, randint(x_all.size(0), o.batch_size(), gen, device));
+    const double lr = learning_rate(o, step);
+    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    optimizer.zero_grad();
+    auto loss = objective.loss(model, x0, gen);
+    loss.backward();
+    optimizer.step();
+    {
+      torch::NoGradGuard no_grad;
+      // Warm-started EMA: early averages are not dominated by the random initialisation.
+      const double d = std::min(o.ema_decay(), (1.0 + step) / (10.0 + step));
+      auto src = net->parameters();
+      auto dst = ema->parameters();
+      for (size_t i = 0; i < src.size(); ++i) dst[i].mul_(d).add_(src[i], 1.0 - d);
+      loss_sum += loss.detach();
+      ++loss_count;
+    }
+    if (step % o.log_every() == 0 || step == o.steps()) {
+      last_loss = loss_sum.item<double>() / static_cast<double>(loss_count);
+      if (!std::isfinite(last_loss))
+        throw std::runtime_error("training diverged at step " + std::to_string(step) + " (loss " +
+                                 std::to_string(last_loss) + "); lower --lr");
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      log << nlohmann::json{{"step", step}, {"loss", last_loss}, {"lr", lr}, {"seconds", secs}}.dump() << "\n";
+      log.flush();
+      loss_sum.zero_();
+      loss_count = 0;
+    }
+    if (step % o.checkpoint_every() == 0 || step == o.steps()) save_checkpoint(ckpt, config_json, step, net, ema, &optimizer);
+    if (callbacks.progress) callbacks.progress(step, o.steps(), last_loss);
+  }
+  result.steps = o.steps();
+  result.final_loss = last_loss;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace diffinfo

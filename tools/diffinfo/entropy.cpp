@@ -1,0 +1,124 @@
+// diffinfo entropy: neural entropy S_NN of a run, its rate curve, and exact references.
+#include "commands.h"
+
+#include "diffinfo/analytic/reference.h"
+#include "diffinfo/data/matrix.h"
+#include "diffinfo/io/files.h"
+#include "diffinfo/report/curves.h"
+#include "diffinfo/train/run.h"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+namespace diffinfo::cli {
+namespace {
+
+struct EntropyArgs {
+  std::string run, data, plot, device = "cpu", exact_spec, csv;
+  bool json = false, exact_gaussian = false;
+  EntropyOptions options;
+};
+
+void run_entropy(EntropyArgs a) {
+  const auto device = parse_device(a.device);
+  const auto run = load_run(a.run, device);
+  const std::string data_path = a.data.empty() ? run.config.data_path : a.data;
+  const auto x = load_matrix(data_path);
+  if (x.size(1) != run.config.model.dim())
+    throw std::runtime_error(data_path + ": has " + std::to_string(x.size(1)) + " columns, the run in " + a.run +
+                             " was trained on " + std::to_string(run.config.model.dim()));
+  auto options = a.options;
+  options.time_sampling(run.config.objective.time_sampling()).s_min(run.config.objective.s_min());
+  const auto data = x.to(device, torch::kFloat32);
+  const auto& process = *run.process;
+  const auto model = run.model;
+  const auto profile =
+      neural_entropy(process, [&](const torch::Tensor& xs, const torch::Tensor& s) { return model->residual(xs, s); },
+                     data, options);
+
+  std::optional<EntropyReference> exact;
+  std::string exact_source;
+  if (a.exact_gaussian) {
+    const auto fit = GaussianData::fit(x);
+    exact = exact_entropy(fit.spec(),
+                          process, data, options);
+    exact_source = "Gaussian fitted to " + data_path;
+  } else if (!a.exact_spec.empty()) {
+    nlohmann::json spec;
+    try {
+      spec = nlohmann::json::parse(read_text(a.exact_spec));
+    } catch (const nlohmann::json::parse_error&) {
+      throw std::runtime_error(a.exact_spec + ": not valid JSON (expected a spec written by 'diffinfo data')");
+    }
+    exact = exact_entropy(spec, process, data, options);
+    exact_source = a.exact_spec;
+  }
+
+  const auto csv = a.csv.empty() ? run_file(a.run, "entropy_rate.csv") : a.csv;
+  write_entropy_csv(csv, profile, exact ? &exact->curve : nullptr);
+  if (!a.plot.empty())
+    plot_entropy(a.plot, profile, exact ? &exact->curve : nullptr,
+                 "neural entropy, " + process.name() + " process (" + a.run + ")");
+
+  nlohmann::json out = {{"neural_entropy", summary_json(profile)},
+                        {"units", "nats"},
+                        {"run", a.run},
+                        {"step", run.step},
+                        {"data", data_path},
+                        {"rows", x.size(0)},
+                        {"dim", x.size(1)},
+                        {"process", process.config()},
+                        {"settings", profile.settings()},
+                        {"curve", csv}};
+  if (!a.plot.empty()) out["plot"] = a.plot;
+  if (exact) {
+    const double rel = profile.total.value / exact->total.value - 1.0;
+    out["exact"] = {{"total_entropy", to_json(exact->total)},
+                    {"method", exact->method},
+                    {"source", exact_source},
+                    {"curve_estimate", to_json(exact->curve.total)}};
+    out["relative_error"] = rel;
+  }
+  if (a.json) {
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::printf("neural entropy  S_NN = %.4f ± %.4f nats  (%s, s in [%g, %g], step %lld)\n", profile.total.value,
+              profile.total.std_error, process.name().c_str(), options.s_min(), profile.t_max,
+              static_cast<long long>(run.step));
+  if (exact) {
+    std::printf("exact           S_tot = %.4f nats  (%s; %s)\n", exact->total.value, exact->method.c_str(),
+                exact_source.c_str());
+    const double se = std::hypot(profile.total.std_error, exact->total.std_error);
+    std::printf("relative error  %+.2f %%  (%.1f stderr)\n", 100.0 * (profile.total.value / exact->total.value - 1.0),
+                se > 0 ? (profile.total.value - exact->total.value) / se : 0.0);
+  }
+  std::printf("curve           %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
+}
+
+}  // namespace
+
+void add_entropy(CLI::App& app) {
+  auto a = std::make_shared<EntropyArgs>();
+  auto* cmd = app.add_subcommand("entropy", "Neural entropy S_NN of a trained run, with stderr and the entropy-rate curve");
+  cmd->add_option("--run", a->run, "run directory written by 'diffinfo train'")->required();
+  cmd->add_option("--data", a->data, "data x0 [N, D] (default: the run's training data)");
+  cmd->add_flag("--json", a->json, "print one JSON object on stdout");
+  cmd->add_option("--plot", a->plot, "also draw the curve to FILE.png or FILE.svg (gnuplot)");
+  cmd->add_option("--csv", a->csv, "where the curve goes (default RUN/entropy_rate.csv)");
+  cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
+  auto* g = cmd->add_flag("--exact-gaussian", a->exact_gaussian,
+                          "add the exact S_tot and curve of the Gaussian fitted to the data");
+  cmd->add_option("--exact", a->exact_spec, "add the exact S_tot and curve of a law in a spec JSON ('diffinfo data' writes one)")
+      ->excludes(g);
+  cmd->add_option("--points", a->options.points(), "strata on the time axis")->capture_default_str();
+  cmd->add_option("--samples", a->options.samples_per_point(), "draws per stratum")->capture_default_str();
+  cmd->add_option("--seed", a->options.seed(), "seed of the draws")->capture_default_str();
+  cmd->callback([a] { run_entropy(*a); });
+}
+
+}  // namespace diffinfo::cli

@@ -1,0 +1,32 @@
+// diffinfo: measure the information inside diffusion models.
+#include "commands.h"
+
+#include <iostream>
+
+namespace {
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"diffinfo: measure the information inside diffusion models (neural entropy, exact references)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "diffinfo 0.1.0");
+  diffinfo::cli::add_train(app);
+  diffinfo::cli::add_entropy(app);
+  diffinfo::cli::add_demo(app);
+  diffinfo::cli::add_data(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const c10::Error& e) {
+    std::cerr << "diffinfo: error: " << first_line(e.what_without_backtrace()) << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "diffinfo: error: " << first_line(e.what()) << "\n";
+    return 1;
+  }
+  return 0;
+}
