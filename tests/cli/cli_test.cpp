@@ -1,0 +1,127 @@
+// The real binary: the CLI contract of issue 2, its JSON, its files and its errors.
+#include "support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+namespace diffinfo {
+namespace {
+
+using test::run_cli;
+using test::scratch_dir;
+using test::slurp;
+using test::spit;
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+// One line on stderr, starting "diffinfo: error: " and holding `needle`; non-zero exit.
+void expect_error(const test::CliResult& r, const std::string& needle) {
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("diffinfo: error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+}
+
+TEST(Cli, EverySubcommandHasHelp) {
+  const auto dir = scratch_dir();
+  for (const char* cmd : {"", "train", "entropy", "demo", "data", "data gaussian", "data mixture", "data uniform",
+                          "data joint-gaussian"}) {
+    auto r = run_cli(std::string(cmd) + " --help", dir);
+    EXPECT_EQ(r.code, 0) << cmd;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+  }
+  auto r = run_cli("", dir);
+  EXPECT_NE(r.code, 0);
+}
+
+TEST(Cli, DataTrainEntropyEndToEnd) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data gaussian --dim 2 --n 4000 --out " + dir + "/x.npy", dir).code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/x.spec.json"));
+  auto t = run_cli("train --data " + dir + "/x.npy --steps 300 --width 64 --out " + dir + "/run", dir);
+  ASSERT_EQ(t.code, 0) << t.err;
+  for (const char* f : {"config.json", "checkpoint.pt", "train_log.jsonl"})
+    EXPECT_TRUE(std::filesystem::exists(dir + "/run/" + f)) << f;
+  EXPECT_EQ(lines(slurp(dir + "/run/train_log.jsonl")), 3);
+
+  auto e = run_cli("entropy --run " + dir + "/run --json --points 20 --samples 50 --exact " + dir + "/x.spec.json", dir);
+  ASSERT_EQ(e.code, 0) << e.err;
+  const auto j = nlohmann::json::parse(e.out);
+  EXPECT_GT(j["neural_entropy"]["value"].get<double>(), 0.0);
+  EXPECT_GT(j["neural_entropy"]["stderr"].get<double>(), 0.0);
+  EXPECT_EQ(j["settings"]["points"], 20);
+  EXPECT_EQ(j["settings"]["s_min"], 1e-5);
+  EXPECT_EQ(j["process"]["name"], "vp");
+  EXPECT_EQ(j["exact"]["method"], "closed form (Gaussian)");
+  const auto csv = slurp(dir + "/run/entropy_rate.csv");
+  EXPECT_EQ(csv.rfind("s_lo,s_hi,s,rate,rate_stderr,cumulative,cumulative_stderr,exact_rate", 0), 0u);
+  EXPECT_EQ(lines(csv), 21);
+
+  // Human-readable output, the Gaussian fit as a reference, and a real PNG.
+  auto h = run_cli("entropy --run " + dir + "/run --points 10 --samples 20 --exact-gaussian --plot " + dir + "/c.png", dir);
+  ASSERT_EQ(h.code, 0) << h.err;
+  EXPECT_NE(h.out.find("neural entropy  S_NN = "), std::string::npos);
+  EXPECT_NE(h.out.find("Gaussian fitted to"), std::string::npos);
+  EXPECT_EQ(slurp(dir + "/c.png").substr(0, 8), "\x89PNG\r\n\x1a\n");
+}
+
+TEST(Cli, KilledTrainingResumes) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data mixture --dim 2 --n 2000 --out " + dir + "/x.npy", dir).code, 0);
+  // A run far too long to finish, killed with SIGKILL once it has written a checkpoint.
+  const std::string cmd = std::string(DIFFINFO_CLI) + " train --quiet --data " + dir + "/x.npy --steps 1000000 --width 32 " +
+                          "--checkpoint-every 20 --out " + dir + "/run >/dev/null 2>&1 & echo $! > " + dir + "/pid";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  for (int i = 0; i < 600 && !std::filesystem::exists(dir + "/run/checkpoint.pt"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(std::system(("kill -9 $(cat " + dir + "/pid)").c_str()), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(std::filesystem::exists(dir + "/run/checkpoint.pt"));
+  auto r = run_cli("train --resume --steps 120 --out " + dir + "/run", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("-> 120"), std::string::npos) << r.out;
+  const auto config = nlohmann::json::parse(slurp(dir + "/run/config.json"));
+  EXPECT_EQ(config["train"]["steps"], 120);
+  EXPECT_EQ(config["model"]["width"], 32);
+  expect_error(run_cli("train --resume --width 64 --out " + dir + "/run", dir), "--width cannot change on --resume");
+}
+
+TEST(Cli, BadInputIsOneClearLineAndNothingIsOverwritten) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data gaussian --dim 3 --n 500 --out " + dir + "/x.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("data gaussian --dim 2 --n 500 --out " + dir + "/y.npy", dir).code, 0);
+  expect_error(run_cli("train --data " + dir + "/x.npy --process vpp --out " + dir + "/r", dir),
+               "process 'vpp' not found; known: vp, vpx, sl, ve");
+  expect_error(run_cli("train --data " + dir + "/x.npy --weighting loud --out " + dir + "/r", dir),
+               "weighting 'loud' not found; known: likelihood, noise, none");
+  expect_error(run_cli("train --data " + dir + "/x.npy --device tpu --out " + dir + "/r", dir), "unknown device 'tpu'");
+  expect_error(run_cli("train --data " + dir + "/missing.npy --out " + dir + "/r", dir), "missing.npy: cannot read");
+
+  const auto bytes = slurp(dir + "/x.npy");
+  spit(dir + "/cut.npy", bytes.substr(0, bytes.size() - 10));
+  expect_error(run_cli("train --data " + dir + "/cut.npy --out " + dir + "/r", dir), "cut.npy: truncated");
+  spit(dir + "/nan.csv", "1,2,3\n4,nan,6\n7,8,9\n");
+  expect_error(run_cli("train --data " + dir + "/nan.csv --out " + dir + "/r", dir), "nan.csv: row 1 holds NaN or Inf");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
+
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/x.npy --steps 20 --width 16 --out " + dir + "/run", dir).code, 0);
+  const auto ckpt = slurp(dir + "/run/checkpoint.pt");
+  expect_error(run_cli("train --data " + dir + "/x.npy --steps 20 --out " + dir + "/run", dir), "already holds a run");
+  EXPECT_EQ(slurp(dir + "/run/checkpoint.pt"), ckpt);
+  expect_error(run_cli("entropy --run " + dir + "/run --data " + dir + "/y.npy", dir),
+               "y.npy: has 2 columns, the run in " + dir + "/run was trained on 3");
+  expect_error(run_cli("entropy --run " + dir + "/nowhere", dir), "config.json: not found");
+  expect_error(run_cli("entropy --run " + dir + "/run --exact " + dir + "/y.spec.json --points 4 --samples 4", dir),
+               "the exact law has dimension 2 but the data have 3");
+  expect_error(run_cli("entropy --run " + dir + "/run --plot " + dir + "/c.jpeg --points 4 --samples 4", dir),
+               "unknown plot format");
+  spit(dir + "/run/checkpoint.pt", ckpt.substr(0, 100));
+  expect_error(run_cli("entropy --run " + dir + "/run", dir), "checkpoint.pt: not a diffinfo checkpoint");
+}
+
+}  // namespace
+}  // namespace diffinfo

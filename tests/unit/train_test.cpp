@@ -1,0 +1,158 @@
+// Training: determinism, exact resumption after a kill, checkpoint safety, and accuracy.
+#include "diffinfo/analytic/reference.h"
+#include "diffinfo/random.h"
+#include "diffinfo/train/checkpoint.h"
+#include "diffinfo/train/trainer.h"
+#include "support.h"
+
+#include <filesystem>
+
+namespace diffinfo {
+namespace {
+
+using test::scratch_dir;
+using test::slurp;
+using test::spit;
+
+GaussianData law2d() {
+  return GaussianData(torch::tensor({0.5, -0.3}, torch::kFloat64), torch::tensor({{0.6, 0.25}, {0.25, 0.2}}, torch::kFloat64));
+}
+
+RunConfig small_config(int64_t steps, const std::string& process = "vp") {
+  RunConfig c;
+  c.process = make_process(process)->config();
+  c.model = MlpOptions(2).width(64).depth(2);
+  c.train.steps(steps).batch_size(128).checkpoint_every(20).log_every(10).warmup(10);
+  c.data_path = "memory";
+  c.data_var = 0.4;
+  return c;
+}
+
+torch::Tensor data2d(int64_t n = 4000) {
+  auto gen = make_generator(0);
+  return law2d().as_mixture().sample(n, gen);
+}
+
+std::vector<torch::Tensor> ema_weights(const std::string& dir) {
+  auto run = load_run(dir, torch::kCPU);
+  std::vector<torch::Tensor> out;
+  for (auto& p : run.model->net()->parameters()) out.push_back(p.detach().clone());
+  return out;
+}
+
+bool same(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!torch::equal(a[i], b[i])) return false;
+  return true;
+}
+
+TEST(Train, LearningRateWarmsUpThenDecays) {
+  auto o = TrainOptions().steps(1000).warmup(100).lr(1e-3).lr_final(0.1);
+  EXPECT_DOUBLE_EQ(learning_rate(o, 50), 5e-4);
+  EXPECT_DOUBLE_EQ(learning_rate(o, 100), 1e-3);
+  EXPECT_NEAR(learning_rate(o, 1000), 1e-4, 1e-15);
+  EXPECT_GT(learning_rate(o, 400), learning_rate(o, 600));
+}
+
+TEST(Train, SameSeedSameModel) {
+  const auto dir = scratch_dir();
+  auto x = data2d();
+  train(small_config(40), x, dir + "/a", false, torch::kCPU);
+  train(small_config(40), x, dir + "/b", false, torch::kCPU);
+  auto c = small_config(40);
+  c.train.seed(1);
+  train(c, x, dir + "/c", false, torch::kCPU);
+  EXPECT_TRUE(same(ema_weights(dir + "/a"), ema_weights(dir + "/b")));
+  EXPECT_FALSE(same(ema_weights(dir + "/a"), ema_weights(dir + "/c")));
+}
+
+TEST(Train, KilledRunResumesExactlyAsAnUnbrokenOne) {
+  const auto dir = scratch_dir();
+  auto x = data2d();
+  train(small_config(60), x, dir + "/whole", false, torch::kCPU);
+  // Die at step 50: the last checkpoint holds step 40, the log has lines up to 50.
+  TrainCallbacks die;
+  die.progress = [](int64_t step, int64_t, double) {
+    if (step == 50) throw std::runtime_error("killed");
+  };
+  EXPECT_THROW(train(small_config(60), x, dir + "/broken", false, torch::kCPU, die), std::runtime_error);
+  EXPECT_EQ(load_run(dir + "/broken", torch::kCPU).step, 40);
+  const auto resumed = train(small_config(60), x, dir + "/broken", true, torch::kCPU);
+  EXPECT_EQ(resumed.start_step, 40);
+  EXPECT_TRUE(same(ema_weights(dir + "/whole"), ema_weights(dir + "/broken")));
+  EXPECT_EQ(slurp(dir + "/whole/train_log.jsonl").size() > 0, true);
+  // The log holds each step once: the lost tail (steps 41–50) was dropped before resuming.
+  auto count = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+  EXPECT_EQ(count(slurp(dir + "/broken/train_log.jsonl")), count(slurp(dir + "/whole/train_log.jsonl")));
+}
+
+TEST(Train, RefusesToOverwriteARun) {
+  const auto dir = scratch_dir();
+  auto x = data2d();
+  train(small_config(20), x, dir + "/run", false, torch::kCPU);
+  const auto before = slurp(dir + "/run/checkpoint.pt");
+  try {
+    train(small_config(20), x, dir + "/run", false, torch::kCPU);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("already holds a run"), std::string::npos);
+  }
+  EXPECT_EQ(slurp(dir + "/run/checkpoint.pt"), before);
+  EXPECT_THROW(train(small_config(20), x, dir + "/none", true, torch::kCPU), std::runtime_error);
+  EXPECT_THROW(train(small_config(20), torch::randn({10, 3}), dir + "/wrong", false, torch::kCPU), std::runtime_error);
+}
+
+TEST(Train, ForeignOrCorruptCheckpointsAreRejected) {
+  const auto dir = scratch_dir();
+  auto x = data2d();
+  train(small_config(20), x, dir + "/run", false, torch::kCPU);
+  auto wider = small_config(20);
+  wider.model.width(32);
+  Mlp net(wider.model), ema(wider.model);
+  try {
+    load_checkpoint(dir + "/run/checkpoint.pt", wider.to_json(), net, ema, nullptr);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint is from another model: /model/width is 64 in the checkpoint, 32 expected"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto bytes = slurp(dir + "/run/checkpoint.pt");
+  spit(dir + "/run/checkpoint.pt", bytes.substr(0, bytes.size() / 2));
+  try {
+    load_run(dir + "/run", torch::kCPU);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint.pt: not a diffinfo checkpoint"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(dir + "/run/checkpoint.pt");
+  EXPECT_THROW(load_run(dir + "/run", torch::kCPU), std::runtime_error);
+}
+
+class TrainAccuracyTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TrainAccuracyTest, NeuralEntropyApproachesTheExactTotal) {
+  // A short training run on a 2-D Gaussian. The tolerance is the estimator's 4 stderr plus a
+  // model-error allowance of 5 % (the README's table shows the default settings reaching 2 %).
+  const auto dir = scratch_dir();
+  auto x = data2d(20000);
+  auto c = small_config(1500, GetParam());
+  c.model.width(128);
+  c.train.lr(2e-3).checkpoint_every(1500);
+  c.data_var = x.var(0).mean().item<double>();
+  train(c, x, dir + "/run", false, torch::kCPU);
+  auto run = load_run(dir + "/run", torch::kCPU);
+  auto data = x.to(torch::kFloat32);
+  const auto opts = EntropyOptions().points(50).samples_per_point(400);
+  auto model = run.model;
+  auto prof = neural_entropy(*run.process, [&](const torch::Tensor& a, const torch::Tensor& s) { return model->residual(a, s); },
+                             data, opts);
+  const double exact = law2d().total_entropy(*run.process);
+  EXPECT_TRUE(test::within_stderr(prof.total.value, exact, prof.total.std_error, 4.0, 0.05 * exact));
+}
+
+INSTANTIATE_TEST_SUITE_P(Processes, TrainAccuracyTest, ::testing::Values("vp", "ve"));
+
+}  // namespace
+}  // namespace diffinfo
