@@ -5,8 +5,10 @@
 
 namespace diffinfo {
 
-EntropyReference exact_entropy(const nlohmann::json& spec, const ForwardProcess& process, const torch::Tensor& data,
+EntropyReference exact_entropy(const nlohmann::json& full_spec, const ForwardProcess& process, const torch::Tensor& data,
                                const EntropyOptions& options) {
+  // A joint-Gaussian spec holds the law of X under "x".
+  const auto& spec = full_spec.value("type", "") == "joint-gaussian" ? full_spec.at("x") : full_spec;
   const auto law = GaussianMixture::from_spec(spec);
   TORCH_CHECK(law.dim() == data.size(1), "the exact law has dimension ", law.dim(), " but the data have ", data.size(1));
   EntropyReference ref;

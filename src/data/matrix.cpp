@@ -2,18 +2,11 @@
 
 #include "diffinfo/data/csv.h"
 #include "diffinfo/data/npy.h"
+#include "diffinfo/io/files.h"
 
 #include <stdexcept>
 
 namespace diffinfo {
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 void check_finite(const torch::Tensor& x, const std::string& what) {
   auto bad = (~torch::isfinite(x)).any(1).nonzero();
   if (bad.numel() > 0)

@@ -14,10 +14,6 @@
 namespace diffinfo {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string csv_text(const EntropyProfile& neural, const EntropyProfile* exact) {
   TORCH_CHECK(!exact || exact->curve.size() == neural.curve.size(), "exact and neural curves differ in length");
   std::ostringstream out;

@@ -130,14 +130,16 @@ TEST(Train, ForeignOrCorruptCheckpointsAreRejected) {
   EXPECT_THROW(load_run(dir + "/run", torch::kCPU), std::runtime_error);
 }
 
-class TrainAccuracyTest : public ::testing::TestWithParam<std::string> {};
+class TrainAccuracyTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
 TEST_P(TrainAccuracyTest, NeuralEntropyApproachesTheExactTotal) {
   // A short training run on a 2-D Gaussian. The tolerance is the estimator's 4 stderr plus a
   // model-error allowance of 5 % (the README's table shows the default settings reaching 2 %).
   const auto dir = scratch_dir();
   auto x = data2d(20000);
-  auto c = small_config(1500, GetParam());
+  const auto [process, output] = GetParam();
+  auto c = small_config(1500, process);
+  c.output = output;
   c.model.width(128);
   c.train.lr(2e-3).checkpoint_every(1500);
   c.data_var = x.var(0).mean().item<double>();
@@ -152,7 +154,10 @@ TEST_P(TrainAccuracyTest, NeuralEntropyApproachesTheExactTotal) {
   EXPECT_TRUE(test::within_stderr(prof.total.value, exact, prof.total.std_error, 4.0, 0.05 * exact));
 }
 
-INSTANTIATE_TEST_SUITE_P(Processes, TrainAccuracyTest, ::testing::Values("vp", "ve"));
+INSTANTIATE_TEST_SUITE_P(Processes, TrainAccuracyTest,
+                         ::testing::Values(std::make_tuple("vp", "entropy"), std::make_tuple("ve", "entropy"),
+                                           std::make_tuple("sl", "entropy"), std::make_tuple("vp", "score")),
+                         [](const auto& info) { return std::get<0>(info.param) + "_" + std::get<1>(info.param); });
 
 }  // namespace
 }  // namespace diffinfo

@@ -25,12 +25,12 @@ struct DataArgs {
 
 // "x.npy" -> "x" + suffix.
 std::string sibling(const std::string& out, const std::string& suffix) {
-  const auto stem = out.size() > 4 && out.compare(out.size() - 4, 4, ".npy") == 0 ? out.substr(0, out.size() - 4) : out;
+  const auto stem = ends_with(out, ".npy") ? out.substr(0, out.size() - 4) : out;
   return stem + suffix;
 }
 
 void write(const DataArgs& a, const Synthetic& s) {
-  if (a.out.size() < 5 || a.out.compare(a.out.size() - 4, 4, ".npy") != 0)
+  if (!ends_with(a.out, ".npy") || a.out.size() < 5)
     throw std::runtime_error("--out " + a.out + ": expected a .npy file name");
   write_npy(a.out, s.x.to(torch::kFloat32));
   const auto spec_path = sibling(a.out, ".spec.json");

@@ -73,6 +73,9 @@ void run_entropy(EntropyArgs a) {
                         {"dim", x.size(1)},
                         {"process", process.config()},
                         {"settings", profile.settings()},
+                        {"training", {{"objective", run.config.to_json()["objective"]},
+                                      {"model", run.config.to_json()["model"]},
+                                      {"train", run.config.to_json()["train"]}}},
                         {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (exact) {

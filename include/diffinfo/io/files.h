@@ -14,5 +14,7 @@ void replace_atomically(const std::string& path, const std::function<void(const 
 /// The whole file; throws "<path>: cannot read" when it cannot.
 std::string read_text(const std::string& path);
 bool file_exists(const std::string& path);
+/// Whether `s` ends with `suffix` (file extensions).
+bool ends_with(const std::string& s, const std::string& suffix);
 
 }  // namespace diffinfo

@@ -26,8 +26,8 @@ using ResidualFn = std::function<torch::Tensor(const torch::Tensor&, const torch
 struct EntropyOptions {
   /// Strata (grid points) on the time axis (default 100, as the authors' MLP runs).
   TORCH_ARG(int64_t, points) = 100;
-  /// Fresh (s, x0, ε) draws per stratum, at least 2 (default 512).
-  TORCH_ARG(int64_t, samples_per_point) = 512;
+  /// Fresh (s, x0, ε) draws per stratum, at least 2 (default 2048).
+  TORCH_ARG(int64_t, samples_per_point) = 2048;
   /// "importance" | "uniform": the law that defines the strata (default "importance").
   TORCH_ARG(std::string, time_sampling) = "importance";
   /// Lower end of the integral (default 1e-5).

@@ -17,10 +17,11 @@
 namespace diffinfo {
 
 struct TrainOptions {
-  /// Optimiser steps (default 6000).
-  TORCH_ARG(int64_t, steps) = 6000;
-  /// Batch size (default 256).
-  TORCH_ARG(int64_t, batch_size) = 256;
+  /// Optimiser steps (default 10000). With the batch size, this sets how many noisy samples the
+  /// network sees; too few bias S_NN low (regression to the mean), see README "Accuracy".
+  TORCH_ARG(int64_t, steps) = 10000;
+  /// Batch size (default 512).
+  TORCH_ARG(int64_t, batch_size) = 512;
   /// Peak Adam learning rate (default 1e-3).
   TORCH_ARG(double, lr) = 1e-3;
   /// Linear warm-up steps before the cosine decay (default 200).

@@ -1,0 +1,102 @@
+// Speed of training and measurement, against the machine's own sgemm rate and a plain
+// LibTorch training loop of the same shape. Run: build/diffinfo_bench
+// (ratios are meaningful within one run; these machines are noisy across runs).
+#include "diffinfo/analytic/gaussian.h"
+#include "diffinfo/measure/neural_entropy.h"
+#include "diffinfo/random.h"
+#include "diffinfo/train/trainer.h"
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+
+namespace {
+
+constexpr int64_t kDim = 25, kBatch = 256;
+
+// Multiply-adds of one forward pass through the MLP per sample (weights only).
+double mlp_macs(int64_t width, int64_t depth, int64_t in) {
+  return double(in) * width + double(depth - 1) * width * width + double(width) * kDim;
+}
+
+torch::Tensor data() {
+  static auto x = [] {
+    auto gen = diffinfo::make_generator(0);
+    return diffinfo::GaussianData(torch::zeros({kDim}, torch::kFloat64), torch::eye(kDim, torch::kFloat64))
+        .as_mixture()
+        .sample(20000, gen);
+  }();
+  return x;
+}
+
+void set_flops(benchmark::State& state, double flops_per_item) {
+  state.counters["GFLOP/s"] = benchmark::Counter(flops_per_item * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// One diffinfo training run of `steps` steps: sampling, loss, backward, Adam, EMA, final checkpoint.
+void BM_TrainSteps(benchmark::State& state) {
+  const int64_t width = state.range(0), steps = 200;
+  diffinfo::RunConfig c;
+  c.process = diffinfo::make_process("vp")->config();
+  c.model = diffinfo::MlpOptions(kDim).width(width);
+  c.train.steps(steps).batch_size(kBatch).checkpoint_every(1000000).log_every(steps);
+  c.data_path = "memory";
+  const auto dir = std::filesystem::temp_directory_path() / "diffinfo-bench-run";
+  for (auto _ : state) {
+    std::filesystem::remove_all(dir);
+    diffinfo::train(c, data(), dir.string(), false, torch::kCPU);
+  }
+  std::filesystem::remove_all(dir);
+  state.SetItemsProcessed(state.iterations() * steps);
+  // Forward + backward ≈ 3 × forward, 2 flops per multiply-add.
+  set_flops(state, steps * 6.0 * kBatch * mlp_macs(width, c.model.depth(), kDim + 2 * c.model.fourier() + 1));
+}
+BENCHMARK(BM_TrainSteps)->Arg(64)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+
+// The reference: a plain LibTorch MLP regression loop of the same shape, nothing else.
+void BM_PlainLibTorchSteps(benchmark::State& state) {
+  const int64_t width = state.range(0), steps = 200, in = kDim + 33;
+  torch::nn::Sequential net(torch::nn::Linear(in, width), torch::nn::SiLU(), torch::nn::Linear(width, width),
+                            torch::nn::SiLU(), torch::nn::Linear(width, width), torch::nn::SiLU(),
+                            torch::nn::Linear(width, kDim));
+  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+  auto x = torch::randn({kBatch, in}), y = torch::randn({kBatch, kDim});
+  for (auto _ : state) {
+    for (int64_t i = 0; i < steps; ++i) {
+      opt.zero_grad();
+      auto loss = (net->forward(x) - y).pow(2).mean();
+      loss.backward();
+      opt.step();
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * steps);
+  set_flops(state, steps * 6.0 * kBatch * mlp_macs(width, 3, in));
+}
+BENCHMARK(BM_PlainLibTorchSteps)->Arg(64)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+
+// The machine's sgemm rate through LibTorch (OpenBLAS), the ceiling for both loops above.
+void BM_Sgemm(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  auto a = torch::randn({n, n}), b = torch::randn({n, n});
+  for (auto _ : state) benchmark::DoNotOptimize(torch::mm(a, b));
+  set_flops(state, 2.0 * n * n * n);
+}
+BENCHMARK(BM_Sgemm)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
+
+// Neural-entropy measurement: network evaluations per second (items = (s, x0, ε) points).
+void BM_MeasurePoints(benchmark::State& state) {
+  const int64_t width = state.range(0);
+  auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
+  diffinfo::Mlp net(diffinfo::MlpOptions(kDim).width(width));
+  diffinfo::ScoreModel model(process, net, "entropy", 1.0);
+  const auto x = data().to(torch::kFloat32);
+  const auto opts = diffinfo::EntropyOptions();
+  auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s) { return model.residual(xs, s); };
+  for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(*process, residual, x, opts).total.value);
+  const double points = double(opts.points() * opts.samples_per_point());
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(points));
+  set_flops(state, points * 2.0 * mlp_macs(width, 3, kDim + 33));
+}
+BENCHMARK(BM_MeasurePoints)->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+
+}  // namespace

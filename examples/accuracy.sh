@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Reproduces the README's accuracy table: default training and measurement settings, no
+# tuning, S_NN against the exact S_tot. Usage: examples/accuracy.sh [WORKDIR] (about 3 minutes
+# on 2 cores). Needs build/diffinfo (scripts/build.sh) and python3 to read the JSON.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=build/diffinfo
+work=${1:-/tmp/diffinfo-accuracy}
+rm -rf "$work" && mkdir -p "$work"
+
+row() {  # name, data subcommand + options, train options
+  local name=$1 data=$2 train=$3
+  $bin data $data --n 20000 --out "$work/$name.npy" >/dev/null
+  $bin train --quiet --data "$work/$name.npy" $train --out "$work/$name"
+  $bin entropy --run "$work/$name" --exact "$work/$name.spec.json" --json |
+    python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+n, e = j["neural_entropy"], j["exact"]["total_entropy"]
+exact = "%.3f" % e["value"] + (" ± %.3f" % e["stderr"] if e["stderr"] > 0 else "")
+print("| %s | %s | %.3f ± %.3f | %s | %+.2f %% |" % (sys.argv[1], j["process"]["name"], n["value"], n["stderr"],
+      exact, 100 * j["relative_error"]))' "$name"
+}
+
+echo "| data | process | S_NN (nats) | exact S_tot (nats) | error |"
+echo "|---|---|---|---|---|"
+row gauss2-vp  "gaussian --dim 2"  "--process vp"
+row gauss6-vp  "gaussian --dim 6"  "--process vp"
+row gauss10-vp "gaussian --dim 10" "--process vp"
+row gauss6-vpx "gaussian --dim 6"  "--process vpx"
+row gauss6-sl  "gaussian --dim 6"  "--process sl"
+row gauss6-ve  "gaussian --dim 6"  "--process ve"
+row mix2-vp    "mixture --dim 2 --components 3 --var 0.05" "--process vp"
+row mix5-vp    "mixture --dim 5 --components 4 --var 0.05" "--process vp"
+row mix2-ve    "mixture --dim 2 --components 3 --var 0.05" "--process ve"

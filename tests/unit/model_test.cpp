@@ -1,0 +1,79 @@
+// Networks, parameterisations and the objective's weighting.
+#include "diffinfo/estimate.h"
+#include "diffinfo/random.h"
+#include "diffinfo/train/objective.h"
+#include "support.h"
+
+namespace diffinfo {
+namespace {
+
+using test::within_stderr;
+
+std::shared_ptr<const ForwardProcess> vp() { return std::shared_ptr<const ForwardProcess>(make_process("vp")); }
+
+Mlp random_net(int64_t dim, int64_t cond_dim = 0) {
+  Mlp net(MlpOptions(dim).width(32).depth(2).cond_dim(cond_dim));
+  auto gen = make_generator(1);
+  net->reset_parameters(gen);
+  torch::NoGradGuard no_grad;
+  for (auto& p : net->parameters()) p.add_(0.1 * torch::randn(p.sizes(), gen, torch::kFloat32));  // non-zero output
+  return net;
+}
+
+TEST(Model, FreshNetworkSaysTheDataAreAtEquilibrium) {
+  Mlp net(MlpOptions(3));
+  auto gen = make_generator(0);
+  net->reset_parameters(gen);
+  ScoreModel model(vp(), net, "entropy", 1.0);
+  auto x = torch::randn({8, 3}), s = torch::rand({8, 1});
+  EXPECT_TRUE(torch::allclose(model.residual(x, s), torch::zeros_like(x)));
+  EXPECT_TRUE(torch::allclose(model.score(x, s), -x));  // VP: ∇log p_eq = −x
+}
+
+TEST(Model, ParameterisationsAreConsistent) {
+  auto p = vp();
+  auto x = torch::randn({8, 3}), s = torch::rand({8, 1}) * 0.9 + 0.05;
+  for (const char* output : {"entropy", "score"}) {
+    ScoreModel model(p, random_net(3), output, 0.7);
+    EXPECT_TRUE(torch::allclose(model.score(x, s), p->eq_score(x) + model.residual(x, s), 1e-5, 1e-5)) << output;
+    EXPECT_TRUE(torch::allclose(model.scaled_score(x, s), p->kernel_var(s).sqrt() * model.score(x, s), 1e-5, 1e-5));
+  }
+  EXPECT_THROW(ScoreModel(p, random_net(3), "epsilon", 1.0), c10::Error);
+  EXPECT_THROW(ScoreModel(p, random_net(3), "score", 0.0), c10::Error);
+}
+
+TEST(Model, ConditioningInputIsUsedAndChecked) {
+  auto net = random_net(2, 3);
+  auto x = torch::randn({4, 2}), tau = torch::rand({4, 1});
+  auto a = net->forward(x, tau, torch::zeros({4, 3})), b = net->forward(x, tau, torch::ones({4, 3}));
+  EXPECT_FALSE(torch::allclose(a, b));
+  EXPECT_THROW(net->forward(x, tau), c10::Error);
+  EXPECT_THROW(net->forward(x, tau, torch::zeros({4, 2})), c10::Error);
+}
+
+TEST(Objective, ImportanceAndUniformTimesEstimateTheSameObjective) {
+  // λ/p makes the objective independent of how s is drawn; checks the weight of each sampler.
+  auto p = vp();
+  ScoreModel model(p, random_net(2), "entropy", 1.0);
+  auto x0 = torch::randn({4096, 2});
+  torch::NoGradGuard no_grad;
+  std::vector<Estimate> means;
+  for (const char* kind : {"importance", "uniform"}) {
+    DenoisingObjective objective(*p, ObjectiveOptions().time_sampling(kind).s_min(1e-2));
+    auto gen = make_generator(3);
+    std::vector<double> batches;
+    for (int i = 0; i < 200; ++i) batches.push_back(objective.loss(model, x0, gen).item<double>());
+    means.push_back(mean_estimate(torch::tensor(batches, torch::kFloat64)));
+  }
+  EXPECT_TRUE(within_stderr(means[0].value, means[1].value, std::hypot(means[0].std_error, means[1].std_error)));
+}
+
+TEST(Objective, UnknownWeightingIsAnError) {
+  auto p = vp();
+  EXPECT_THROW(DenoisingObjective(*p, ObjectiveOptions().weighting("snr")), c10::Error);
+  EXPECT_THROW(DenoisingObjective(*p, ObjectiveOptions().time_sampling("beta")), c10::Error);
+  for (const char* w : {"likelihood", "noise", "none"}) EXPECT_NO_THROW(DenoisingObjective(*p, ObjectiveOptions().weighting(w)));
+}
+
+}  // namespace
+}  // namespace diffinfo
