@@ -3,6 +3,8 @@
 #include "diffinfo/io/json_tensor.h"
 #include "diffinfo/random.h"
 
+#include <cmath>
+
 namespace diffinfo {
 
 EntropyReference exact_entropy(const nlohmann::json& full_spec, const ForwardProcess& process, const torch::Tensor& data,
@@ -16,6 +18,10 @@ EntropyReference exact_entropy(const nlohmann::json& full_spec, const ForwardPro
     const GaussianData g(json_to_tensor(spec["mean"], 1, "spec.mean"), json_to_tensor(spec["cov"], 2, "spec.cov"));
     ref.total = {g.total_entropy(process), 0.0};
     ref.method = "closed form (Gaussian)";
+    if (!std::isinf(process.eq_var())) {
+      const auto d = kl_decomposition(g, process);
+      ref.decomposition = {{"kl_to_equilibrium", d.total}, {"marginal_kl", d.marginal}, {"total_correlation", d.total_correlation}};
+    }
   } else {
     auto gen = make_generator(derive_seed(options.seed(), 1));
     ref.total = law.total_entropy(process, 200000, gen);

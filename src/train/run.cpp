@@ -75,7 +75,7 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
   }
 }
 
-LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {
+RunConfig read_run_config(const std::string& run_dir) {
   const auto config_path = run_file(run_dir, "config.json");
   if (!file_exists(config_path))
     throw std::runtime_error(config_path + ": not found (is " + run_dir + " a diffinfo run directory?)");
@@ -85,8 +85,12 @@ LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {
   } catch (const nlohmann::json::parse_error&) {
     throw std::runtime_error(config_path + ": not valid JSON");
   }
+  return RunConfig::from_json(j, config_path);
+}
+
+LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {
   LoadedRun run;
-  run.config = RunConfig::from_json(j, config_path);
+  run.config = read_run_config(run_dir);
   run.process = process_from_config(run.config.process);
   Mlp net(run.config.model), ema(run.config.model);
   net->to(device);

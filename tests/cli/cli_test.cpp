@@ -56,6 +56,8 @@ TEST(Cli, DataTrainEntropyEndToEnd) {
   EXPECT_EQ(j["settings"]["s_min"], 1e-5);
   EXPECT_EQ(j["process"]["name"], "vp");
   EXPECT_EQ(j["exact"]["method"], "closed form (Gaussian)");
+  EXPECT_GT(j["exact"]["decomposition"]["total_correlation"].get<double>(), 0.0);
+  EXPECT_EQ(j["exact"]["decomposition"]["marginal_kl"].size(), 2u);
   const auto csv = slurp(dir + "/run/entropy_rate.csv");
   EXPECT_EQ(csv.rfind("s_lo,s_hi,s,rate,rate_stderr,cumulative,cumulative_stderr,exact_rate", 0), 0u);
   EXPECT_EQ(lines(csv), 21);

@@ -84,6 +84,7 @@ void run_entropy(EntropyArgs a) {
                     {"method", exact->method},
                     {"source", exact_source},
                     {"curve_estimate", to_json(exact->curve.total)}};
+    if (!exact->decomposition.is_null()) out["exact"]["decomposition"] = exact->decomposition;
     out["relative_error"] = rel;
   }
   if (a.json) {
@@ -97,6 +98,10 @@ void run_entropy(EntropyArgs a) {
     std::printf("exact           S_tot = %.4f nats  (%s; %s)\n", exact->total.value, exact->method.c_str(),
                 exact_source.c_str());
     const double se = std::hypot(profile.total.std_error, exact->total.std_error);
+    if (!exact->decomposition.is_null()) {
+      const double kl = exact->decomposition["kl_to_equilibrium"], tc = exact->decomposition["total_correlation"];
+      std::printf("                KL(p_d||p_eq) = %.4f = marginal KLs %.4f + total correlation %.4f\n", kl, kl - tc, tc);
+    }
     std::printf("relative error  %+.2f %%  (%.1f stderr)\n", 100.0 * (profile.total.value / exact->total.value - 1.0),
                 se > 0 ? (profile.total.value - exact->total.value) / se : 0.0);
   }

@@ -2,7 +2,6 @@
 #include "commands.h"
 
 #include "diffinfo/data/matrix.h"
-#include "diffinfo/io/files.h"
 #include "diffinfo/train/trainer.h"
 
 #include <filesystem>
@@ -30,9 +29,7 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     for (auto* opt : fixed_on_resume)
       if (opt->count() > 0)
         throw std::runtime_error(opt->get_name() + " cannot change on --resume: the run keeps its configuration");
-    const auto config_path = run_file(a.out, "config.json");
-    if (!file_exists(config_path)) throw std::runtime_error(config_path + ": not found: there is no run to resume");
-    config = RunConfig::from_json(nlohmann::json::parse(read_text(config_path)), config_path);
+    config = read_run_config(a.out);
     if (steps_opt->count() > 0) config.train.steps(a.train.steps());
     if (data_opt->count() > 0) config.data_path = std::filesystem::absolute(a.data).string();
   } else {

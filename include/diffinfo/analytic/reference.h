@@ -16,6 +16,9 @@ struct EntropyReference {
   Estimate total;          ///< S_tot over [0, T]: closed form (stderr 0) or Monte Carlo
   std::string method;      ///< how `total` was obtained
   EntropyProfile curve;    ///< the exact rate curve by the neural estimator's own quadrature
+  /// Gaussian law with a normalisable p_eq: KL(p_d‖p_eq) split into per-coordinate KLs and the
+  /// total correlation (seed 003 Eq. 8); null otherwise.
+  nlohmann::json decomposition;
 };
 
 /// spec: {"type": "gaussian" | "mixture", ...} as written by `diffinfo data`.

@@ -61,6 +61,9 @@ struct LoadedRun {
   int64_t step = 0;
 };
 
+/// Reads RUN/config.json; a missing or malformed file throws naming it.
+RunConfig read_run_config(const std::string& run_dir);
+
 /// Reads RUN/config.json and RUN/checkpoint.pt; a missing, corrupt or foreign checkpoint throws.
 LoadedRun load_run(const std::string& run_dir, const torch::Device& device);
 
