@@ -48,7 +48,11 @@ void run_demo(const DemoArgs& a) {
   const bool resume = file_exists(run_file(a.out, "checkpoint.pt"));
   const auto trained = train(config, data.x, a.out, resume, device, callbacks);
   bar.finish();
-  std::printf("trained in %.1f s (final loss %.4f)\n", trained.seconds, trained.final_loss);
+  if (trained.start_step >= trained.steps)
+    std::printf("%s already holds the trained run (step %lld): measuring it again\n", a.out.c_str(),
+                static_cast<long long>(trained.start_step));
+  else
+    std::printf("trained in %.1f s (final loss %.4f)\n", trained.seconds, trained.final_loss);
 
   const auto run = load_run(a.out, device);
   const auto x = data.x.to(device, torch::kFloat32);
