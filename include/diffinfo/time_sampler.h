@@ -42,7 +42,6 @@ class TimeSampler {
  private:
   std::string kind_;
   std::vector<double> edges_, cdf_;
-  torch::Tensor edges_t_, cdf_t_;
 };
 
 /// The known kinds, in order.

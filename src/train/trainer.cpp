@@ -105,9 +105,9 @@ TrainResult train(const RunConfig& config, const torch::Tensor& data, const std:
       torch::NoGradGuard no_grad;
       // Warm-started EMA: early averages are not dominated by the random initialisation.
       const double d = std::min(o.ema_decay(), (1.0 + step) / (10.0 + step));
-      auto src = net->parameters();
       auto dst = ema->parameters();
-      for (size_t i = 0; i < src.size(); ++i) dst[i].mul_(d).add_(src[i], 1.0 - d);
+      torch::_foreach_mul_(dst, d);
+      torch::_foreach_add_(dst, net->parameters(), 1.0 - d);  // one fused kernel per op on a GPU
       loss_sum += loss.detach();
       ++loss_count;
     }
