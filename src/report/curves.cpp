@@ -76,8 +76,4 @@ void plot_entropy(const std::string& path, const EntropyProfile& neural, const E
   std::filesystem::rename(path + ".tmp", path);
 }
 
-nlohmann::json summary_json(const EntropyProfile& profile) {
-  return {{"value", profile.total.value}, {"stderr", profile.total.std_error}};
-}
-
 }  // namespace diffinfo

@@ -55,6 +55,9 @@ TEST_P(ProcessTest, ClosedFormsSolveTheMomentOdes) {
     EXPECT_NEAR(dmu, c.phi * c.mu, 1e-5 * (1 + std::abs(dmu))) << "s = " << s;
     EXPECT_NEAR(dvar, 2 * c.phi * c.var + c.sigma * c.sigma, 1e-5 * (1 + std::abs(dvar))) << "s = " << s;
   }
+  auto x = torch::randn({3, 2}, torch::kFloat64);
+  auto s = torch::full({3, 1}, 0.3, torch::kFloat64);
+  EXPECT_TRUE(torch::allclose(p->drift(x, s), p->at(0.3).phi * x));
   const auto start = p->at(0.0);
   EXPECT_DOUBLE_EQ(start.mu, 1.0);
   EXPECT_DOUBLE_EQ(start.var, 0.0);

@@ -64,7 +64,7 @@ void run_entropy(EntropyArgs a) {
     plot_entropy(a.plot, profile, exact ? &exact->curve : nullptr,
                  "neural entropy, " + process.name() + " process (" + a.run + ")");
 
-  nlohmann::json out = {{"neural_entropy", summary_json(profile)},
+  nlohmann::json out = {{"neural_entropy", to_json(profile.total)},
                         {"units", "nats"},
                         {"run", a.run},
                         {"step", run.step},

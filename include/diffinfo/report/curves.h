@@ -17,7 +17,4 @@ void write_entropy_csv(const std::string& path, const EntropyProfile& neural, co
 void plot_entropy(const std::string& path, const EntropyProfile& neural, const EntropyProfile* exact,
                   const std::string& title);
 
-/// JSON of a profile: total, settings and (optionally) nothing else; curves go to CSV.
-nlohmann::json summary_json(const EntropyProfile& profile);
-
 }  // namespace diffinfo
