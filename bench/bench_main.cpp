@@ -14,6 +14,9 @@ namespace {
 
 constexpr int64_t kDim = 25, kBatch = 256;
 
+// The MLP's input width: x, τ and the sin/cos Fourier features of τ (model/mlp.h).
+int64_t mlp_input(const diffinfo::MlpOptions& o) { return o.dim() + 2 * o.fourier() + 1 + o.cond_dim(); }
+
 // Multiply-adds of one forward pass through the MLP per sample (weights only).
 double mlp_macs(int64_t width, int64_t depth, int64_t in) {
   return double(in) * width + double(depth - 1) * width * width + double(width) * kDim;
@@ -49,13 +52,13 @@ void BM_TrainSteps(benchmark::State& state) {
   std::filesystem::remove_all(dir);
   state.SetItemsProcessed(state.iterations() * steps);
   // Forward + backward ≈ 3 × forward, 2 flops per multiply-add.
-  set_flops(state, steps * 6.0 * kBatch * mlp_macs(width, c.model.depth(), kDim + 2 * c.model.fourier() + 1));
+  set_flops(state, steps * 6.0 * kBatch * mlp_macs(width, c.model.depth(), mlp_input(c.model)));
 }
 BENCHMARK(BM_TrainSteps)->Arg(64)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
 
 // The reference: a plain LibTorch MLP regression loop of the same shape, nothing else.
 void BM_PlainLibTorchSteps(benchmark::State& state) {
-  const int64_t width = state.range(0), steps = 200, in = kDim + 33;
+  const int64_t width = state.range(0), steps = 200, in = mlp_input(diffinfo::MlpOptions(kDim));
   torch::nn::Sequential net(torch::nn::Linear(in, width), torch::nn::SiLU(), torch::nn::Linear(width, width),
                             torch::nn::SiLU(), torch::nn::Linear(width, width), torch::nn::SiLU(),
                             torch::nn::Linear(width, kDim));
@@ -95,7 +98,7 @@ void BM_MeasurePoints(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(*process, residual, x, opts).total.value);
   const double points = double(opts.points() * opts.samples_per_point());
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(points));
-  set_flops(state, points * 2.0 * mlp_macs(width, 3, kDim + 33));
+  set_flops(state, points * 2.0 * mlp_macs(width, net->options().depth(), mlp_input(net->options())));
 }
 BENCHMARK(BM_MeasurePoints)->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
 

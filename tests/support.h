@@ -46,6 +46,15 @@ inline CliResult run_cli(const std::string& args, const std::string& dir) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
 
+/// The grid of forward processes × time samplers that several suites run over, and its test names.
+inline auto processes_and_time_samplers() {
+  return ::testing::Combine(::testing::Values("vp", "vpx", "sl", "ve"), ::testing::Values("importance", "uniform"));
+}
+inline std::string process_sampler_name(
+    const ::testing::TestParamInfo<std::tuple<std::string, std::string>>& info) {
+  return std::get<0>(info.param) + "_" + std::get<1>(info.param);
+}
+
 /// Passes when |value - expected| <= k * stderr (+ an absolute floor for exact cases).
 inline ::testing::AssertionResult within_stderr(double value, double expected, double stderr_, double k = 4.0,
                                                 double floor = 1e-12) {

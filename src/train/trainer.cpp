@@ -90,6 +90,9 @@ TrainResult train(const RunConfig& config, const torch::Tensor& data, const std:
   auto loss_sum = torch::zeros({}, x_all.options());
   int64_t loss_count = 0;
   double last_loss = std::nan("");
+  // The parameter tensors keep their identity for the whole run (loading uses set_), so collect them once.
+  const auto net_params = net->parameters();
+  auto ema_params = ema->parameters();
   net->train();
   for (int64_t step = result.start_step + 1; step <= o.steps(); ++step) {
     // One derived seed per step: a resumed run draws exactly what an unbroken one would.
@@ -105,9 +108,8 @@ TrainResult train(const RunConfig& config, const torch::Tensor& data, const std:
       torch::NoGradGuard no_grad;
       // Warm-started EMA: early averages are not dominated by the random initialisation.
       const double d = std::min(o.ema_decay(), (1.0 + step) / (10.0 + step));
-      auto dst = ema->parameters();
-      torch::_foreach_mul_(dst, d);
-      torch::_foreach_add_(dst, net->parameters(), 1.0 - d);  // one fused kernel per op on a GPU
+      torch::_foreach_mul_(ema_params, d);
+      torch::_foreach_add_(ema_params, net_params, 1.0 - d);  // one fused kernel per op on a GPU
       loss_sum += loss.detach();
       ++loss_count;
     }

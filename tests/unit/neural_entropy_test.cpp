@@ -39,9 +39,7 @@ TEST_P(NeuralEntropyTest, ExactResidualGivesTheClosedFormTotal) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ProcessesAndKinds, NeuralEntropyTest,
-                         ::testing::Combine(::testing::Values("vp", "vpx", "sl", "ve"),
-                                            ::testing::Values("importance", "uniform")),
-                         [](const auto& info) { return std::get<0>(info.param) + "_" + std::get<1>(info.param); });
+                         test::processes_and_time_samplers(), test::process_sampler_name);
 
 TEST(NeuralEntropy, StderrIsHonestAcrossSeeds) {
   // The spread of 30 independent estimates must match the stderr each one reports.

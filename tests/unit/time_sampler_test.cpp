@@ -39,9 +39,7 @@ TEST_P(TimeSamplerTest, WeightedIntegralOfTheRateDensity) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ProcessesAndKinds, TimeSamplerTest,
-                         ::testing::Combine(::testing::Values("vp", "vpx", "sl", "ve"),
-                                            ::testing::Values("importance", "uniform")),
-                         [](const auto& info) { return std::get<0>(info.param) + "_" + std::get<1>(info.param); });
+                         test::processes_and_time_samplers(), test::process_sampler_name);
 
 TEST(TimeSampler, ImportanceDensityIsProportionalToSigmaSquaredOverVariance) {
   auto p = make_process("vp");

@@ -48,7 +48,7 @@ void run_demo(const DemoArgs& a) {
   const bool resume = file_exists(run_file(a.out, "checkpoint.pt"));
   const auto trained = train(config, data.x, a.out, resume, device, callbacks);
   bar.finish();
-  if (trained.start_step >= trained.steps)
+  if (trained.was_complete())
     std::printf("%s already holds the trained run (step %lld): measuring it again\n", a.out.c_str(),
                 static_cast<long long>(trained.start_step));
   else

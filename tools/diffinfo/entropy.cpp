@@ -64,6 +64,7 @@ void run_entropy(EntropyArgs a) {
     plot_entropy(a.plot, profile, exact ? &exact->curve : nullptr,
                  "neural entropy, " + process.name() + " process (" + a.run + ")");
 
+  const auto config = run.config.to_json();
   nlohmann::json out = {{"neural_entropy", to_json(profile.total)},
                         {"units", "nats"},
                         {"run", a.run},
@@ -73,9 +74,7 @@ void run_entropy(EntropyArgs a) {
                         {"dim", x.size(1)},
                         {"process", process.config()},
                         {"settings", profile.settings()},
-                        {"training", {{"objective", run.config.to_json()["objective"]},
-                                      {"model", run.config.to_json()["model"]},
-                                      {"train", run.config.to_json()["train"]}}},
+                        {"training", {{"objective", config["objective"]}, {"model", config["model"]}, {"train", config["train"]}}},
                         {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (exact) {

@@ -55,7 +55,7 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
   if (!a.quiet) callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
   const auto result = train(config, x, a.out, a.resume, device, callbacks);
   bar.finish();
-  if (!a.quiet && result.start_step >= result.steps)
+  if (!a.quiet && result.was_complete())
     std::cout << a.out << " is already trained to step " << result.steps << " (pass a larger --steps to go on)\n";
   else if (!a.quiet)
     std::cout << "trained " << a.out << ": steps " << result.start_step << " -> " << result.steps << ", final loss "

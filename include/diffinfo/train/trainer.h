@@ -21,6 +21,8 @@ struct TrainResult {
   int64_t steps = 0;       ///< the last step done
   double final_loss = 0;   ///< mean loss over the last log interval
   double seconds = 0;
+  /// True when the run was already at its last step, so nothing was trained.
+  bool was_complete() const { return start_step >= steps; }
 };
 
 /// [N, D] data (any floating dtype). A new run refuses a directory that holds one; resume
