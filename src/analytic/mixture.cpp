@@ -101,6 +101,28 @@ torch::Tensor GaussianMixture::score(const ForwardProcess& process, const torch:
   return (-(post * grad).sum(1)).to(x.options());
 }
 
+torch::Tensor GaussianMixture::component_score(const ForwardProcess& process, const torch::Tensor& x,
+                                              const torch::Tensor& s, const torch::Tensor& labels) const {
+  TORCH_CHECK(labels.dim() == 1 && labels.size(0) == x.size(0), "component_score expected [", x.size(0),
+              "] labels, got ", labels.sizes());
+  auto sd = s.to(torch::kCPU, kF64);
+  auto t = terms(x.to(torch::kCPU, kF64), process.mean_factor(sd), process.kernel_var(sd));
+  auto l = labels.to(torch::kCPU, torch::kInt64);
+  TORCH_CHECK(l.numel() == 0 || (l.min().item<int64_t>() >= 0 && l.max().item<int64_t>() < components()),
+              "component_score expected labels in 0…", components() - 1);
+  auto picked = t.whitened.gather(1, l.view({-1, 1, 1}).expand({-1, 1, dim()})).squeeze(1);  // [B, D]
+  return (-torch::einsum("be,bde->bd", {picked, evecs_.index_select(0, l)})).to(x.options());
+}
+
+Estimate GaussianMixture::label_information(int64_t n, torch::Generator& gen) const {
+  torch::Tensor labels;
+  auto x = sample(n, gen, &labels);
+  auto t = terms(x, torch::ones({n, 1}, kF64), torch::zeros({n, 1}, kF64));
+  auto log_post = t.log_joint - torch::logsumexp(t.log_joint, 1, /*keepdim=*/true);
+  auto picked = log_post.gather(1, labels.view({-1, 1})).squeeze(1);
+  return mean_estimate(picked - weights_.log().index_select(0, labels));
+}
+
 GaussianMixture GaussianMixture::diffused(const ForwardProcess& process, double s) const {
   const auto sch = process.at(s);
   auto eye = torch::eye(dim(), kF64).unsqueeze(0);

@@ -1,5 +1,6 @@
 #include "diffinfo/analytic/reference.h"
 
+#include "diffinfo/analytic/joint_gaussian.h"
 #include "diffinfo/io/json_tensor.h"
 #include "diffinfo/random.h"
 
@@ -28,6 +29,48 @@ EntropyReference exact_entropy(const nlohmann::json& full_spec, const ForwardPro
     ref.method = "Monte Carlo on the exact density (200000 draws each at s = 0 and T)";
   }
   ref.curve = neural_entropy(process, exact_residual(law, process), data, options);
+  return ref;
+}
+
+MutualInformationReference exact_mutual_information(const nlohmann::json& spec, const ForwardProcess& process,
+                                                    const torch::Tensor& data, const torch::Tensor& cond,
+                                                    const EntropyOptions& options) {
+  const auto type = spec.value("type", "");
+  MutualInformationReference ref;
+  if (type == "joint-gaussian") {
+    const auto law = JointGaussian::from_spec(spec);
+    TORCH_CHECK(law.dim_x() == data.size(1) && cond.dim() == 2 && law.dim_y() == cond.size(1),
+                "the exact law is [D_X, D_Y] = [", law.dim_x(), ", ", law.dim_y(), "] but the data are [", data.size(1),
+                ", ", cond.dim() == 2 ? cond.size(1) : 0, "]");
+    ref.total = {law.mutual_information(), 0.0};
+    ref.method = "closed form (joint Gaussian, seed 003 Eq. 55)";
+    ref.curve = mutual_information(
+        process, [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) { return law.residual(process, x, s, c); },
+        data, cond, options);
+    for (const auto& p : ref.curve.minde.curve) ref.running.push_back(law.mutual_information(process, p.s_lo));
+    return ref;
+  }
+  if (type == "bmi") {  // the truth is known, exact scores are not
+    ref.total = {spec.at("mutual_information").get<double>(), 0.0};
+    ref.method = "closed form of the benchmark task " + spec.value("task", std::string("?"));
+    return ref;
+  }
+  TORCH_CHECK(type == "mixture" || type == "gaussian", "no exact mutual information for spec type '", type,
+              "'; known: joint-gaussian (vectors), mixture (labels), bmi");
+  const auto law = GaussianMixture::from_spec(spec);
+  TORCH_CHECK(law.dim() == data.size(1), "the exact law has dimension ", law.dim(), " but the data have ", data.size(1));
+  TORCH_CHECK(cond.dim() == 1 && cond.scalar_type() == torch::kInt64,
+              "a mixture's exact mutual information is with its component labels [N] int64");
+  auto gen = make_generator(derive_seed(options.seed(), 2));
+  ref.total = law.label_information(200000, gen);
+  ref.method = "Monte Carlo on the exact posterior (200000 draws)";
+  ref.curve = mutual_information(
+      process,
+      [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) {
+        auto score = c.is_null() ? law.score(process, x, s) : law.component_score(process, x, s, c.value);
+        return score - process.eq_score(x);
+      },
+      data, cond, options);
   return ref;
 }
 

@@ -37,4 +37,32 @@ torch::Tensor load_matrix(const std::string& path) {
   return x;
 }
 
+torch::Tensor load_labels(const std::string& path, int64_t classes) {
+  if (!ends_with(path, ".npy")) throw std::runtime_error(path + ": labels must be a .npy file of integers");
+  auto l = read_npy(path);
+  const auto type = l.scalar_type();
+  if (type != torch::kInt64 && type != torch::kInt32 && type != torch::kUInt8)
+    throw std::runtime_error(path + ": expected integer class labels (int64, int32 or uint8), got " +
+                             std::string(c10::toString(type)));
+  if (l.dim() == 2 && l.size(1) == 1) l = l.squeeze(1);
+  if (l.dim() != 1 || l.size(0) < 2)
+    throw std::runtime_error(path + ": expected labels [N] with N >= 2, got shape " + c10::str(l.sizes()));
+  l = l.to(torch::kInt64);
+  const int64_t lo = l.min().item<int64_t>(), hi = l.max().item<int64_t>();
+  if (lo < 0) throw std::runtime_error(path + ": expected labels 0…K−1, found " + std::to_string(lo));
+  if (classes > 0) {
+    if (hi >= classes)
+      throw std::runtime_error(path + ": expected labels 0…" + std::to_string(classes - 1) + " (the run has " +
+                               std::to_string(classes) + " classes), found " + std::to_string(hi));
+    return l;
+  }
+  auto counts = torch::bincount(l, {}, hi + 1);
+  auto missing = (counts == 0).nonzero();
+  if (missing.numel() > 0)
+    throw std::runtime_error(path + ": expected labels 0…K−1 with every class present, class " +
+                             std::to_string(missing[0][0].item<int64_t>()) + " of 0…" + std::to_string(hi) +
+                             " never occurs");
+  return l;
+}
+
 }  // namespace diffinfo

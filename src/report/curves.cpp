@@ -40,8 +40,10 @@ void write_entropy_csv(const std::string& path, const EntropyProfile& neural, co
   write_text_atomic(path, csv_text(neural, exact));
 }
 
-void plot_entropy(const std::string& path, const EntropyProfile& neural, const EntropyProfile* exact,
-                  const std::string& title) {
+namespace {
+
+// Draws `body` (gnuplot commands that read the CSV as DATA) to a PNG or SVG at `path`, atomically.
+void draw(const std::string& path, const std::string& csv, const std::string& title, const std::string& body) {
   std::string terminal;
   if (ends_with(path, ".png")) terminal = "pngcairo size 900,760 font 'Sans,10'";
   else if (ends_with(path, ".svg")) terminal = "svg size 900,760 font 'Sans,10'";
@@ -51,21 +53,15 @@ void plot_entropy(const std::string& path, const EntropyProfile& neural, const E
 
   const auto data = (std::filesystem::temp_directory_path() /
                      ("diffinfo-plot-" + std::to_string(::getpid()) + ".csv")).string();
-  write_text_atomic(data, csv_text(neural, exact));
+  write_text_atomic(data, csv);
   std::ostringstream gp;
   gp << "set terminal " << terminal << "\n"
      << "set output '" << path << ".tmp'\n"
      << "set datafile separator ','\n"
+     << "DATA = '" << data << "'\n"
      << "set key top left\nset grid\nset logscale x\nset format x '10^{%L}'\n"
      << "set multiplot layout 2,1 title \"" << title << "\"\n"
-     << "set ylabel 'entropy rate dS/ds (nats)'\n"
-     << "plot '" << data << "' skip 1 using 3:4:5 with yerrorlines lw 2 pt 7 ps 0.4 lc rgb '#1f77b4' title 'neural'";
-  if (exact) gp << ", '' skip 1 using 3:8 with lines lw 2 dt 2 lc rgb '#d62728' title 'exact'";
-  gp << "\nset xlabel 'diffusion time s'\nset ylabel 'running integral (nats)'\n"
-     << "plot '" << data << "' skip 1 using 2:6:7 with yerrorlines lw 2 pt 7 ps 0.4 lc rgb '#1f77b4' title 'S_{NN}(s)'";
-  if (exact) gp << ", '' skip 1 using 2:10 with lines lw 2 dt 2 lc rgb '#d62728' title 'S_{tot}(s)'";
-  gp << "\nunset multiplot\nset output\n";
-
+     << body << "\nunset multiplot\nset output\n";
   FILE* pipe = popen("gnuplot 2>&1", "w");
   if (!pipe) throw std::runtime_error(path + ": cannot start gnuplot");
   const auto script = gp.str();
@@ -74,6 +70,73 @@ void plot_entropy(const std::string& path, const EntropyProfile& neural, const E
   std::filesystem::remove(data);
   if (status != 0 || !file_exists(path + ".tmp")) throw std::runtime_error(path + ": gnuplot failed to draw the plot");
   std::filesystem::rename(path + ".tmp", path);
+}
+
+const char* kBlue = "lc rgb '#1f77b4'";
+const char* kGreen = "lc rgb '#2ca02c'";
+const char* kRed = "lc rgb '#d62728'";
+
+std::string mi_csv_text(const MutualInformationProfile& mi, const MutualInformationProfile* exact,
+                        const std::vector<double>* closed_form) {
+  const auto n = mi.minde.curve.size();
+  TORCH_CHECK(!exact || exact->minde.curve.size() == n, "exact and neural curves differ in length");
+  TORCH_CHECK(!closed_form || closed_form->size() == n, "closed-form and neural curves differ in length");
+  std::ostringstream out;
+  out.precision(10);
+  out << "s_lo,s_hi,s,mi_rate,mi_rate_stderr,mi_above,mi_above_stderr,difference_rate,difference_rate_stderr,"
+         "difference_above,difference_above_stderr";
+  if (exact) out << ",exact_mi_rate,exact_mi_rate_stderr,exact_mi_above,exact_mi_above_stderr";
+  if (closed_form) out << ",closed_form_mi_above";
+  out << "\n";
+  auto put = [&out](const EntropyProfile& p, size_t i) {
+    const auto above = p.above(i);
+    out << ',' << p.curve[i].rate.value << ',' << p.curve[i].rate.std_error << ',' << above.value << ',' << above.std_error;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const auto& p = mi.minde.curve[i];
+    out << p.s_lo << ',' << p.s_hi << ',' << p.s;
+    put(mi.minde, i);
+    put(mi.difference, i);
+    if (exact) put(exact->minde, i);
+    if (closed_form) out << ',' << (*closed_form)[i];
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+void plot_entropy(const std::string& path, const EntropyProfile& neural, const EntropyProfile* exact,
+                  const std::string& title) {
+  std::ostringstream body;
+  body << "set ylabel 'entropy rate dS/ds (nats)'\n"
+       << "plot DATA skip 1 using 3:4:5 with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue << " title 'neural'";
+  if (exact) body << ", '' skip 1 using 3:8 with lines lw 2 dt 2 " << kRed << " title 'exact'";
+  body << "\nset xlabel 'diffusion time s'\nset ylabel 'running integral (nats)'\n"
+       << "plot DATA skip 1 using 2:6:7 with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue << " title 'S_{NN}(s)'";
+  if (exact) body << ", '' skip 1 using 2:10 with lines lw 2 dt 2 " << kRed << " title 'S_{tot}(s)'";
+  draw(path, csv_text(neural, exact), title, body.str());
+}
+
+void write_mi_csv(const std::string& path, const MutualInformationProfile& mi, const MutualInformationProfile* exact,
+                  const std::vector<double>* closed_form) {
+  write_text_atomic(path, mi_csv_text(mi, exact, closed_form));
+}
+
+void plot_mutual_information(const std::string& path, const MutualInformationProfile& mi,
+                             const MutualInformationProfile* exact, const std::vector<double>* closed_form,
+                             const std::string& title) {
+  std::ostringstream body;
+  body << "set key top right\nset ylabel 'MI rate (nats per unit s)'\n"
+       << "plot DATA skip 1 using 3:4:5 with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue << " title 'MINDE'"
+       << ", '' skip 1 using 3:8:9 with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen << " title 'S^{X|Y} - S^X'";
+  if (exact) body << ", '' skip 1 using 3:12 with lines lw 2 dt 2 " << kRed << " title 'exact scores'";
+  body << "\nset xlabel 'diffusion time s'\nset ylabel 'I(X_s; Y) (nats)'\n"
+       << "plot DATA skip 1 using 1:6:7 with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue << " title 'MINDE'"
+       << ", '' skip 1 using 1:10:11 with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen << " title 'S^{X|Y} - S^X'";
+  if (exact) body << ", '' skip 1 using 1:14 with lines lw 2 dt 2 " << kRed << " title 'exact scores'";
+  if (closed_form) body << ", '' skip 1 using 1:" << (exact ? 16 : 12) << " with lines lw 1 lc rgb 'black' title 'closed form'";
+  draw(path, mi_csv_text(mi, exact, closed_form), title, body.str());
 }
 
 }  // namespace diffinfo

@@ -16,6 +16,9 @@ nlohmann::json identity(const nlohmann::json& config) {
     if (config.contains(key)) id[key] = config[key];
   if (config.contains("data") && config["data"].contains("dim")) id["data_dim"] = config["data"]["dim"];
   if (config.contains("train") && config["train"].contains("seed")) id["seed"] = config["train"]["seed"];
+  // Fields added with conditioning; at their neutral values they leave older checkpoints loadable.
+  if (id.contains("model") && id["model"].value("classes", 0) == 0) id["model"].erase("classes"), id["model"].erase("embedding");
+  if (id.contains("objective") && id["objective"].value("p_uncond", 0.0) == 0.0) id["objective"].erase("p_uncond");
   return id;
 }
 

@@ -11,6 +11,7 @@ DenoisingObjective::DenoisingObjective(const ForwardProcess& process, const Obje
   const auto& w = options.weighting();
   TORCH_CHECK(w == "likelihood" || w == "noise" || w == "none", "weighting '", w,
               "' not found; known: likelihood, noise, none");
+  TORCH_CHECK(options.p_uncond() >= 0 && options.p_uncond() < 1, "p_uncond must lie in [0, 1), got ", options.p_uncond());
 }
 
 torch::Tensor DenoisingObjective::weighting(const torch::Tensor& s) const {
@@ -28,7 +29,9 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
   auto eps = randn(x0.sizes(), gen, x0.options());
   auto st = s.to(x0.options());
   auto x_s = process_.sample(x0, st, eps);
-  auto r = model.scaled_score(x_s, st, cond) + eps;
+  Condition c;
+  if (cond.defined()) c = {cond, rand({b}, gen, torch::dtype(torch::kFloat64).device(x0.device())) >= options_.p_uncond()};
+  auto r = model.scaled_score(x_s, st, c) + eps;
   return (w.squeeze(1) * r.pow(2).sum(1)).mean();
 }
 

@@ -31,14 +31,17 @@ nlohmann::json RunConfig::to_json() const {
           {"process", process},
           {"model",
            {{"dim", model.dim()}, {"width", model.width()}, {"depth", model.depth()}, {"fourier", model.fourier()},
-            {"cond_dim", model.cond_dim()}, {"output", output}}},
+            {"cond_dim", model.cond_dim()}, {"classes", model.classes()}, {"embedding", model.embedding()},
+            {"output", output}}},
           {"objective",
-           {{"weighting", objective.weighting()}, {"time_sampling", objective.time_sampling()}, {"s_min", objective.s_min()}}},
+           {{"weighting", objective.weighting()}, {"time_sampling", objective.time_sampling()}, {"s_min", objective.s_min()},
+            {"p_uncond", conditional() ? objective.p_uncond() : 0.0}}},
           {"train",
            {{"steps", t.steps()}, {"batch_size", t.batch_size()}, {"lr", t.lr()}, {"warmup", t.warmup()},
             {"lr_final", t.lr_final()}, {"ema_decay", t.ema_decay()}, {"seed", t.seed()},
             {"checkpoint_every", t.checkpoint_every()}, {"log_every", t.log_every()}}},
-          {"data", {{"path", data_path}, {"rows", data_rows}, {"dim", model.dim()}, {"var", data_var}}}};
+          {"data", {{"path", data_path}, {"rows", data_rows}, {"dim", model.dim()}, {"var", data_var}}},
+          {"cond", {{"kind", cond_kind}, {"path", cond_path}, {"var", cond_var}}}};
 }
 
 RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where) {
@@ -52,11 +55,14 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
                   .width(field(j, "model", "width", where).get<int64_t>())
                   .depth(field(j, "model", "depth", where).get<int64_t>())
                   .fourier(field(j, "model", "fourier", where).get<int64_t>())
-                  .cond_dim(field(j, "model", "cond_dim", where).get<int64_t>());
+                  .cond_dim(field(j, "model", "cond_dim", where).get<int64_t>())
+                  .classes(j["model"].value("classes", int64_t{0}))
+                  .embedding(j["model"].value("embedding", int64_t{32}));
     c.output = field(j, "model", "output", where).get<std::string>();
     c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())
         .time_sampling(field(j, "objective", "time_sampling", where).get<std::string>())
-        .s_min(field(j, "objective", "s_min", where).get<double>());
+        .s_min(field(j, "objective", "s_min", where).get<double>())
+        .p_uncond(j["objective"].value("p_uncond", 0.0));
     c.train.steps(field(j, "train", "steps", where).get<int64_t>())
         .batch_size(field(j, "train", "batch_size", where).get<int64_t>())
         .lr(field(j, "train", "lr", where).get<double>())
@@ -69,6 +75,13 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = field(j, "data", "rows", where).get<int64_t>();
     c.data_var = field(j, "data", "var", where).get<double>();
+    if (j.contains("cond")) {  // runs written before conditioning existed have none
+      c.cond_kind = field(j, "cond", "kind", where).get<std::string>();
+      c.cond_path = field(j, "cond", "path", where).get<std::string>();
+      c.cond_var = field(j, "cond", "var", where).get<double>();
+    }
+    if (c.cond_kind != "none" && c.cond_kind != "vector" && c.cond_kind != "labels" && c.cond_kind != "coordinates")
+      throw std::runtime_error(where + ": cond.kind '" + c.cond_kind + "' not found; known: none, vector, labels, coordinates");
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(where + ": malformed run configuration (" + e.what() + ")");
@@ -97,7 +110,7 @@ LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {
   ema->to(device);
   run.step = load_checkpoint(run_file(run_dir, "checkpoint.pt"), run.config.to_json(), net, ema, nullptr);
   ema->eval();
-  run.model = std::make_shared<ScoreModel>(run.process, ema, run.config.output, run.config.data_var);
+  run.model = std::make_shared<ScoreModel>(run.process, ema, run.config.output, run.config.data_var, run.config.cond_var);
   return run;
 }
 

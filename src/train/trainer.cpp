@@ -46,8 +46,9 @@ double learning_rate(const TrainOptions& o, int64_t step) {
   return o.lr() * (o.lr_final() + (1.0 - o.lr_final()) * cosine);
 }
 
-TrainResult train(const RunConfig& config, const torch::Tensor& data, const std::string& run_dir, bool resume,
+TrainResult train(const RunConfig& config, const TrainData& train_data, const std::string& run_dir, bool resume,
                   const torch::Device& device, const TrainCallbacks& callbacks) {
+  const auto& data = train_data.x;
   const auto& o = config.train;
   TORCH_CHECK(o.steps() >= 1 && o.batch_size() >= 1 && o.lr() > 0, "training needs steps, batch_size >= 1 and lr > 0");
   TORCH_CHECK(o.ema_decay() >= 0 && o.ema_decay() < 1, "ema_decay must lie in [0, 1), got ", o.ema_decay());
@@ -56,6 +57,12 @@ TrainResult train(const RunConfig& config, const torch::Tensor& data, const std:
     throw std::runtime_error(config.data_path + ": expected data [N, " + std::to_string(config.model.dim()) +
                              "] for this run, got [" + std::to_string(data.size(0)) + ", " +
                              std::to_string(data.dim() == 2 ? data.size(1) : 0) + "]");
+  TORCH_CHECK(config.conditional() == train_data.cond.defined(),
+              config.conditional() ? "this run is conditional: it needs condition rows beside the data"
+                                   : "this run is unconditional: it takes no condition rows");
+  if (train_data.cond.defined() && train_data.cond.size(0) != data.size(0))
+    throw std::runtime_error(config.cond_path + ": expected " + std::to_string(data.size(0)) + " rows (one per row of " +
+                             config.data_path + "), got " + std::to_string(train_data.cond.size(0)));
   const auto ckpt = run_file(run_dir, "checkpoint.pt");
   const auto config_path = run_file(run_dir, "config.json");
   const auto log_path = run_file(run_dir, "train_log.jsonl");
@@ -83,8 +90,11 @@ TrainResult train(const RunConfig& config, const torch::Tensor& data, const std:
   }
   write_text_atomic(config_path, config_json.dump(2) + "\n");
 
-  ScoreModel model(process, net, config.output, config.data_var);
+  ScoreModel model(process, net, config.output, config.data_var, config.cond_var);
   auto x_all = data.to(device, torch::kFloat32);
+  torch::Tensor cond_all;
+  if (train_data.cond.defined())
+    cond_all = train_data.cond.to(device, train_data.cond.is_floating_point() ? torch::kFloat32 : torch::kInt64);
   std::ofstream log(log_path, std::ios::app);
   const auto t0 = std::chrono::steady_clock::now();
   auto loss_sum = torch::zeros({}, x_all.options());
@@ -97,11 +107,12 @@ TrainResult train(const RunConfig& config, const torch::Tensor& data, const std:
   for (int64_t step = result.start_step + 1; step <= o.steps(); ++step) {
     // One derived seed per step: a resumed run draws exactly what an unbroken one would.
     auto gen = make_generator(derive_seed(o.seed(), static_cast<uint64_t>(step)));
-    auto x0 = x_all.index_select(0, randint(x_all.size(0), o.batch_size(), gen, device));
+    const auto rows = randint(x_all.size(0), o.batch_size(), gen, device);
+    auto x0 = x_all.index_select(0, rows);
     const double lr = learning_rate(o, step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     optimizer.zero_grad();
-    auto loss = objective.loss(model, x0, gen);
+    auto loss = objective.loss(model, x0, gen, cond_all.defined() ? cond_all.index_select(0, rows) : torch::Tensor());
     loss.backward();
     optimizer.step();
     {

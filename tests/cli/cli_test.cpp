@@ -1,4 +1,5 @@
 // The real binary: the CLI contract of issue 2, its JSON, its files and its errors.
+#include "diffinfo/data/npy.h"
 #include "support.h"
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,7 @@ void expect_error(const test::CliResult& r, const std::string& needle) {
 TEST(Cli, EverySubcommandHasHelp) {
   const auto dir = scratch_dir();
   for (const char* cmd : {"", "train", "entropy", "demo", "data", "data gaussian", "data mixture", "data uniform",
-                          "data joint-gaussian"}) {
+                          "data joint-gaussian", "data bmi", "mi", "sample", "tc"}) {
     auto r = run_cli(std::string(cmd) + " --help", dir);
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -138,6 +139,78 @@ TEST(Cli, BadInputIsOneClearLineAndNothingIsOverwritten) {
                "unknown plot format");
   spit(dir + "/run/checkpoint.pt", ckpt.substr(0, 100));
   expect_error(run_cli("entropy --run " + dir + "/run", dir), "checkpoint.pt: not a diffinfo checkpoint");
+}
+
+TEST(Cli, LabelsTrainMiSampleEndToEnd) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data mixture --dim 2 --components 3 --n 3000 --out " + dir + "/m.npy", dir).code, 0);
+  auto t = run_cli("train --quiet --data " + dir + "/m.npy --labels " + dir + "/m_labels.npy --steps 200 --width 32 --out " +
+                       dir + "/run", dir);
+  ASSERT_EQ(t.code, 0) << t.err;
+  const auto config = nlohmann::json::parse(slurp(dir + "/run/config.json"));
+  EXPECT_EQ(config["cond"]["kind"], "labels");
+  EXPECT_EQ(config["model"]["classes"], 3);
+  EXPECT_EQ(config["objective"]["p_uncond"], 0.2);
+
+  auto m = run_cli("mi --run " + dir + "/run --json --points 10 --samples 20 --exact " + dir + "/m.spec.json --plot " + dir +
+                       "/mi.png", dir);
+  ASSERT_EQ(m.code, 0) << m.err;
+  const auto j = nlohmann::json::parse(m.out);
+  for (const char* key : {"mutual_information", "entropy_difference"}) {
+    EXPECT_TRUE(j[key]["value"].is_number()) << key;
+    EXPECT_GT(j[key]["stderr"].get<double>(), 0.0) << key;
+  }
+  EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(3.0), 0.05);
+  EXPECT_TRUE(j["exceeds_label_entropy"].is_boolean());
+  EXPECT_EQ(j["exact"]["method"], "Monte Carlo on the exact posterior (200000 draws)");
+  EXPECT_EQ(slurp(dir + "/mi.png").substr(0, 8), "\x89PNG\r\n\x1a\n");
+  const auto csv = slurp(dir + "/run/mi_rate.csv");
+  EXPECT_EQ(csv.rfind("s_lo,s_hi,s,mi_rate,mi_rate_stderr,mi_above,mi_above_stderr,difference_rate", 0), 0u);
+  EXPECT_EQ(lines(csv), 11);
+
+  auto s = run_cli("sample --run " + dir + "/run --labels " + dir + "/m_labels.npy --guidance-scale 2.5 --steps 20 --out " +
+                       dir + "/s.npy", dir);
+  ASSERT_EQ(s.code, 0) << s.err;
+  const auto info = nlohmann::json::parse(slurp(dir + "/s.json"));
+  EXPECT_EQ(info["rows"], 3000);
+  EXPECT_EQ(info["sampler"]["guidance_scale"], 2.5);
+  EXPECT_EQ(info["sampler"]["guidance_w"], 1.5);
+  ASSERT_EQ(run_cli("sample --run " + dir + "/run --n 7 --sampler ode --steps 10 --out " + dir + "/u.npy", dir).code, 0);
+  EXPECT_NE(slurp(dir + "/u.npy").find("'shape': (7, 2)"), std::string::npos);
+}
+
+TEST(Cli, ConditioningBadInput) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data joint-gaussian --dim-x 3 --dim-y 2 --n 400 --out " + dir + "/j.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("data joint-gaussian --dim-x 3 --dim-y 2 --n 300 --out " + dir + "/k.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("data mixture --dim 3 --components 3 --n 400 --out " + dir + "/m.npy", dir).code, 0);
+  expect_error(run_cli("train --data " + dir + "/j.npy --cond " + dir + "/k_y.npy --out " + dir + "/r", dir),
+               "k_y.npy: expected 400 rows (one per row of");
+  expect_error(run_cli("train --data " + dir + "/j.npy --labels " + dir + "/j_y.npy --out " + dir + "/r", dir),
+               "j_y.npy: expected integer class labels (int64, int32 or uint8), got Float");
+  // Labels 1..3 (class 0 never occurs) and negative labels.
+  auto labels = torch::arange(400, torch::kInt64).remainder(3) + 1;
+  write_npy(dir + "/gap.npy", labels);
+  expect_error(run_cli("train --data " + dir + "/m.npy --labels " + dir + "/gap.npy --out " + dir + "/r", dir),
+               "gap.npy: expected labels 0…K−1 with every class present, class 0 of 0…3 never occurs");
+  write_npy(dir + "/neg.npy", labels - 2);
+  expect_error(run_cli("train --data " + dir + "/m.npy --labels " + dir + "/neg.npy --out " + dir + "/r", dir),
+               "neg.npy: expected labels 0…K−1, found -1");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
+
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/j.npy --steps 10 --width 16 --out " + dir + "/plain", dir).code, 0);
+  expect_error(run_cli("mi --run " + dir + "/plain", dir), "the run was trained without conditioning");
+  expect_error(run_cli("sample --run " + dir + "/plain --n 5 --guidance-scale 3 --out " + dir + "/s.npy", dir),
+               "guidance needs a condition");
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/j.npy --cond " + dir + "/j_y.npy --steps 10 --width 16 --out " + dir +
+                        "/cond", dir).code, 0);
+  expect_error(run_cli("mi --run " + dir + "/cond --cond " + dir + "/k_y.npy", dir), "k_y.npy: expected 400 rows");
+  expect_error(run_cli("mi --run " + dir + "/cond --labels " + dir + "/gap.npy", dir), "pass --cond, not --labels");
+  expect_error(run_cli("mi --run " + dir + "/cond --cond " + dir + "/j.npy", dir),
+               "j.npy: expected 2 columns (the run's condition width), got 3");
+  expect_error(run_cli("mi --run " + dir + "/cond --uncond-run " + dir + "/cond", dir), "must be an unconditional run");
+  expect_error(run_cli("train --resume --labels " + dir + "/gap.npy --out " + dir + "/cond", dir),
+               "--cond and --labels cannot change on --resume");
 }
 
 }  // namespace

@@ -47,8 +47,33 @@ TEST(Model, ConditioningInputIsUsedAndChecked) {
   auto x = torch::randn({4, 2}), tau = torch::rand({4, 1});
   auto a = net->forward(x, tau, torch::zeros({4, 3})), b = net->forward(x, tau, torch::ones({4, 3}));
   EXPECT_FALSE(torch::allclose(a, b));
-  EXPECT_THROW(net->forward(x, tau), c10::Error);
+  // The null condition is its own input (not y = 0), and keep = false selects it row by row.
+  auto null = net->forward(x, tau);
+  EXPECT_FALSE(torch::allclose(null, a));
+  auto keep = torch::tensor({true, false, true, false});
+  auto mixed = net->forward(x, tau, {torch::ones({4, 3}), keep});
+  EXPECT_TRUE(torch::allclose(mixed.index({keep}), b.index({keep})));
+  EXPECT_TRUE(torch::allclose(mixed.index({~keep}), null.index({~keep})));
   EXPECT_THROW(net->forward(x, tau, torch::zeros({4, 2})), c10::Error);
+}
+
+TEST(Model, LabelConditioningUsesANullEmbedding) {
+  Mlp net(MlpOptions(2).width(16).depth(1).classes(3));
+  auto gen = make_generator(0);
+  net->reset_parameters(gen);
+  torch::NoGradGuard no_grad;
+  for (auto& p : net->parameters()) p.normal_(0, 1, gen);  // a non-zero output layer
+  auto x = torch::randn({3, 2}), tau = torch::rand({3, 1});
+  auto by_label = net->forward(x, tau, torch::tensor({0, 1, 2}));
+  auto same = net->forward(x, tau, torch::tensor({0, 0, 0}));
+  EXPECT_TRUE(torch::allclose(by_label[0], same[0]));
+  EXPECT_FALSE(torch::allclose(by_label[1], same[1]));
+  auto null = net->forward(x, tau);
+  auto dropped = net->forward(x, tau, {torch::tensor({0, 1, 2}), torch::tensor({false, false, true})});
+  EXPECT_TRUE(torch::allclose(dropped.slice(0, 0, 2), null.slice(0, 0, 2)));
+  EXPECT_TRUE(torch::allclose(dropped[2], by_label[2]));
+  EXPECT_THROW(net->forward(x, tau, torch::zeros({3, 1})), c10::Error);  // float labels
+  EXPECT_THROW(Mlp(MlpOptions(2).cond_dim(2).classes(3)), c10::Error);
 }
 
 TEST(Objective, ImportanceAndUniformTimesEstimateTheSameObjective) {

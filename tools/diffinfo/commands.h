@@ -1,7 +1,10 @@
 #pragma once
 // The diffinfo subcommands. Each adds itself to the app; its callback parses nothing more,
 // calls the library and prints. Errors are exceptions, caught once in main().
+#include "diffinfo/train/run.h"
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -13,6 +16,25 @@ void add_train(CLI::App& app);
 void add_entropy(CLI::App& app);
 void add_demo(CLI::App& app);
 void add_data(CLI::App& app);
+void add_mi(CLI::App& app);
+void add_sample(CLI::App& app);
+void add_tc(CLI::App& app);
+
+/// A run's data and condition rows, from the given paths or the run's own.
+struct ConditionalInputs {
+  torch::Tensor x;      ///< [N, D] float64
+  torch::Tensor cond;   ///< [N, D_Y] float64 or [N] int64
+  std::string x_path, cond_path;
+};
+/// Loads and checks them against the run: it must be conditional, with matching widths, kinds and rows.
+ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::string& run_dir, const std::string& data,
+                                          const std::string& cond, const std::string& labels);
+/// Condition rows alone ([N, D_Y] vectors or [N] labels) for a conditional run; `what` names them.
+torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir, const std::string& cond,
+                             const std::string& labels);
+
+/// A spec JSON written by 'diffinfo data'; a missing or malformed file throws naming it.
+nlohmann::json read_spec(const std::string& path);
 
 /// "cpu", "cuda", "cuda:1" -> a device that exists, or a one-line error.
 torch::Device parse_device(const std::string& name);

@@ -1,5 +1,8 @@
 #include "commands.h"
 
+#include "diffinfo/data/matrix.h"
+#include "diffinfo/io/files.h"
+
 #include <unistd.h>
 
 #include <cmath>
@@ -15,6 +18,50 @@ torch::Device parse_device(const std::string& name) {
   if (device.is_cuda() && !torch::cuda::is_available())
     throw std::runtime_error("--device " + name + ": no CUDA device is available to this LibTorch build");
   return device;
+}
+
+nlohmann::json read_spec(const std::string& path) {
+  try {
+    return nlohmann::json::parse(read_text(path));
+  } catch (const nlohmann::json::parse_error&) {
+    throw std::runtime_error(path + ": not valid JSON (expected a spec written by 'diffinfo data')");
+  }
+}
+
+torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir, const std::string& cond,
+                             const std::string& labels) {
+  if (!config.conditional())
+    throw std::runtime_error(run_dir + ": the run was trained without conditioning (train it with --cond Y.npy or "
+                             "--labels L.npy)");
+  if (config.cond_kind == "coordinates")
+    throw std::runtime_error(run_dir + ": holds per-coordinate marginal models (train --marginals); use them with 'diffinfo tc'");
+  if (config.cond_kind == "vector" && !labels.empty())
+    throw std::runtime_error(run_dir + ": the run conditions on vectors; pass --cond, not --labels");
+  if (config.cond_kind == "labels" && !cond.empty())
+    throw std::runtime_error(run_dir + ": the run conditions on labels; pass --labels, not --cond");
+  if (config.cond_kind == "labels") return load_labels(labels.empty() ? config.cond_path : labels, config.model.classes());
+  const auto path = cond.empty() ? config.cond_path : cond;
+  auto y = load_matrix(path);
+  if (y.size(1) != config.model.cond_dim())
+    throw std::runtime_error(path + ": expected " + std::to_string(config.model.cond_dim()) +
+                             " columns (the run's condition width), got " + std::to_string(y.size(1)));
+  return y;
+}
+
+ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::string& run_dir, const std::string& data,
+                                          const std::string& cond, const std::string& labels) {
+  ConditionalInputs in;
+  in.cond = load_condition(config, run_dir, cond, labels);
+  in.cond_path = !cond.empty() ? cond : !labels.empty() ? labels : config.cond_path;
+  in.x_path = data.empty() ? config.data_path : data;
+  in.x = load_matrix(in.x_path);
+  if (in.x.size(1) != config.model.dim())
+    throw std::runtime_error(in.x_path + ": has " + std::to_string(in.x.size(1)) + " columns, the run in " + run_dir +
+                             " was trained on " + std::to_string(config.model.dim()));
+  if (in.cond.size(0) != in.x.size(0))
+    throw std::runtime_error(in.cond_path + ": expected " + std::to_string(in.x.size(0)) + " rows (one per row of " +
+                             in.x_path + "), got " + std::to_string(in.cond.size(0)));
+  return in;
 }
 
 ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), tty_(::isatty(STDERR_FILENO) != 0) {

@@ -21,6 +21,7 @@ struct DataArgs {
   MixtureSpec mixture;
   UniformSpec uniform;
   JointGaussianSpec joint;
+  std::string task;
 };
 
 // "x.npy" -> "x" + suffix.
@@ -99,6 +100,13 @@ void add_data(CLI::App& app) {
   j->add_option("--law-seed", a->joint.seed(), "seed of the law")->capture_default_str();
   j->add_option("--y-out", a->y_out, "Y .npy (default <stem>_y.npy)");
   j->callback([a, gen_for] { auto gen = gen_for(); write(*a, make_joint_gaussian(a->joint, a->n, gen)); });
+
+  auto* b = common(cmd->add_subcommand("bmi", "a mutual-information benchmark task with known MI (Czyz et al. 2023)"), *a);
+  std::string tasks;
+  for (const auto& name : bmi_task_names()) tasks += (tasks.empty() ? "" : ", ") + name;
+  b->add_option("--task", a->task, "one of: " + tasks)->required();
+  b->add_option("--y-out", a->y_out, "Y .npy (default <stem>_y.npy)");
+  b->callback([a, gen_for] { auto gen = gen_for(); write(*a, make_bmi(a->task, a->n, gen)); });
 }
 
 }  // namespace diffinfo::cli

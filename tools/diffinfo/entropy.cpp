@@ -48,13 +48,7 @@ void run_entropy(EntropyArgs a) {
                           process, data, options);
     exact_source = "Gaussian fitted to " + data_path;
   } else if (!a.exact_spec.empty()) {
-    nlohmann::json spec;
-    try {
-      spec = nlohmann::json::parse(read_text(a.exact_spec));
-    } catch (const nlohmann::json::parse_error&) {
-      throw std::runtime_error(a.exact_spec + ": not valid JSON (expected a spec written by 'diffinfo data')");
-    }
-    exact = exact_entropy(spec, process, data, options);
+    exact = exact_entropy(read_spec(a.exact_spec), process, data, options);
     exact_source = a.exact_spec;
   }
 

@@ -10,13 +10,16 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"diffinfo: measure the information inside diffusion models (neural entropy, exact references)"};
+  CLI::App app{"diffinfo: measure the information inside diffusion models (neural entropy, mutual information, sampling)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "diffinfo 0.1.0");
   diffinfo::cli::add_train(app);
   diffinfo::cli::add_entropy(app);
   diffinfo::cli::add_demo(app);
   diffinfo::cli::add_data(app);
+  diffinfo::cli::add_mi(app);
+  diffinfo::cli::add_sample(app);
+  diffinfo::cli::add_tc(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

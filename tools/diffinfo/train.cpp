@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "diffinfo/data/matrix.h"
+#include "diffinfo/measure/total_correlation.h"
 #include "diffinfo/train/trainer.h"
 
 #include <filesystem>
@@ -13,8 +14,8 @@ namespace diffinfo::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, out, process = "vp", device = "cpu", output = "entropy";
-  bool resume = false, quiet = false;
+  std::string data, cond, labels, out, process = "vp", device = "cpu", output = "entropy";
+  bool resume = false, quiet = false, marginals = false;
   ProcessOptions proc;
   MlpOptions model{1};
   ObjectiveOptions objective;
@@ -32,6 +33,9 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     config = read_run_config(a.out);
     if (steps_opt->count() > 0) config.train.steps(a.train.steps());
     if (data_opt->count() > 0) config.data_path = std::filesystem::absolute(a.data).string();
+    if (!a.cond.empty() || !a.labels.empty())
+      throw std::runtime_error("--cond and --labels cannot change on --resume: the run keeps " +
+                               (config.cond_path.empty() ? std::string("no conditioning") : config.cond_path));
   } else {
     if (a.data.empty()) throw std::runtime_error("--data is required (or --resume an existing run)");
     config.process = make_process(a.process, a.proc)->config();
@@ -39,21 +43,43 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     config.objective = a.objective;
     config.train = a.train;
     config.data_path = std::filesystem::absolute(a.data).string();
+    if (!a.cond.empty()) config.cond_kind = "vector", config.cond_path = std::filesystem::absolute(a.cond).string();
+    if (!a.labels.empty()) config.cond_kind = "labels", config.cond_path = std::filesystem::absolute(a.labels).string();
+    if (a.marginals) {
+      if (!a.cond.empty() || !a.labels.empty()) throw std::runtime_error("--marginals takes no --cond or --labels");
+      config.cond_kind = "coordinates";
+      config.objective.p_uncond(0.0);  // every row is some coordinate: the null label is never needed
+    }
   }
-  const auto x = load_matrix(config.data_path);
+  auto x = load_matrix(config.data_path);
+  torch::Tensor cond;
+  const int64_t columns = x.size(1);
+  if (config.cond_kind == "coordinates") std::tie(x, cond) = stack_coordinates(x);  // seed 003 Eq. 8 marginals
+  if (config.cond_kind == "vector") cond = load_matrix(config.cond_path);
+  if (config.cond_kind == "labels") cond = load_labels(config.cond_path, a.resume ? config.model.classes() : 0);
+  if (cond.defined() && cond.size(0) != x.size(0))
+    throw std::runtime_error(config.cond_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " +
+                             config.data_path + "), got " + std::to_string(cond.size(0)));
   if (a.resume) {
-    if (x.size(1) != config.model.dim())
-      throw std::runtime_error(config.data_path + ": has " + std::to_string(x.size(1)) + " columns, the run in " + a.out +
-                               " was trained on " + std::to_string(config.model.dim()));
+    const int64_t trained = config.cond_kind == "coordinates" ? config.model.classes() : config.model.dim();
+    if (columns != trained)
+      throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " + a.out +
+                               " was trained on " + std::to_string(trained));
   } else {
     config.model = MlpOptions(x.size(1)).width(a.model.width()).depth(a.model.depth()).fourier(a.model.fourier());
-    config.data_rows = x.size(0);
     config.data_var = x.var(0).mean().item<double>();
+    if (config.cond_kind == "vector") {
+      config.model.cond_dim(cond.size(1));
+      config.cond_var = std::max(cond.var(0).mean().item<double>(), 1e-12);
+    }
+    if (config.cond_kind == "labels") config.model.classes(cond.max().item<int64_t>() + 1);
+    if (config.cond_kind == "coordinates") config.model.classes(columns);
+    config.data_rows = x.size(0) / (config.cond_kind == "coordinates" ? columns : 1);
   }
   ProgressBar bar("train");
   TrainCallbacks callbacks;
   if (!a.quiet) callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
-  const auto result = train(config, x, a.out, a.resume, device, callbacks);
+  const auto result = train(config, {x, cond}, a.out, a.resume, device, callbacks);
   bar.finish();
   if (!a.quiet && result.was_complete())
     std::cout << a.out << " is already trained to step " << result.steps << " (pass a larger --steps to go on)\n";
@@ -68,6 +94,10 @@ void add_train(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand("train", "Train an entropy-matching diffusion model on [N, D] data (.npy or .csv)");
   auto* data_opt = cmd->add_option("--data", a->data, "training data [N, D], .npy (float32/float64) or .csv");
+  auto* cond_opt = cmd->add_option("--cond", a->cond, "condition on vectors Y [N, D_Y] (.npy or .csv), one row per data row");
+  cmd->add_option("--labels", a->labels, "condition on class labels [N] int64 .npy, values 0..K-1")->excludes(cond_opt);
+  cmd->add_flag("--marginals", a->marginals,
+                "train the per-coordinate marginal models (one 1-D network, labelled by coordinate) for 'diffinfo tc'");
   cmd->add_option("--out", a->out, "run directory (config.json, checkpoint.pt, train_log.jsonl)")->required();
   cmd->add_flag("--resume", a->resume, "continue the run in --out from its last checkpoint");
   cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
@@ -86,6 +116,8 @@ void add_train(CLI::App& app) {
       cmd->add_option("--weighting", a->objective.weighting(), "loss weighting: likelihood | noise | none")->capture_default_str(),
       cmd->add_option("--time-sampling", a->objective.time_sampling(), "importance | uniform")->capture_default_str(),
       cmd->add_option("--s-min", a->objective.s_min(), "smallest diffusion time")->capture_default_str(),
+      cmd->add_option("--p-uncond", a->objective.p_uncond(),
+                      "conditional runs: probability of training on the null condition")->capture_default_str(),
       cmd->add_option("--batch", a->train.batch_size(), "batch size")->capture_default_str(),
       cmd->add_option("--lr", a->train.lr(), "peak learning rate")->capture_default_str(),
       cmd->add_option("--warmup", a->train.warmup(), "learning-rate warm-up steps")->capture_default_str(),

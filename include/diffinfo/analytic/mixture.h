@@ -40,6 +40,13 @@ class GaussianMixture {
   torch::Tensor score(const ForwardProcess& process, const torch::Tensor& x, const torch::Tensor& s) const;
   /// [B, D] x_s, [B, 1] s -> [B, K] log P(component | x_s).
   torch::Tensor log_posterior(const ForwardProcess& process, const torch::Tensor& x, const torch::Tensor& s) const;
+  /// [B, D] x_s, [B, 1] s, [B] int64 components -> [B, D] ∇log p_s(x_s | component), the exact
+  /// class-conditional score.
+  torch::Tensor component_score(const ForwardProcess& process, const torch::Tensor& x, const torch::Tensor& s,
+                                const torch::Tensor& labels) const;
+  /// I(X; C) between a draw and its component label, E[log P(c|x) − log π_c] by Monte Carlo on
+  /// the exact posterior, nats (≤ H(π)). Apply to diffused(process, s) for I(X_s; C).
+  Estimate label_information(int64_t n, torch::Generator& gen) const;
   /// The law of x_s at one time s.
   GaussianMixture diffused(const ForwardProcess& process, double s) const;
   /// E_p[log p − log p_eq] by Monte Carlo: KL(p‖p_eq), or −h(p) when p_eq is flat.

@@ -6,7 +6,7 @@
 //   auto ref = diffinfo::exact_entropy(spec, *process, data, options);
 //   ref.total.value;  ref.curve.curve[k].rate;  ref.method
 #include "diffinfo/analytic/gaussian.h"
-#include "diffinfo/measure/neural_entropy.h"
+#include "diffinfo/measure/mutual_information.h"
 
 #include <string>
 
@@ -25,5 +25,19 @@ struct EntropyReference {
 /// [N, D] data are the x0 draws for the curve (on the measurement's device).
 EntropyReference exact_entropy(const nlohmann::json& spec, const ForwardProcess& process, const torch::Tensor& data,
                                const EntropyOptions& options);
+
+struct MutualInformationReference {
+  Estimate total;                    ///< exact I(X; Y): closed form (stderr 0) or Monte Carlo
+  std::string method;                ///< how `total` was obtained
+  MutualInformationProfile curve;    ///< both estimators with the exact scores: the estimator's floor
+                                     ///< (empty for "bmi" specs, whose scores are not known)
+  std::vector<double> running;       ///< closed-form I(X_s; Y) at each stratum's s_lo (joint Gaussian), else empty
+};
+
+/// spec: "joint-gaussian" (cond: [N, D_Y] vectors), "mixture" (cond: [N] component labels) or "bmi", as
+/// written by `diffinfo data`. [N, D] data and cond are the draws for the curves.
+MutualInformationReference exact_mutual_information(const nlohmann::json& spec, const ForwardProcess& process,
+                                                    const torch::Tensor& data, const torch::Tensor& cond,
+                                                    const EntropyOptions& options);
 
 }  // namespace diffinfo

@@ -22,6 +22,9 @@ namespace diffinfo {
 
 /// [B, D] x_s, [B, 1] s -> [B, D] residual e(x_s, s).
 using ResidualFn = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>;
+/// [B, D] x_s, [B, 1] s, [B] int64 data rows behind x_s -> [B, M] integrands (squared norms),
+/// one column per quantity.
+using IntegrandFn = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&)>;
 
 struct EntropyOptions {
   /// Strata (grid points) on the time axis (default 100, as the authors' MLP runs).
@@ -52,10 +55,19 @@ struct EntropyProfile {
   EntropyOptions options;
   /// The estimator's settings, for reports.
   nlohmann::json settings() const;
+  /// ∫ from the start of stratum j up to T, nats: e.g. I(X_s; Y) = ∫_s^T rate (seed 003 Eq. 14).
+  Estimate above(size_t j) const;
 };
 
 /// [N, D] data x0 on the model's device -> S_NN with stderr and the rate curve.
 EntropyProfile neural_entropy(const ForwardProcess& process, const ResidualFn& residual,
                               const torch::Tensor& data, const EntropyOptions& options);
+
+/// The engine behind every rate integral: ∫ σ²/2 E[f_m(x_s, s)] ds for the M columns of
+/// `integrand`, each with stderr and curve, all from the same stratified (s, x0, ε) draws, so
+/// differences between columns keep only the variance of the difference.
+std::vector<EntropyProfile> integrate_rates(const ForwardProcess& process, const IntegrandFn& integrand,
+                                            int64_t columns, const torch::Tensor& data,
+                                            const EntropyOptions& options);
 
 }  // namespace diffinfo

@@ -22,16 +22,17 @@ namespace diffinfo {
 
 class ScoreModel {
  public:
-  /// output: "entropy" | "score"; data_var: mean per-coordinate variance of the training data.
+  /// output: "entropy" | "score"; data_var: mean per-coordinate variance of the training data;
+  /// cond_var: the same for conditioning vectors, which the network sees divided by √cond_var.
   ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
-             double data_var);
+             double data_var, double cond_var = 1.0);
 
-  /// [B, D] x_s, [B, 1] s, optional [B, C] cond -> [B, D] √Σ(s)·s_θ(x_s, s), the loss's natural scale.
-  torch::Tensor scaled_score(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& cond = {}) const;
+  /// [B, D] x_s, [B, 1] s, condition (condition.h) -> [B, D] √Σ(s)·s_θ(x_s, s), the loss's natural scale.
+  torch::Tensor scaled_score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
   /// [B, D], [B, 1] -> [B, D] score s_θ(x_s, s).
-  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& cond = {}) const;
+  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
   /// [B, D], [B, 1] -> [B, D] entropy-matching residual e_θ = s_θ − ∇log p_eq.
-  torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& s, const torch::Tensor& cond = {}) const;
+  torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
 
   const ForwardProcess& process() const { return *process_; }
   Mlp& net() { return net_; }
@@ -43,12 +44,12 @@ class ScoreModel {
   };
   Inputs precondition(const torch::Tensor& x, const torch::Tensor& s) const;
   /// c(s)·n(c(s)·x, τ(s)): the residual ("entropy") or the score ("score").
-  torch::Tensor raw(const torch::Tensor& x, const Inputs& in, const torch::Tensor& cond) const;
+  torch::Tensor raw(const torch::Tensor& x, const Inputs& in, const Condition& cond) const;
 
   std::shared_ptr<const ForwardProcess> process_;
   mutable Mlp net_;  // LibTorch's forward() is non-const
   std::string output_;
-  double data_var_;
+  double data_var_, cond_scale_;
 };
 
 /// The known output parameterisations, in order.

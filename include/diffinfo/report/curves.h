@@ -3,9 +3,10 @@
 //
 //   diffinfo::write_entropy_csv("run/entropy_rate.csv", profile, &exact);
 //   diffinfo::plot_entropy("curve.png", profile, &exact, "VP, D = 6");
-#include "diffinfo/measure/neural_entropy.h"
+#include "diffinfo/measure/mutual_information.h"
 
 #include <string>
+#include <vector>
 
 namespace diffinfo {
 
@@ -16,5 +17,16 @@ void write_entropy_csv(const std::string& path, const EntropyProfile& neural, co
 /// Throws when gnuplot is missing or fails.
 void plot_entropy(const std::string& path, const EntropyProfile& neural, const EntropyProfile* exact,
                   const std::string& title);
+
+/// Columns s_lo,s_hi,s, then rate, rate stderr, ∫_{s_lo}^T and its stderr for MINDE ("mi_") and
+/// the entropy difference ("difference_"), the same for exact scores ("exact_mi_") and the closed-form
+/// I(X_s; Y) at s_lo when given.
+void write_mi_csv(const std::string& path, const MutualInformationProfile& mi, const MutualInformationProfile* exact,
+                  const std::vector<double>* closed_form);
+
+/// MI rate and I(X_s; Y) = ∫_s^T rate over s, both estimators, references dashed.
+void plot_mutual_information(const std::string& path, const MutualInformationProfile& mi,
+                             const MutualInformationProfile* exact, const std::vector<double>* closed_form,
+                             const std::string& title);
 
 }  // namespace diffinfo

@@ -21,13 +21,17 @@ struct ObjectiveOptions {
   TORCH_ARG(std::string, time_sampling) = "importance";
   /// Smallest diffusion time; the kernel is singular at 0 (default 1e-5).
   TORCH_ARG(double, s_min) = 1e-5;
+  /// Conditional training: probability that a row's condition is replaced by the null token,
+  /// so one network learns both e_θ(x, s; y) and e_θ(x, s) (default 0.2).
+  TORCH_ARG(double, p_uncond) = 0.2;
 };
 
 class DenoisingObjective {
  public:
   DenoisingObjective(const ForwardProcess& process, const ObjectiveOptions& options);
 
-  /// [B, D] clean batch -> scalar loss, the batch mean of the weighted residual norm.
+  /// [B, D] clean batch, its condition rows (or the null condition) -> scalar loss, the batch mean
+  /// of the weighted residual norm. A given condition is dropped row-wise with probability p_uncond.
   torch::Tensor loss(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
                      const torch::Tensor& cond = {}) const;
   /// [B, 1] times (CPU, double) -> [B, 1] λ(s).

@@ -47,6 +47,14 @@ struct RunConfig {
   std::string data_path;      ///< absolute path of the training data
   int64_t data_rows = 0;
   double data_var = 1.0;      ///< mean per-coordinate variance of the training data
+  /// Conditioning (seed 003 §4): "none" | "vector" (model.cond_dim() columns) | "labels" (model.classes())
+  /// | "coordinates" (the per-coordinate marginals of data_path's columns, labelled by index).
+  std::string cond_kind = "none";
+  std::string cond_path;      ///< absolute path of the conditioning data
+  double cond_var = 1.0;      ///< mean per-column variance of conditioning vectors
+
+  /// True when the network takes a condition.
+  bool conditional() const { return cond_kind != "none"; }
 
   nlohmann::json to_json() const;
   /// Throws naming `where` when a field is missing or malformed.

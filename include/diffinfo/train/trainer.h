@@ -16,6 +16,13 @@ struct TrainCallbacks {
   std::function<void(int64_t, int64_t, double)> progress;
 };
 
+/// What a run trains on: [N, D] data (any floating dtype) and, for a conditional run, its
+/// condition rows ([N, D_Y] vectors or [N] int64 labels).
+struct TrainData {
+  TrainData(torch::Tensor x, torch::Tensor cond = {}) : x(std::move(x)), cond(std::move(cond)) {}
+  torch::Tensor x, cond;
+};
+
 struct TrainResult {
   int64_t start_step = 0;  ///< 0, or the checkpoint's step when resumed
   int64_t steps = 0;       ///< the last step done
@@ -25,9 +32,9 @@ struct TrainResult {
   bool was_complete() const { return start_step >= steps; }
 };
 
-/// [N, D] data (any floating dtype). A new run refuses a directory that holds one; resume
-/// continues from RUN/checkpoint.pt with the stored configuration (config.train.steps may grow).
-TrainResult train(const RunConfig& config, const torch::Tensor& data, const std::string& run_dir,
+/// A new run refuses a directory that holds one; resume continues from RUN/checkpoint.pt with
+/// the stored configuration (config.train.steps may grow).
+TrainResult train(const RunConfig& config, const TrainData& data, const std::string& run_dir,
                   bool resume, const torch::Device& device, const TrainCallbacks& callbacks = {});
 
 /// The learning rate at `step` (warm-up, then cosine decay to lr · lr_final).

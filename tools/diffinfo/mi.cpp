@@ -1,0 +1,146 @@
+// diffinfo mi: mutual information I(X; Y) of a conditional run, by MINDE and by the difference
+// of neural entropies, with stderr, rate curves, the label-entropy bound and exact references.
+#include "commands.h"
+
+#include "diffinfo/analytic/reference.h"
+#include "diffinfo/io/files.h"
+#include "diffinfo/report/curves.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+namespace diffinfo::cli {
+namespace {
+
+struct MiArgs {
+  std::string run, uncond_run, data, cond, labels, plot, csv, exact_spec, device = "cpu";
+  bool json = false;
+  EntropyOptions options;
+};
+
+void run_mi(const MiArgs& a) {
+  const auto device = parse_device(a.device);
+  const auto run = load_run(a.run, device);
+  const auto inputs = load_conditional_inputs(run.config, a.run, a.data, a.cond, a.labels);
+  // e(x_s, s): the run's own null condition, or a separate unconditional network.
+  std::optional<LoadedRun> uncond;
+  if (!a.uncond_run.empty()) {
+    uncond = load_run(a.uncond_run, device);
+    if (uncond->config.conditional())
+      throw std::runtime_error(a.uncond_run + ": --uncond-run must be an unconditional run (trained without --cond/--labels)");
+    if (uncond->config.model.dim() != run.config.model.dim() || uncond->config.process != run.config.process)
+      throw std::runtime_error(a.uncond_run + ": --uncond-run must share the process and data dimension of " + a.run);
+  }
+  auto options = a.options;
+  options.time_sampling(run.config.objective.time_sampling()).s_min(run.config.objective.s_min());
+  const auto x = inputs.x.to(device, torch::kFloat32);
+  const auto y = inputs.cond.is_floating_point() ? inputs.cond.to(device, torch::kFloat32) : inputs.cond.to(device);
+  const auto& process = *run.process;
+  const auto cond_model = run.model;
+  const auto uncond_model = uncond ? uncond->model : run.model;
+  const auto mi = mutual_information(
+      process,
+      [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) {
+        return c.is_null() ? uncond_model->residual(xs, s) : cond_model->residual(xs, s, c);
+      },
+      x, y, options);
+
+  std::optional<MutualInformationReference> exact;
+  if (!a.exact_spec.empty()) exact = exact_mutual_information(read_spec(a.exact_spec), process, x, y, options);
+
+  const auto csv = a.csv.empty() ? run_file(a.run, "mi_rate.csv") : a.csv;
+  const bool exact_scores = exact && !exact->curve.minde.curve.empty();
+  const auto* exact_curve = exact_scores ? &exact->curve : nullptr;
+  const auto* closed_form = exact && !exact->running.empty() ? &exact->running : nullptr;
+  write_mi_csv(csv, mi, exact_curve, closed_form);
+  if (!a.plot.empty())
+    plot_mutual_information(a.plot, mi, exact_curve, closed_form,
+                            "mutual information, " + process.name() + " process (" + a.run + ")");
+
+  const auto config = run.config.to_json();
+  nlohmann::json out = {{"mutual_information", to_json(mi.minde.total)},
+                        {"entropy_difference", to_json(mi.difference.total)},
+                        {"conditional_entropy_nn", to_json(mi.conditional.total)},
+                        {"unconditional_entropy_nn", to_json(mi.unconditional.total)},
+                        {"units", "nats"},
+                        {"run", a.run},
+                        {"unconditional_network", uncond ? a.uncond_run : "the run's null condition"},
+                        {"step", run.step},
+                        {"data", inputs.x_path},
+                        {"condition", inputs.cond_path},
+                        {"condition_kind", run.config.cond_kind},
+                        {"rows", x.size(0)},
+                        {"process", process.config()},
+                        {"settings", mi.minde.settings()},
+                        {"training", {{"objective", config["objective"]}, {"model", config["model"]}, {"train", config["train"]}}},
+                        {"curve", csv}};
+  if (!a.plot.empty()) out["plot"] = a.plot;
+  std::optional<LabelBound> bound;
+  if (run.config.cond_kind == "labels") {
+    bound = check_label_bound(mi.minde.total, inputs.cond);
+    const auto diff_bound = check_label_bound(mi.difference.total, inputs.cond);
+    out["label_entropy"] = bound->label_entropy;
+    out["exceeds_label_entropy"] = bound->exceeds;
+    out["excess_stderr"] = bound->excess_stderr;
+    out["entropy_difference_exceeds_label_entropy"] = diff_bound.exceeds;
+    out["entropy_difference_excess_stderr"] = diff_bound.excess_stderr;
+    if (bound->exceeds || diff_bound.exceeds)
+      std::fprintf(stderr, "diffinfo: warning: MINDE %.4f (%+.1f stderr) and the entropy difference %.4f (%+.1f stderr) "
+                           "against H(Y) = %.4f nats, which bounds label MI: more than 2 stderr above it means bias\n",
+                   mi.minde.total.value, bound->excess_stderr, mi.difference.total.value, diff_bound.excess_stderr,
+                   bound->label_entropy);
+  }
+  if (exact) {
+    out["exact"] = {{"mutual_information", to_json(exact->total)}, {"method", exact->method}, {"source", a.exact_spec}};
+    if (exact_scores) {
+      out["exact"]["minde_exact_scores"] = to_json(exact->curve.minde.total);
+      out["exact"]["entropy_difference_exact_scores"] = to_json(exact->curve.difference.total);
+    }
+    out["relative_error"] = mi.minde.total.value / exact->total.value - 1.0;
+  }
+  if (a.json) {
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::printf("MINDE                I(X;Y) = %.4f ± %.4f nats  (%s, step %lld)\n", mi.minde.total.value,
+              mi.minde.total.std_error, process.name().c_str(), static_cast<long long>(run.step));
+  std::printf("entropy difference   S^X|Y - S^X = %.4f ± %.4f nats  (%.4f - %.4f)\n", mi.difference.total.value,
+              mi.difference.total.std_error, mi.conditional.total.value, mi.unconditional.total.value);
+  if (bound)
+    std::printf("label entropy        H(Y) = %.4f nats%s\n", bound->label_entropy,
+                bound->exceeds ? "  (exceeded: biased estimate)" : "");
+  if (exact) {
+    std::printf("exact                I(X;Y) = %.4f nats  (%s)\n", exact->total.value, exact->method.c_str());
+    if (exact_scores)
+      std::printf("exact-score MINDE    %.4f ± %.4f nats  (the estimator's floor on these draws)\n",
+                  exact->curve.minde.total.value, exact->curve.minde.total.std_error);
+    std::printf("relative error       %+.2f %%\n", 100.0 * (mi.minde.total.value / exact->total.value - 1.0));
+  }
+  std::printf("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
+}
+
+}  // namespace
+
+void add_mi(CLI::App& app) {
+  auto a = std::make_shared<MiArgs>();
+  auto* cmd = app.add_subcommand("mi", "Mutual information I(X;Y) of a conditional run: MINDE and the entropy difference");
+  cmd->add_option("--run", a->run, "conditional run directory (trained with --cond or --labels)")->required();
+  cmd->add_option("--uncond-run", a->uncond_run, "a separate unconditional run for e(x_s, s) (default: the null condition)");
+  cmd->add_option("--data", a->data, "data x0 [N, D] (default: the run's training data)");
+  auto* c = cmd->add_option("--cond", a->cond, "condition vectors Y [N, D_Y] (default: the run's)");
+  cmd->add_option("--labels", a->labels, "labels [N] int64 (default: the run's)")->excludes(c);
+  cmd->add_flag("--json", a->json, "print one JSON object on stdout");
+  cmd->add_option("--plot", a->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
+  cmd->add_option("--csv", a->csv, "where the curve goes (default RUN/mi_rate.csv)");
+  cmd->add_option("--exact", a->exact_spec, "add exact MI and exact-score curves of a law in a spec JSON ('diffinfo data' writes one)");
+  cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--points", a->options.points(), "strata on the time axis")->capture_default_str();
+  cmd->add_option("--samples", a->options.samples_per_point(), "draws per stratum")->capture_default_str();
+  cmd->add_option("--seed", a->options.seed(), "seed of the draws")->capture_default_str();
+  cmd->callback([a] { run_mi(*a); });
+}
+
+}  // namespace diffinfo::cli
