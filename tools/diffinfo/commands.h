@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 namespace diffinfo::cli {
 
@@ -19,6 +20,10 @@ void add_data(CLI::App& app);
 void add_mi(CLI::App& app);
 void add_sample(CLI::App& app);
 void add_tc(CLI::App& app);
+
+/// A run's data x0 [N, D] (float64) from `data`, or the run's own when empty: {x, its path}.
+std::pair<torch::Tensor, std::string> load_run_data(const RunConfig& config, const std::string& run_dir,
+                                                    const std::string& data);
 
 /// A run's data and condition rows, from the given paths or the run's own.
 struct ConditionalInputs {

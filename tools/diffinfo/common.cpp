@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <tuple>
 
 namespace diffinfo::cli {
 
@@ -48,16 +49,22 @@ torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir
   return y;
 }
 
+std::pair<torch::Tensor, std::string> load_run_data(const RunConfig& config, const std::string& run_dir,
+                                                    const std::string& data) {
+  const std::string path = data.empty() ? config.data_path : data;
+  auto x = load_matrix(path);
+  if (x.size(1) != config.model.dim())
+    throw std::runtime_error(path + ": has " + std::to_string(x.size(1)) + " columns, the run in " + run_dir +
+                             " was trained on " + std::to_string(config.model.dim()));
+  return {x, path};
+}
+
 ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::string& run_dir, const std::string& data,
                                           const std::string& cond, const std::string& labels) {
   ConditionalInputs in;
   in.cond = load_condition(config, run_dir, cond, labels);
   in.cond_path = !cond.empty() ? cond : !labels.empty() ? labels : config.cond_path;
-  in.x_path = data.empty() ? config.data_path : data;
-  in.x = load_matrix(in.x_path);
-  if (in.x.size(1) != config.model.dim())
-    throw std::runtime_error(in.x_path + ": has " + std::to_string(in.x.size(1)) + " columns, the run in " + run_dir +
-                             " was trained on " + std::to_string(config.model.dim()));
+  std::tie(in.x, in.x_path) = load_run_data(config, run_dir, data);
   if (in.cond.size(0) != in.x.size(0))
     throw std::runtime_error(in.cond_path + ": expected " + std::to_string(in.x.size(0)) + " rows (one per row of " +
                              in.x_path + "), got " + std::to_string(in.cond.size(0)));

@@ -26,11 +26,7 @@ struct EntropyArgs {
 void run_entropy(EntropyArgs a) {
   const auto device = parse_device(a.device);
   const auto run = load_run(a.run, device);
-  const std::string data_path = a.data.empty() ? run.config.data_path : a.data;
-  const auto x = load_matrix(data_path);
-  if (x.size(1) != run.config.model.dim())
-    throw std::runtime_error(data_path + ": has " + std::to_string(x.size(1)) + " columns, the run in " + a.run +
-                             " was trained on " + std::to_string(run.config.model.dim()));
+  const auto [x, data_path] = load_run_data(run.config, a.run, a.data);
   auto options = a.options;
   options.time_sampling(run.config.objective.time_sampling()).s_min(run.config.objective.s_min());
   const auto data = x.to(device, torch::kFloat32);

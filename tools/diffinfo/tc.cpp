@@ -34,11 +34,7 @@ void run_tc(const TcArgs& a) {
     throw std::runtime_error(a.marginals + ": the marginal run must share the process of " + a.run + " and model its " +
                              std::to_string(joint.config.model.dim()) + " coordinates, it models " +
                              std::to_string(marginal.config.model.classes()));
-  const std::string data_path = a.data.empty() ? joint.config.data_path : a.data;
-  const auto x = load_matrix(data_path);
-  if (x.size(1) != joint.config.model.dim())
-    throw std::runtime_error(data_path + ": has " + std::to_string(x.size(1)) + " columns, the run in " + a.run +
-                             " was trained on " + std::to_string(joint.config.model.dim()));
+  const auto [x, data_path] = load_run_data(joint.config, a.run, a.data);
   auto options = a.options;
   options.time_sampling(joint.config.objective.time_sampling()).s_min(joint.config.objective.s_min());
   const auto& process = *joint.process;
