@@ -1,6 +1,7 @@
 #pragma once
 // The diffinfo subcommands. Each adds itself to the app; its callback parses nothing more,
 // calls the library and prints. Errors are exceptions, caught once in main().
+#include "diffinfo/measure/neural_entropy.h"
 #include "diffinfo/train/run.h"
 
 #include <CLI/CLI.hpp>
@@ -37,6 +38,11 @@ ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::st
 /// Condition rows alone ([N, D_Y] vectors or [N] labels) for a conditional run; `what` names them.
 torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir, const std::string& cond,
                              const std::string& labels);
+
+/// The estimator flags every measuring subcommand shares: --device, --points, --samples, --seed.
+void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options);
+/// `options` with the time law and s_min of the run's training objective: the estimate covers what was trained.
+EntropyOptions measure_options(EntropyOptions options, const RunConfig& config);
 
 /// A spec JSON written by 'diffinfo data'; a missing or malformed file throws naming it.
 nlohmann::json read_spec(const std::string& path);

@@ -21,6 +21,17 @@ torch::Device parse_device(const std::string& name) {
   return device;
 }
 
+void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options) {
+  cmd->add_option("--device", device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--points", options.points(), "strata on the time axis")->capture_default_str();
+  cmd->add_option("--samples", options.samples_per_point(), "draws per stratum")->capture_default_str();
+  cmd->add_option("--seed", options.seed(), "seed of the draws")->capture_default_str();
+}
+
+EntropyOptions measure_options(EntropyOptions options, const RunConfig& config) {
+  return options.time_sampling(config.objective.time_sampling()).s_min(config.objective.s_min());
+}
+
 nlohmann::json read_spec(const std::string& path) {
   try {
     return nlohmann::json::parse(read_text(path));

@@ -27,8 +27,7 @@ void run_entropy(EntropyArgs a) {
   const auto device = parse_device(a.device);
   const auto run = load_run(a.run, device);
   const auto [x, data_path] = load_run_data(run.config, a.run, a.data);
-  auto options = a.options;
-  options.time_sampling(run.config.objective.time_sampling()).s_min(run.config.objective.s_min());
+  const auto options = measure_options(a.options, run.config);
   const auto data = x.to(device, torch::kFloat32);
   const auto& process = *run.process;
   const auto model = run.model;
@@ -107,14 +106,11 @@ void add_entropy(CLI::App& app) {
   cmd->add_flag("--json", a->json, "print one JSON object on stdout");
   cmd->add_option("--plot", a->plot, "also draw the curve to FILE.png or FILE.svg (gnuplot)");
   cmd->add_option("--csv", a->csv, "where the curve goes (default RUN/entropy_rate.csv)");
-  cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
   auto* g = cmd->add_flag("--exact-gaussian", a->exact_gaussian,
                           "add the exact S_tot and curve of the Gaussian fitted to the data");
   cmd->add_option("--exact", a->exact_spec, "add the exact S_tot and curve of a law in a spec JSON ('diffinfo data' writes one)")
       ->excludes(g);
-  cmd->add_option("--points", a->options.points(), "strata on the time axis")->capture_default_str();
-  cmd->add_option("--samples", a->options.samples_per_point(), "draws per stratum")->capture_default_str();
-  cmd->add_option("--seed", a->options.seed(), "seed of the draws")->capture_default_str();
+  add_measure_options(cmd, a->device, a->options);
   cmd->callback([a] { run_entropy(*a); });
 }
 

@@ -34,8 +34,7 @@ void run_mi(const MiArgs& a) {
     if (uncond->config.model.dim() != run.config.model.dim() || uncond->config.process != run.config.process)
       throw std::runtime_error(a.uncond_run + ": --uncond-run must share the process and data dimension of " + a.run);
   }
-  auto options = a.options;
-  options.time_sampling(run.config.objective.time_sampling()).s_min(run.config.objective.s_min());
+  const auto options = measure_options(a.options, run.config);
   const auto x = inputs.x.to(device, torch::kFloat32);
   const auto y = inputs.cond.is_floating_point() ? inputs.cond.to(device, torch::kFloat32) : inputs.cond.to(device);
   const auto& process = *run.process;
@@ -136,10 +135,7 @@ void add_mi(CLI::App& app) {
   cmd->add_option("--plot", a->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
   cmd->add_option("--csv", a->csv, "where the curve goes (default RUN/mi_rate.csv)");
   cmd->add_option("--exact", a->exact_spec, "add exact MI and exact-score curves of a law in a spec JSON ('diffinfo data' writes one)");
-  cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
-  cmd->add_option("--points", a->options.points(), "strata on the time axis")->capture_default_str();
-  cmd->add_option("--samples", a->options.samples_per_point(), "draws per stratum")->capture_default_str();
-  cmd->add_option("--seed", a->options.seed(), "seed of the draws")->capture_default_str();
+  add_measure_options(cmd, a->device, a->options);
   cmd->callback([a] { run_mi(*a); });
 }
 

@@ -35,8 +35,7 @@ void run_tc(const TcArgs& a) {
                              std::to_string(joint.config.model.dim()) + " coordinates, it models " +
                              std::to_string(marginal.config.model.classes()));
   const auto [x, data_path] = load_run_data(joint.config, a.run, a.data);
-  auto options = a.options;
-  options.time_sampling(joint.config.objective.time_sampling()).s_min(joint.config.objective.s_min());
+  const auto options = measure_options(a.options, joint.config);
   const auto& process = *joint.process;
   const auto jm = joint.model, mm = marginal.model;
   const auto tc = total_correlation(
@@ -89,10 +88,7 @@ void add_tc(CLI::App& app) {
   cmd->add_option("--data", a->data, "data x0 [N, D] (default: the run's training data)");
   cmd->add_option("--exact", a->exact_spec, "add the closed-form TC of a Gaussian spec ('diffinfo data gaussian')");
   cmd->add_flag("--json", a->json, "print one JSON object on stdout");
-  cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
-  cmd->add_option("--points", a->options.points(), "strata on the time axis")->capture_default_str();
-  cmd->add_option("--samples", a->options.samples_per_point(), "draws per stratum")->capture_default_str();
-  cmd->add_option("--seed", a->options.seed(), "seed of the draws")->capture_default_str();
+  add_measure_options(cmd, a->device, a->options);
   cmd->callback([a] { run_tc(*a); });
 }
 

@@ -57,9 +57,6 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
   if (config.cond_kind == "coordinates") std::tie(x, cond) = stack_coordinates(x);  // seed 003 Eq. 8 marginals
   if (config.cond_kind == "vector") cond = load_matrix(config.cond_path);
   if (config.cond_kind == "labels") cond = load_labels(config.cond_path, a.resume ? config.model.classes() : 0);
-  if (cond.defined() && cond.size(0) != x.size(0))
-    throw std::runtime_error(config.cond_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " +
-                             config.data_path + "), got " + std::to_string(cond.size(0)));
   if (a.resume) {
     const int64_t trained = config.cond_kind == "coordinates" ? config.model.classes() : config.model.dim();
     if (columns != trained)
