@@ -1,5 +1,6 @@
 #include "diffinfo/analytic/joint_gaussian.h"
 
+#include "diffinfo/info/gaussian.h"
 #include "diffinfo/io/json_tensor.h"
 
 #include <cmath>
@@ -21,8 +22,8 @@ JointGaussian::JointGaussian(const torch::Tensor& cov_x, const torch::Tensor& a,
   TORCH_CHECK(a_.dim() == 2 && a_.size(1) == cov_x_.size(0), "joint Gaussian needs A [D_Y, ", cov_x_.size(0), "], got ",
               a_.sizes());
   TORCH_CHECK(sigma_eps > 0, "joint Gaussian needs sigma_eps > 0, got ", sigma_eps);
-  auto cov_y = a_.mm(cov_x_).mm(a_.t()) + sigma_eps * sigma_eps * torch::eye(dim_y(), kF64);
-  gain_ = torch::linalg::solve(cov_y, a_.mm(cov_x_), /*left=*/true).t();  // K = Σ_X Aᵀ Σ_Y⁻¹ (Σ_Y symmetric)
+  cov_y_ = a_.mm(cov_x_).mm(a_.t()) + sigma_eps * sigma_eps * torch::eye(dim_y(), kF64);
+  gain_ = torch::linalg::solve(cov_y_, a_.mm(cov_x_), /*left=*/true).t();  // K = Σ_X Aᵀ Σ_Y⁻¹ (Σ_Y symmetric)
   cond_cov_ = cov_x_ - gain_.mm(a_).mm(cov_x_);
   cond_cov_ = 0.5 * (cond_cov_ + cond_cov_.t());
   auto [evals, evecs] = torch::linalg::eigh(cond_cov_, "L");
@@ -41,9 +42,22 @@ JointGaussian JointGaussian::from_spec(const nlohmann::json& spec) {
 
 GaussianData JointGaussian::x_law() const { return GaussianData(torch::zeros({dim_x()}, kF64), cov_x_); }
 
+GaussianData JointGaussian::y_law() const { return GaussianData(torch::zeros({dim_y()}, kF64), cov_y_); }
+
+GaussianData JointGaussian::joint_law() const {
+  auto cross = a_.mm(cov_x_);  // Cov(Y, X) = AΣ_X
+  auto cov = torch::cat({torch::cat({cov_x_, cross.t()}, 1), torch::cat({cross, cov_y_}, 1)}, 0);
+  return GaussianData(torch::zeros({dim_x() + dim_y()}, kF64), cov);
+}
+
 double JointGaussian::mutual_information() const {
-  auto cov_y = a_.mm(cov_x_).mm(a_.t()) + sigma_eps_ * sigma_eps_ * torch::eye(dim_y(), kF64);
-  return 0.5 * (log_det(cov_y) - dim_y() * std::log(sigma_eps_ * sigma_eps_));
+  return 0.5 * (log_det(cov_y_) - dim_y() * std::log(sigma_eps_ * sigma_eps_));
+}
+
+double JointGaussian::joint_mutual_information(const ForwardProcess& process, double s) const {
+  const auto sch = process.at(s);
+  const auto cov = joint_law().cov();
+  return gaussian_mutual_information(sch.mu * sch.mu * cov + sch.var * torch::eye(cov.size(0), kF64), dim_x());
 }
 
 double JointGaussian::mutual_information(const ForwardProcess& process, double s) const {

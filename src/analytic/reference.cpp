@@ -34,9 +34,34 @@ EntropyReference exact_entropy(const nlohmann::json& full_spec, const ForwardPro
 
 MutualInformationReference exact_mutual_information(const nlohmann::json& spec, const ForwardProcess& process,
                                                     const torch::Tensor& data, const torch::Tensor& cond,
-                                                    const EntropyOptions& options) {
+                                                    const EntropyOptions& options, bool joint) {
   const auto type = spec.value("type", "");
   MutualInformationReference ref;
+  if (type == "joint-gaussian" && joint) {
+    const auto law = JointGaussian::from_spec(spec);
+    TORCH_CHECK(law.dim_x() == data.size(1) && cond.dim() == 2 && law.dim_y() == cond.size(1),
+                "the exact law is [D_X, D_Y] = [", law.dim_x(), ", ", law.dim_y(), "] but the data are [", data.size(1),
+                ", ", cond.dim() == 2 ? cond.size(1) : 0, "]");
+    ref.total = {law.mutual_information(), 0.0};
+    ref.method = "closed form (joint Gaussian, seed 003 Eq. 55)";
+    const int64_t dx = law.dim_x(), dy = law.dim_y();
+    const auto e_z = exact_residual(law.joint_law().as_mixture(), process);
+    const auto e_x = exact_residual(law.x_law().as_mixture(), process);
+    const auto e_y = exact_residual(law.y_law().as_mixture(), process);
+    ref.curve = joint_mutual_information(
+        process,
+        [&](const torch::Tensor& z, const torch::Tensor& s, const Condition& c) {
+          auto block = c.value.unsqueeze(1);
+          auto x_only = torch::cat({e_x(z.narrow(1, 0, dx), s), torch::zeros({z.size(0), dy}, z.options())}, 1);
+          auto y_only = torch::cat({torch::zeros({z.size(0), dx}, z.options()), e_y(z.narrow(1, dx, dy), s)}, 1);
+          return torch::where(block == 0, e_z(z, s), torch::where(block == 1, x_only, y_only));
+        },
+        data, cond, options);
+    for (const auto& p : ref.curve.minde.curve) ref.running.push_back(law.joint_mutual_information(process, p.s_lo));
+    ref.entropy_x = law.x_law().total_entropy(process);
+    ref.entropy_x_given_y = ref.entropy_x + law.mutual_information() - law.mutual_information(process, process.t_max());
+    return ref;
+  }
   if (type == "joint-gaussian") {
     const auto law = JointGaussian::from_spec(spec);
     TORCH_CHECK(law.dim_x() == data.size(1) && cond.dim() == 2 && law.dim_y() == cond.size(1),
@@ -48,6 +73,8 @@ MutualInformationReference exact_mutual_information(const nlohmann::json& spec, 
         process, [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) { return law.residual(process, x, s, c); },
         data, cond, options);
     for (const auto& p : ref.curve.minde.curve) ref.running.push_back(law.mutual_information(process, p.s_lo));
+    ref.entropy_x = law.x_law().total_entropy(process);
+    ref.entropy_x_given_y = ref.entropy_x + law.mutual_information() - law.mutual_information(process, process.t_max());
     return ref;
   }
   if (type == "bmi") {  // the truth is known, exact scores are not
@@ -55,6 +82,7 @@ MutualInformationReference exact_mutual_information(const nlohmann::json& spec, 
     ref.method = "closed form of the benchmark task " + spec.value("task", std::string("?"));
     return ref;
   }
+  TORCH_CHECK(!joint, "no exact joint-diffusion curves for spec type '", type, "'; known: joint-gaussian, bmi");
   TORCH_CHECK(type == "mixture" || type == "gaussian", "no exact mutual information for spec type '", type,
               "'; known: joint-gaussian (vectors), mixture (labels), bmi");
   const auto law = GaussianMixture::from_spec(spec);

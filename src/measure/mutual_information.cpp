@@ -21,6 +21,34 @@ MutualInformationProfile mutual_information(const ForwardProcess& process, const
   return {p[0], p[1], p[2], p[3]};
 }
 
+MutualInformationProfile joint_mutual_information(const ForwardProcess& process, const ConditionalResidualFn& residual,
+                                                  const torch::Tensor& x, const torch::Tensor& y,
+                                                  const EntropyOptions& options) {
+  TORCH_CHECK(x.dim() == 2 && y.dim() == 2 && x.size(0) == y.size(0), "joint mutual information needs x [N, D_X] and y [N, D_Y], got ",
+              x.sizes(), " and ", y.sizes());
+  const int64_t dx = x.size(1), dy = y.size(1);
+  auto integrand = [&](const torch::Tensor& z_s, const torch::Tensor& s, const torch::Tensor&) {
+    auto block = [&](int64_t k) {
+      auto e = residual(z_s, s, Condition(torch::full({z_s.size(0)}, k, torch::dtype(torch::kInt64).device(z_s.device()))));
+      TORCH_CHECK(e.sizes() == z_s.sizes(), "residual must return [B, D] like its input, got ", e.sizes());
+      return e;
+    };
+    auto e_z = block(0), e_x = block(1).narrow(1, 0, dx), e_y = block(2).narrow(1, dx, dy);
+    auto n_z = e_z.pow(2).sum(1), n_x = e_x.pow(2).sum(1), n_y = e_y.pow(2).sum(1);
+    return torch::stack({(e_z - torch::cat({e_x, e_y}, 1)).pow(2).sum(1), n_z - n_x - n_y, n_z - n_y, n_x}, 1);
+  };
+  auto p = integrate_rates(process, integrand, 4, torch::cat({x, y.to(x.dtype())}, 1), options);
+  return {p[0], p[1], p[2], p[3]};
+}
+
+std::pair<torch::Tensor, torch::Tensor> stack_joint(const torch::Tensor& x, const torch::Tensor& y) {
+  TORCH_CHECK(x.dim() == 2 && y.dim() == 2 && x.size(0) == y.size(0), "stack_joint needs x [N, D_X] and y [N, D_Y], got ",
+              x.sizes(), " and ", y.sizes());
+  auto z = torch::cat({x, y.to(x.dtype())}, 1);
+  auto blocks = torch::arange(3, torch::dtype(torch::kInt64).device(x.device())).repeat_interleave(x.size(0));
+  return {z.repeat({3, 1}), blocks};
+}
+
 double label_entropy(const torch::Tensor& labels) {
   TORCH_CHECK(labels.dim() == 1 && labels.numel() > 0 && labels.scalar_type() == torch::kInt64,
               "label entropy needs [N] int64 labels, got ", labels.sizes());

@@ -7,9 +7,12 @@ namespace diffinfo {
 std::vector<std::string> output_names() { return {"entropy", "score"}; }
 
 ScoreModel::ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
-                       double data_var, double cond_var)
+                       double data_var, double cond_var, int64_t joint_split)
     : process_(std::move(process)), net_(std::move(net)), output_(output), data_var_(data_var),
-      cond_scale_(1.0 / std::sqrt(cond_var)) {
+      cond_scale_(1.0 / std::sqrt(cond_var)), joint_split_(joint_split) {
+  TORCH_CHECK(joint_split == 0 || (joint_split > 0 && joint_split < net_->options().dim() && net_->options().classes() == 3),
+              "a joint model needs 0 < D_X < D and a network with 3 block labels, got D_X ", joint_split, ", D ",
+              net_->options().dim(), ", ", net_->options().classes(), " labels");
   TORCH_CHECK(std::isfinite(cond_var) && cond_var > 0, "conditioning variance must be positive, got ", cond_var);
   TORCH_CHECK(output == "entropy" || output == "score", "model output '", output,
               "' not found; known: entropy, score");
@@ -27,11 +30,25 @@ ScoreModel::Inputs ScoreModel::precondition(const torch::Tensor& x, const torch:
   return {torch::rsqrt(mu2v + var), torch::log(mu2v / var) / 8.0, var};
 }
 
+torch::Tensor ScoreModel::modelled(const Condition& cond, const torch::Tensor& like) const {
+  if (joint_split_ == 0) return {};
+  TORCH_CHECK(!cond.is_null() && cond.value.dim() == 1 && cond.value.scalar_type() == torch::kInt64 &&
+                  cond.value.size(0) == like.size(0),
+              "a joint model needs [", like.size(0), "] int64 block labels (0 all of Z, 1 X, 2 Y)");
+  auto in_x = torch::arange(net_->options().dim(), cond.value.options()).unsqueeze(0) < joint_split_;  // [1, D]
+  auto block = cond.value.unsqueeze(1);                                                                // [B, 1]
+  return ((block == 0) | ((block == 1) & in_x) | ((block == 2) & in_x.logical_not())).to(like.dtype());
+}
+
 torch::Tensor ScoreModel::raw(const torch::Tensor& x, const Inputs& in, const Condition& cond) const {
+  const auto mask = modelled(cond, x);
+  const auto x_in = (mask.defined() ? x * mask : x) * in.scale;
   // Vector conditions enter at O(1) scale, like x.
-  if (net_->options().cond_dim() > 0 && !cond.is_null())
-    return in.scale * net_->forward(x * in.scale, in.tau, {cond.value * cond_scale_, cond.keep});
-  return in.scale * net_->forward(x * in.scale, in.tau, cond);
+  const bool vector = net_->options().cond_dim() > 0 && !cond.is_null();
+  auto r = in.scale * net_->forward(x_in, in.tau, vector ? Condition(cond.value * cond_scale_, cond.keep) : cond);
+  if (!mask.defined()) return r;
+  // Outside its block a joint model says "at equilibrium": residual 0, i.e. the equilibrium score.
+  return output_ == "entropy" ? r * mask : r * mask + process_->eq_score(x) * (1 - mask);
 }
 
 torch::Tensor ScoreModel::scaled_score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond) const {

@@ -43,10 +43,13 @@ void write_entropy_csv(const std::string& path, const EntropyProfile& neural, co
 namespace {
 
 // Draws `body` (gnuplot commands that read the CSV as DATA) to a PNG or SVG at `path`, atomically.
-void draw(const std::string& path, const std::string& csv, const std::string& title, const std::string& body) {
+// `panels` plots stacked in one column.
+void draw(const std::string& path, const std::string& csv, const std::string& title, const std::string& body,
+          int panels = 2) {
   std::string terminal;
-  if (ends_with(path, ".png")) terminal = "pngcairo size 900,760 font 'Sans,10'";
-  else if (ends_with(path, ".svg")) terminal = "svg size 900,760 font 'Sans,10'";
+  const auto size = "size 900," + std::to_string(380 * panels) + " font 'Sans,10'";
+  if (ends_with(path, ".png")) terminal = "pngcairo " + size;
+  else if (ends_with(path, ".svg")) terminal = "svg " + size;
   else throw std::runtime_error(path + ": unknown plot format (expected .png or .svg)");
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
     throw std::runtime_error(path + ": gnuplot not found (install gnuplot-nox, e.g. with scripts/setup.sh)");
@@ -60,7 +63,7 @@ void draw(const std::string& path, const std::string& csv, const std::string& ti
      << "set datafile separator ','\n"
      << "DATA = '" << data << "'\n"
      << "set key top left\nset grid\nset logscale x\nset format x '10^{%L}'\n"
-     << "set multiplot layout 2,1 title \"" << title << "\"\n"
+     << "set multiplot layout " << panels << ",1 title \"" << title << "\"\n"
      << body << "\nunset multiplot\nset output\n";
   FILE* pipe = popen("gnuplot 2>&1", "w");
   if (!pipe) throw std::runtime_error(path + ": cannot start gnuplot");
@@ -87,6 +90,8 @@ std::string mi_csv_text(const MutualInformationProfile& mi, const MutualInformat
          "difference_above,difference_above_stderr";
   if (exact) out << ",exact_mi_rate,exact_mi_rate_stderr,exact_mi_above,exact_mi_above_stderr";
   if (closed_form) out << ",closed_form_mi_above";
+  out << ",cond_entropy_rate,cond_entropy_rate_stderr,uncond_entropy_rate,uncond_entropy_rate_stderr";
+  if (exact) out << ",exact_cond_entropy_rate,exact_uncond_entropy_rate";
   out << "\n";
   auto put = [&out](const EntropyProfile& p, size_t i) {
     const auto above = p.above(i);
@@ -99,6 +104,8 @@ std::string mi_csv_text(const MutualInformationProfile& mi, const MutualInformat
     put(mi.difference, i);
     if (exact) put(exact->minde, i);
     if (closed_form) out << ',' << (*closed_form)[i];
+    for (const auto* p : {&mi.conditional, &mi.unconditional}) out << ',' << p->curve[i].rate.value << ',' << p->curve[i].rate.std_error;
+    if (exact) out << ',' << exact->conditional.curve[i].rate.value << ',' << exact->unconditional.curve[i].rate.value;
     out << "\n";
   }
   return out.str();
@@ -136,7 +143,17 @@ void plot_mutual_information(const std::string& path, const MutualInformationPro
        << ", '' skip 1 using 1:10:11 with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen << " title 'S^{X|Y} - S^X'";
   if (exact) body << ", '' skip 1 using 1:14 with lines lw 2 dt 2 " << kRed << " title 'exact scores'";
   if (closed_form) body << ", '' skip 1 using 1:" << (exact ? 16 : 12) << " with lines lw 1 lc rgb 'black' title 'closed form'";
-  draw(path, mi_csv_text(mi, exact, closed_form), title, body.str());
+  // The two neural entropies whose difference is the MI (columns after the MI ones).
+  const int e = 12 + (exact ? 4 : 0) + (closed_form ? 1 : 0);
+  body << "\nset key top right\nset ylabel 'entropy rate (nats per unit s)'\n"
+       << "plot DATA skip 1 using 3:" << e << ":" << e + 1 << " with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue
+       << " title 'S^{X|Y} neural'"
+       << ", '' skip 1 using 3:" << e + 2 << ":" << e + 3 << " with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen
+       << " title 'S^X neural'";
+  if (exact)
+    body << ", '' skip 1 using 3:" << e + 4 << " with lines lw 2 dt 2 " << kRed << " title 'S^{X|Y} exact'"
+         << ", '' skip 1 using 3:" << e + 5 << " with lines lw 1 dt 2 lc rgb 'black' title 'S^X exact'";
+  draw(path, mi_csv_text(mi, exact, closed_form), title, body.str(), 3);
 }
 
 }  // namespace diffinfo

@@ -32,6 +32,7 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
   Condition c;
   if (cond.defined()) c = {cond, rand({b}, gen, torch::dtype(torch::kFloat64).device(x0.device())) >= options_.p_uncond()};
   auto r = model.scaled_score(x_s, st, c) + eps;
+  if (const auto mask = model.modelled(c, x_s); mask.defined()) r = r * mask;  // a joint model's block only
   return (w.squeeze(1) * r.pow(2).sum(1)).mean();
 }
 

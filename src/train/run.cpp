@@ -27,7 +27,7 @@ std::string run_file(const std::string& run_dir, const std::string& name) {
 
 nlohmann::json RunConfig::to_json() const {
   const auto& t = train;
-  return {{"format", kRunFormat},
+  nlohmann::json j = {{"format", kRunFormat},
           {"process", process},
           {"model",
            {{"dim", model.dim()}, {"width", model.width()}, {"depth", model.depth()}, {"fourier", model.fourier()},
@@ -42,6 +42,8 @@ nlohmann::json RunConfig::to_json() const {
             {"checkpoint_every", t.checkpoint_every()}, {"log_every", t.log_every()}}},
           {"data", {{"path", data_path}, {"rows", data_rows}, {"dim", model.dim()}, {"var", data_var}}},
           {"cond", {{"kind", cond_kind}, {"path", cond_path}, {"var", cond_var}}}};
+  if (joint_split > 0) j["model"]["joint_split"] = joint_split;  // absent otherwise: older checkpoints stay loadable
+  return j;
 }
 
 RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where) {
@@ -80,8 +82,14 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
       c.cond_path = field(j, "cond", "path", where).get<std::string>();
       c.cond_var = field(j, "cond", "var", where).get<double>();
     }
-    if (c.cond_kind != "none" && c.cond_kind != "vector" && c.cond_kind != "labels" && c.cond_kind != "coordinates")
-      throw std::runtime_error(where + ": cond.kind '" + c.cond_kind + "' not found; known: none, vector, labels, coordinates");
+    c.joint_split = j["model"].value("joint_split", int64_t{0});
+    if (c.cond_kind != "none" && c.cond_kind != "vector" && c.cond_kind != "labels" && c.cond_kind != "coordinates" &&
+        c.cond_kind != "joint")
+      throw std::runtime_error(where + ": cond.kind '" + c.cond_kind +
+                               "' not found; known: none, vector, labels, coordinates, joint");
+    if ((c.cond_kind == "joint") != (c.joint_split > 0) || c.joint_split >= c.model.dim())
+      throw std::runtime_error(where + ": model.joint_split " + std::to_string(c.joint_split) + " does not fit cond.kind '" +
+                               c.cond_kind + "' and model.dim " + std::to_string(c.model.dim()));
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(where + ": malformed run configuration (" + e.what() + ")");
@@ -110,7 +118,8 @@ LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {
   ema->to(device);
   run.step = load_checkpoint(run_file(run_dir, "checkpoint.pt"), run.config.to_json(), net, ema, nullptr);
   ema->eval();
-  run.model = std::make_shared<ScoreModel>(run.process, ema, run.config.output, run.config.data_var, run.config.cond_var);
+  run.model = std::make_shared<ScoreModel>(run.process, ema, run.config.output, run.config.data_var, run.config.cond_var,
+                                           run.config.joint_split);
   return run;
 }
 

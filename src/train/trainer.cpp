@@ -90,7 +90,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   }
   write_text_atomic(config_path, config_json.dump(2) + "\n");
 
-  ScoreModel model(process, net, config.output, config.data_var, config.cond_var);
+  ScoreModel model(process, net, config.output, config.data_var, config.cond_var, config.joint_split);
   auto x_all = data.to(device, torch::kFloat32);
   torch::Tensor cond_all;
   if (train_data.cond.defined())

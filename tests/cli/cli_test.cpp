@@ -207,10 +207,45 @@ TEST(Cli, ConditioningBadInput) {
   expect_error(run_cli("mi --run " + dir + "/cond --cond " + dir + "/k_y.npy", dir), "k_y.npy: expected 400 rows");
   expect_error(run_cli("mi --run " + dir + "/cond --labels " + dir + "/gap.npy", dir), "pass --cond, not --labels");
   expect_error(run_cli("mi --run " + dir + "/cond --cond " + dir + "/j.npy", dir),
-               "j.npy: expected 2 columns (the run's condition width), got 3");
+               "j.npy: expected 2 columns (the run's width of Y), got 3");
   expect_error(run_cli("mi --run " + dir + "/cond --uncond-run " + dir + "/cond", dir), "must be an unconditional run");
   expect_error(run_cli("train --resume --labels " + dir + "/gap.npy --out " + dir + "/cond", dir),
-               "--cond and --labels cannot change on --resume");
+               "--cond, --labels, --joint and --marginals cannot change on --resume");
+}
+
+TEST(Cli, JointDiffusionTrainMiAndItsErrors) {
+  // MINDE-j: one model of Z = [X, Y] and of X and Y alone; mi reads it, the commands that need a
+  // model of X refuse it, and its inputs are checked like a conditional run's.
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data joint-gaussian --dim-x 3 --dim-y 2 --n 400 --out " + dir + "/j.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("data joint-gaussian --dim-x 3 --dim-y 2 --n 300 --out " + dir + "/k.npy", dir).code, 0);
+  expect_error(run_cli("train --data " + dir + "/j.npy --joint " + dir + "/k_y.npy --out " + dir + "/r", dir),
+               "k_y.npy: expected 400 rows (one per row of");
+  expect_error(run_cli("train --data " + dir + "/j.npy --joint " + dir + "/j_y.npy --marginals --out " + dir + "/r", dir),
+               "--joint takes no --cond, --labels or --marginals");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
+  const std::string run = dir + "/joint";
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/j.npy --joint " + dir + "/j_y.npy --steps 20 --width 16 --out " + run, dir)
+                .code, 0);
+  const auto config = nlohmann::json::parse(slurp(run + "/config.json"));
+  EXPECT_EQ(config["cond"]["kind"], "joint");
+  EXPECT_EQ(config["model"]["dim"], 5);
+  EXPECT_EQ(config["model"]["joint_split"], 3);
+  EXPECT_EQ(config["data"]["rows"], 400);
+  const auto r = run_cli("mi --run " + run + " --samples 16 --points 8 --exact " + dir + "/j.spec.json --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["curve_running"], "I(X_s; Y_s)");
+  EXPECT_TRUE(std::isfinite(j["mutual_information"]["value"].get<double>()));
+  EXPECT_GT(j["exact"]["minde_exact_scores"]["value"].get<double>(), 0.5 * j["exact"]["mutual_information"]["value"].get<double>());
+  EXPECT_GT(j["exact"]["total_entropy_x_given_y"].get<double>(), j["exact"]["total_entropy_x"].get<double>());
+  expect_error(run_cli("mi --run " + run + " --cond " + dir + "/j.npy", dir), "j.npy: expected 2 columns (the run's width of Y), got 3");
+  expect_error(run_cli("mi --run " + run + " --cond " + dir + "/k_y.npy", dir), "k_y.npy: expected 400 rows");
+  expect_error(run_cli("mi --run " + run + " --uncond-run " + run, dir), "drop --uncond-run");
+  expect_error(run_cli("entropy --run " + run, dir), "holds a joint model of Z = [X, Y] (train --joint)");
+  expect_error(run_cli("sample --run " + run + " --n 4 --out " + dir + "/s.npy", dir), "holds a joint model of Z = [X, Y]");
+  expect_error(run_cli("train --resume --joint " + dir + "/j_y.npy --out " + run, dir), "cannot change on --resume");
+  ASSERT_EQ(run_cli("train --quiet --resume --steps 30 --out " + run, dir).code, 0);  // resumes with its stacked data
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Mutual information: the joint Gaussian's closed forms against independent ones, both MI
 // estimators fed exact scores against the closed-form and Monte-Carlo truths (within their
-// stderr), the label bound, and a trained conditional network on labelled data.
+// stderr), joint diffusion (MINDE-j) the same way, the blocks of a joint model, the label bound, and
+// a trained conditional network on labelled data.
 #include "diffinfo/analytic/joint_gaussian.h"
 #include "diffinfo/analytic/reference.h"
 #include "diffinfo/data/synthetic.h"
@@ -35,10 +36,55 @@ TEST(JointGaussian, ClosedFormsAgreeWithTheJointCovariance) {
   EXPECT_NEAR(law.mutual_information(*vp, 0.0), law.mutual_information(), 1e-9);
   EXPECT_LT(law.mutual_information(*vp, 1.0), 1e-3);  // p_T forgets the data
   double prev = law.mutual_information();
-  for (double t : {0.01, 0.1, 0.3, 0.6}) {  // data processing: I(X_s; Y) falls with s
+  for (double t : {0.01, 0.1, 0.3, 0.6}) {  // data processing: I(X_s; Y) falls with s, I(X_s; Y_s) below it
     EXPECT_LT(law.mutual_information(*vp, t), prev);
+    EXPECT_LT(law.joint_mutual_information(*vp, t), law.mutual_information(*vp, t));
     prev = law.mutual_information(*vp, t);
   }
+  EXPECT_NEAR(law.joint_mutual_information(*vp, 0.0), law.mutual_information(), 1e-9);
+  EXPECT_TRUE(torch::allclose(law.joint_law().cov(), full, 1e-9, 1e-12));
+  EXPECT_TRUE(torch::allclose(law.y_law().cov(), cy, 1e-9, 1e-12));
+}
+
+TEST(JointModel, EachBlockSeesAndTrainsOnlyItsCoordinates) {
+  auto p = std::shared_ptr<const ForwardProcess>(make_process("vp"));
+  Mlp net(MlpOptions(5).width(32).classes(3));
+  auto gen = make_generator(2);
+  net->reset_parameters(gen);
+  {
+    torch::NoGradGuard no_grad;
+    net->named_parameters()["out.weight"].normal_(0.0, 0.3, gen);  // the output layer starts at 0
+  }
+  const ScoreModel model(p, net, "entropy", 1.0, 1.0, /*joint_split=*/3);
+  auto z = torch::randn({4, 5}, gen, torch::kFloat32);
+  auto s = torch::full({4, 1}, 0.3, torch::kFloat32);
+  auto block = [](int64_t k) { return Condition(torch::full({4}, k, torch::kInt64)); };
+  auto z_y = z.clone(), z_x = z.clone();
+  z_y.narrow(1, 3, 2).add_(1.0);  // another Y
+  z_x.narrow(1, 0, 3).add_(1.0);  // another X
+  for (const char* output : {"entropy", "score"}) {
+    const ScoreModel m(p, net, output, 1.0, 1.0, 3);
+    auto e_x = m.residual(z, s, block(1)), e_y = m.residual(z, s, block(2));
+    EXPECT_TRUE(torch::allclose(e_x, m.residual(z_y, s, block(1)))) << output;  // X alone never sees Y
+    EXPECT_TRUE(torch::allclose(e_y, m.residual(z_x, s, block(2)))) << output;
+    EXPECT_EQ(e_x.narrow(1, 3, 2).abs().max().item<double>(), 0.0) << output;   // nor models it
+    EXPECT_EQ(e_y.narrow(1, 0, 3).abs().max().item<double>(), 0.0) << output;
+    EXPECT_GT(e_x.narrow(1, 0, 3).abs().max().item<double>(), 0.0) << output;
+    EXPECT_FALSE(torch::allclose(m.residual(z, s, block(0)), m.residual(z_y, s, block(0)))) << output;
+  }
+  // The loss of X-alone rows does not depend on Y; that of joint rows does.
+  const DenoisingObjective objective(*p, ObjectiveOptions().p_uncond(0.0));
+  auto loss = [&](const torch::Tensor& x0, int64_t k) {
+    auto g = make_generator(7);
+    return objective.loss(model, x0, g, torch::full({4}, k, torch::kInt64)).item<double>();
+  };
+  EXPECT_DOUBLE_EQ(loss(z, 1), loss(z_y, 1));
+  EXPECT_DOUBLE_EQ(loss(z, 2), loss(z_x, 2));
+  EXPECT_NE(loss(z, 0), loss(z_y, 0));
+  EXPECT_THROW(model.residual(z, s), c10::Error);  // a joint model needs block labels
+  auto [stacked, blocks] = stack_joint(torch::ones({2, 3}), torch::zeros({2, 2}));
+  EXPECT_EQ(stacked.sizes(), (std::vector<int64_t>{6, 5}));
+  EXPECT_TRUE(torch::equal(blocks, torch::tensor({0, 0, 1, 1, 2, 2}, torch::kInt64)));
 }
 
 TEST(JointGaussian, ConditionalScoreIsTheScoreOfTheConditionalLaw) {
@@ -83,6 +129,29 @@ TEST_P(ExactMiTest, JointGaussianEstimatesMatchTheClosedForm) {
   }
   EXPECT_GE(agree, 48);
   EXPECT_DOUBLE_EQ(ref.curve.minde.above(0).value, ref.curve.minde.total.value);
+}
+
+TEST_P(ExactMiTest, JointDiffusionMatchesTheClosedForm) {
+  // MINDE-j with the exact scores of Z = [X, Y], X and Y: I(X; Y), and ∫_s^T rate = I(X_s; Y_s) − I(X_T; Y_T).
+  auto p = make_process(GetParam());
+  const auto s = joint();
+  const auto opts = EntropyOptions().points(50).samples_per_point(200).seed(6);
+  const auto ref = exact_mutual_information(s.spec, *p, s.x, s.y, opts, /*joint=*/true);
+  const auto law = JointGaussian::from_spec(s.spec);
+  const double at_t = law.joint_mutual_information(*p, p->t_max());
+  const double truth = law.mutual_information() - at_t;
+  EXPECT_TRUE(within_stderr(ref.curve.minde.total.value, truth, ref.curve.minde.total.std_error));
+  EXPECT_TRUE(within_stderr(ref.curve.difference.total.value, truth, ref.curve.difference.total.std_error));
+  ASSERT_EQ(ref.running.size(), 50u);
+  int agree = 0;
+  for (size_t j = 0; j < ref.running.size(); ++j) {
+    const auto above = ref.curve.minde.above(j);
+    agree += within_stderr(above.value, ref.running[j] - at_t, above.std_error, 4.0, 1e-4);
+  }
+  EXPECT_GE(agree, 48);
+  // S^X and S^{X|Y} = S(X, Y) − S(Y) against their closed forms.
+  EXPECT_TRUE(within_stderr(ref.curve.unconditional.total.value, ref.entropy_x, ref.curve.unconditional.total.std_error, 4.0, 1e-3));
+  EXPECT_TRUE(within_stderr(ref.curve.conditional.total.value, ref.entropy_x + truth, ref.curve.conditional.total.std_error, 4.0, 1e-3));
 }
 
 INSTANTIATE_TEST_SUITE_P(Processes, ExactMiTest, ::testing::Values("vp", "vpx", "sl", "ve"));

@@ -39,6 +39,9 @@ ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::st
 torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir, const std::string& cond,
                              const std::string& labels);
 
+/// Throws unless the run models X itself (plain or conditional): joint and marginals runs do not.
+void require_model_of_x(const RunConfig& config, const std::string& run_dir);
+
 /// The estimator flags every measuring subcommand shares: --device, --points, --samples, --seed.
 void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options);
 /// `options` with the time law and s_min of the run's training objective: the estimate covers what was trained.

@@ -45,18 +45,20 @@ torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir
   if (!config.conditional())
     throw std::runtime_error(run_dir + ": the run was trained without conditioning (train it with --cond Y.npy or "
                              "--labels L.npy)");
-  if (config.cond_kind == "coordinates")
-    throw std::runtime_error(run_dir + ": holds per-coordinate marginal models (train --marginals); use them with 'diffinfo tc'");
+  if (config.cond_kind == "coordinates") require_model_of_x(config, run_dir);
   if (config.cond_kind == "vector" && !labels.empty())
     throw std::runtime_error(run_dir + ": the run conditions on vectors; pass --cond, not --labels");
   if (config.cond_kind == "labels" && !cond.empty())
     throw std::runtime_error(run_dir + ": the run conditions on labels; pass --labels, not --cond");
+  if (config.cond_kind == "joint" && !labels.empty())
+    throw std::runtime_error(run_dir + ": the run models Z = [X, Y] with vectors Y; pass --cond, not --labels");
   if (config.cond_kind == "labels") return load_labels(labels.empty() ? config.cond_path : labels, config.model.classes());
   const auto path = cond.empty() ? config.cond_path : cond;
   auto y = load_matrix(path);
-  if (y.size(1) != config.model.cond_dim())
-    throw std::runtime_error(path + ": expected " + std::to_string(config.model.cond_dim()) +
-                             " columns (the run's condition width), got " + std::to_string(y.size(1)));
+  const int64_t width = config.cond_kind == "joint" ? config.model.dim() - config.joint_split : config.model.cond_dim();
+  if (y.size(1) != width)
+    throw std::runtime_error(path + ": expected " + std::to_string(width) + " columns (the run's width of Y), got " +
+                             std::to_string(y.size(1)));
   return y;
 }
 
@@ -64,10 +66,17 @@ std::pair<torch::Tensor, std::string> load_run_data(const RunConfig& config, con
                                                     const std::string& data) {
   const std::string path = data.empty() ? config.data_path : data;
   auto x = load_matrix(path);
-  if (x.size(1) != config.model.dim())
+  if (x.size(1) != config.data_columns())
     throw std::runtime_error(path + ": has " + std::to_string(x.size(1)) + " columns, the run in " + run_dir +
-                             " was trained on " + std::to_string(config.model.dim()));
+                             " was trained on " + std::to_string(config.data_columns()));
   return {x, path};
+}
+
+void require_model_of_x(const RunConfig& config, const std::string& run_dir) {
+  if (config.cond_kind == "joint")
+    throw std::runtime_error(run_dir + ": holds a joint model of Z = [X, Y] (train --joint); measure it with 'diffinfo mi'");
+  if (config.cond_kind == "coordinates")
+    throw std::runtime_error(run_dir + ": holds per-coordinate marginal models (train --marginals); use them with 'diffinfo tc'");
 }
 
 ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::string& run_dir, const std::string& data,

@@ -26,6 +26,7 @@ struct EntropyArgs {
 void run_entropy(EntropyArgs a) {
   const auto device = parse_device(a.device);
   const auto run = load_run(a.run, device);
+  require_model_of_x(run.config, a.run);
   const auto [x, data_path] = load_run_data(run.config, a.run, a.data);
   const auto options = measure_options(a.options, run.config);
   const auto data = x.to(device, torch::kFloat32);

@@ -6,6 +6,7 @@
 #include "diffinfo/io/files.h"
 #include "diffinfo/report/curves.h"
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -25,9 +26,11 @@ void run_mi(const MiArgs& a) {
   const auto device = parse_device(a.device);
   const auto run = load_run(a.run, device);
   const auto inputs = load_conditional_inputs(run.config, a.run, a.data, a.cond, a.labels);
+  const bool joint = run.config.cond_kind == "joint";
   // e(x_s, s): the run's own null condition, or a separate unconditional network.
   std::optional<LoadedRun> uncond;
   if (!a.uncond_run.empty()) {
+    if (joint) throw std::runtime_error(a.run + ": a joint run models X and Y alone itself; drop --uncond-run");
     uncond = load_run(a.uncond_run, device);
     if (uncond->config.conditional())
       throw std::runtime_error(a.uncond_run + ": --uncond-run must be an unconditional run (trained without --cond/--labels)");
@@ -40,15 +43,14 @@ void run_mi(const MiArgs& a) {
   const auto& process = *run.process;
   const auto cond_model = run.model;
   const auto uncond_model = uncond ? uncond->model : run.model;
-  const auto mi = mutual_information(
-      process,
-      [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) {
-        return c.is_null() ? uncond_model->residual(xs, s) : cond_model->residual(xs, s, c);
-      },
-      x, y, options);
+  const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) {
+    return c.is_null() ? uncond_model->residual(xs, s) : cond_model->residual(xs, s, c);
+  };
+  const auto mi = joint ? joint_mutual_information(process, residual, x, y, options)
+                        : mutual_information(process, residual, x, y, options);
 
   std::optional<MutualInformationReference> exact;
-  if (!a.exact_spec.empty()) exact = exact_mutual_information(read_spec(a.exact_spec), process, x, y, options);
+  if (!a.exact_spec.empty()) exact = exact_mutual_information(read_spec(a.exact_spec), process, x, y, options, joint);
 
   const auto csv = a.csv.empty() ? run_file(a.run, "mi_rate.csv") : a.csv;
   const bool exact_scores = exact && !exact->curve.minde.curve.empty();
@@ -57,7 +59,8 @@ void run_mi(const MiArgs& a) {
   write_mi_csv(csv, mi, exact_curve, closed_form);
   if (!a.plot.empty())
     plot_mutual_information(a.plot, mi, exact_curve, closed_form,
-                            "mutual information, " + process.name() + " process (" + a.run + ")");
+                            std::string(joint ? "joint-diffusion MI (curves: I(X_s; Y_s)), " : "mutual information, ") +
+                                process.name() + " process (" + a.run + ")");
 
   const auto config = run.config.to_json();
   nlohmann::json out = {{"mutual_information", to_json(mi.minde.total)},
@@ -71,6 +74,9 @@ void run_mi(const MiArgs& a) {
                         {"data", inputs.x_path},
                         {"condition", inputs.cond_path},
                         {"condition_kind", run.config.cond_kind},
+                        {"estimator", joint ? "joint diffusion of Z = [X, Y] (MINDE-j); entropy_difference is S(X,Y) - S(X) - S(Y)"
+                                            : "conditional model (MINDE-c); entropy_difference is S^X|Y - S^X"},
+                        {"curve_running", joint ? "I(X_s; Y_s)" : "I(X_s; Y)"},
                         {"rows", x.size(0)},
                         {"process", process.config()},
                         {"settings", mi.minde.settings()},
@@ -98,6 +104,8 @@ void run_mi(const MiArgs& a) {
       out["exact"]["minde_exact_scores"] = to_json(exact->curve.minde.total);
       out["exact"]["entropy_difference_exact_scores"] = to_json(exact->curve.difference.total);
     }
+    if (!std::isnan(exact->entropy_x))
+      out["exact"]["total_entropy_x"] = exact->entropy_x, out["exact"]["total_entropy_x_given_y"] = exact->entropy_x_given_y;
     out["relative_error"] = mi.minde.total.value / exact->total.value - 1.0;
   }
   if (a.json) {
@@ -106,13 +114,17 @@ void run_mi(const MiArgs& a) {
   }
   std::printf("MINDE                I(X;Y) = %.4f ± %.4f nats  (%s, step %lld)\n", mi.minde.total.value,
               mi.minde.total.std_error, process.name().c_str(), static_cast<long long>(run.step));
-  std::printf("entropy difference   S^X|Y - S^X = %.4f ± %.4f nats  (%.4f - %.4f)\n", mi.difference.total.value,
-              mi.difference.total.std_error, mi.conditional.total.value, mi.unconditional.total.value);
+  std::printf("entropy difference   %s = %.4f ± %.4f nats  (%.4f - %.4f)\n",
+              joint ? "S(X,Y) - S(X) - S(Y)" : "S^X|Y - S^X", mi.difference.total.value, mi.difference.total.std_error,
+              mi.conditional.total.value, mi.unconditional.total.value);
   if (bound)
     std::printf("label entropy        H(Y) = %.4f nats%s\n", bound->label_entropy,
                 bound->exceeds ? "  (exceeded: biased estimate)" : "");
   if (exact) {
     std::printf("exact                I(X;Y) = %.4f nats  (%s)\n", exact->total.value, exact->method.c_str());
+    if (!std::isnan(exact->entropy_x))
+      std::printf("exact entropies      S_tot^X = %.4f, S_tot^X|Y = %.4f nats  (neural %.4f, %.4f)\n", exact->entropy_x,
+                  exact->entropy_x_given_y, mi.unconditional.total.value, mi.conditional.total.value);
     if (exact_scores)
       std::printf("exact-score MINDE    %.4f ± %.4f nats  (the estimator's floor on these draws)\n",
                   exact->curve.minde.total.value, exact->curve.minde.total.std_error);
@@ -125,8 +137,8 @@ void run_mi(const MiArgs& a) {
 
 void add_mi(CLI::App& app) {
   auto a = std::make_shared<MiArgs>();
-  auto* cmd = app.add_subcommand("mi", "Mutual information I(X;Y) of a conditional run: MINDE and the entropy difference");
-  cmd->add_option("--run", a->run, "conditional run directory (trained with --cond or --labels)")->required();
+  auto* cmd = app.add_subcommand("mi", "Mutual information I(X;Y) of a conditional or joint run: MINDE and the entropy difference");
+  cmd->add_option("--run", a->run, "conditional run directory (trained with --cond or --labels) or joint run (--joint)")->required();
   cmd->add_option("--uncond-run", a->uncond_run, "a separate unconditional run for e(x_s, s) (default: the null condition)");
   cmd->add_option("--data", a->data, "data x0 [N, D] (default: the run's training data)");
   auto* c = cmd->add_option("--cond", a->cond, "condition vectors Y [N, D_Y] (default: the run's)");

@@ -23,6 +23,7 @@ void run_sample(const SampleArgs& a, CLI::Option* n_opt) {
   if (!ends_with(a.out, ".npy") || a.out.size() < 5) throw std::runtime_error("--out " + a.out + ": expected a .npy file name");
   const auto device = parse_device(a.device);
   const auto run = load_run(a.run, device);
+  require_model_of_x(run.config, a.run);
   Condition cond;
   int64_t n = a.n;
   if (!a.cond.empty() || !a.labels.empty()) {

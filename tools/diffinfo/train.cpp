@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "diffinfo/data/matrix.h"
+#include "diffinfo/measure/mutual_information.h"
 #include "diffinfo/measure/total_correlation.h"
 #include "diffinfo/train/trainer.h"
 
@@ -14,7 +15,7 @@ namespace diffinfo::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, cond, labels, out, process = "vp", device = "cpu", output = "entropy";
+  std::string data, cond, labels, joint, out, process = "vp", device = "cpu", output = "entropy";
   bool resume = false, quiet = false, marginals = false;
   ProcessOptions proc;
   MlpOptions model{1};
@@ -33,8 +34,8 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     config = read_run_config(a.out);
     if (steps_opt->count() > 0) config.train.steps(a.train.steps());
     if (data_opt->count() > 0) config.data_path = std::filesystem::absolute(a.data).string();
-    if (!a.cond.empty() || !a.labels.empty())
-      throw std::runtime_error("--cond and --labels cannot change on --resume: the run keeps " +
+    if (!a.cond.empty() || !a.labels.empty() || !a.joint.empty() || a.marginals)
+      throw std::runtime_error("--cond, --labels, --joint and --marginals cannot change on --resume: the run keeps " +
                                (config.cond_path.empty() ? std::string("no conditioning") : config.cond_path));
   } else {
     if (a.data.empty()) throw std::runtime_error("--data is required (or --resume an existing run)");
@@ -42,6 +43,8 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     config.output = a.output;
     config.objective = a.objective;
     config.train = a.train;
+    if (steps_opt->count() == 0 && (!a.cond.empty() || !a.labels.empty() || !a.joint.empty()))
+      config.train.steps(kConditionalSteps);
     config.data_path = std::filesystem::absolute(a.data).string();
     if (!a.cond.empty()) config.cond_kind = "vector", config.cond_path = std::filesystem::absolute(a.cond).string();
     if (!a.labels.empty()) config.cond_kind = "labels", config.cond_path = std::filesystem::absolute(a.labels).string();
@@ -50,6 +53,12 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
       config.cond_kind = "coordinates";
       config.objective.p_uncond(0.0);  // every row is some coordinate: the null label is never needed
     }
+    if (!a.joint.empty()) {
+      if (!a.cond.empty() || !a.labels.empty() || a.marginals)
+        throw std::runtime_error("--joint takes no --cond, --labels or --marginals");
+      config.cond_kind = "joint", config.cond_path = std::filesystem::absolute(a.joint).string();
+      config.objective.p_uncond(0.0);  // every row is some block of Z: the null label is never needed
+    }
   }
   auto x = load_matrix(config.data_path);
   torch::Tensor cond;
@@ -57,11 +66,20 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
   if (config.cond_kind == "coordinates") std::tie(x, cond) = stack_coordinates(x);  // seed 003 Eq. 8 marginals
   if (config.cond_kind == "vector") cond = load_matrix(config.cond_path);
   if (config.cond_kind == "labels") cond = load_labels(config.cond_path, a.resume ? config.model.classes() : 0);
+  if (config.cond_kind == "joint") {  // Z = [X, Y], each row once per block (MINDE-j)
+    const auto y = load_matrix(config.cond_path);
+    if (y.size(0) != x.size(0))
+      throw std::runtime_error(config.cond_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " +
+                               config.data_path + "), got " + std::to_string(y.size(0)));
+    if (a.resume && y.size(1) != config.model.dim() - config.joint_split)
+      throw std::runtime_error(config.cond_path + ": has " + std::to_string(y.size(1)) + " columns, the run in " + a.out +
+                               " was trained on " + std::to_string(config.model.dim() - config.joint_split));
+    std::tie(x, cond) = stack_joint(x, y);
+  }
   if (a.resume) {
-    const int64_t trained = config.cond_kind == "coordinates" ? config.model.classes() : config.model.dim();
-    if (columns != trained)
+    if (columns != config.data_columns())
       throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " + a.out +
-                               " was trained on " + std::to_string(trained));
+                               " was trained on " + std::to_string(config.data_columns()));
   } else {
     config.model = MlpOptions(x.size(1)).width(a.model.width()).depth(a.model.depth()).fourier(a.model.fourier());
     config.data_var = x.var(0).mean().item<double>();
@@ -71,7 +89,8 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     }
     if (config.cond_kind == "labels") config.model.classes(cond.max().item<int64_t>() + 1);
     if (config.cond_kind == "coordinates") config.model.classes(columns);
-    config.data_rows = x.size(0) / (config.cond_kind == "coordinates" ? columns : 1);
+    if (config.cond_kind == "joint") config.model.classes(3), config.joint_split = columns;
+    config.data_rows = x.size(0) / (config.cond_kind == "coordinates" ? columns : config.cond_kind == "joint" ? 3 : 1);
   }
   ProgressBar bar("train");
   TrainCallbacks callbacks;
@@ -93,6 +112,9 @@ void add_train(CLI::App& app) {
   auto* data_opt = cmd->add_option("--data", a->data, "training data [N, D], .npy (float32/float64) or .csv");
   auto* cond_opt = cmd->add_option("--cond", a->cond, "condition on vectors Y [N, D_Y] (.npy or .csv), one row per data row");
   cmd->add_option("--labels", a->labels, "condition on class labels [N] int64 .npy, values 0..K-1")->excludes(cond_opt);
+  cmd->add_option("--joint", a->joint,
+                  "train one model of Z = [X, Y] and of X and Y alone (joint diffusion, MINDE-j), Y [N, D_Y] .npy or .csv")
+      ->excludes(cond_opt);
   cmd->add_flag("--marginals", a->marginals,
                 "train the per-coordinate marginal models (one 1-D network, labelled by coordinate) for 'diffinfo tc'");
   cmd->add_option("--out", a->out, "run directory (config.json, checkpoint.pt, train_log.jsonl)")->required();
@@ -123,7 +145,9 @@ void add_train(CLI::App& app) {
       cmd->add_option("--checkpoint-every", a->train.checkpoint_every(), "steps between checkpoints")->capture_default_str(),
       cmd->add_option("--log-every", a->train.log_every(), "steps between log lines")->capture_default_str(),
   };
-  auto* steps_opt = cmd->add_option("--steps", a->train.steps(), "optimiser steps (may grow on --resume)")->capture_default_str();
+  auto* steps_opt = cmd->add_option("--steps", a->train.steps(),
+                                    "optimiser steps (default " + std::to_string(a->train.steps()) + ", " +
+                                        std::to_string(kConditionalSteps) + " with --cond, --labels or --joint; may grow on --resume)");
   cmd->callback([a, fixed, steps_opt, data_opt] { run_train(*a, fixed, steps_opt, data_opt); });
 }
 

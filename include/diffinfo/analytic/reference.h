@@ -8,6 +8,7 @@
 #include "diffinfo/analytic/gaussian.h"
 #include "diffinfo/measure/mutual_information.h"
 
+#include <cmath>
 #include <string>
 
 namespace diffinfo {
@@ -31,13 +32,17 @@ struct MutualInformationReference {
   std::string method;                ///< how `total` was obtained
   MutualInformationProfile curve;    ///< both estimators with the exact scores: the estimator's floor
                                      ///< (empty for "bmi" specs, whose scores are not known)
-  std::vector<double> running;       ///< closed-form I(X_s; Y) at each stratum's s_lo (joint Gaussian), else empty
+  std::vector<double> running;       ///< closed-form I(X_s; Y) (joint diffusion: I(X_s; Y_s)) at each
+                                     ///< stratum's s_lo (joint Gaussian), else empty
+  /// Joint Gaussian: S_tot^X and S_tot^{X|Y} = S_tot^X + I(X; Y) − I(X_T; Y) in closed form; NaN otherwise.
+  double entropy_x = NAN, entropy_x_given_y = NAN;
 };
 
 /// spec: "joint-gaussian" (cond: [N, D_Y] vectors), "mixture" (cond: [N] component labels) or "bmi", as
-/// written by `diffinfo data`. [N, D] data and cond are the draws for the curves.
+/// written by `diffinfo data`. [N, D] data and cond are the draws for the curves. `joint`: the
+/// curves of joint diffusion (joint_mutual_information; joint Gaussian and BMI only).
 MutualInformationReference exact_mutual_information(const nlohmann::json& spec, const ForwardProcess& process,
                                                     const torch::Tensor& data, const torch::Tensor& cond,
-                                                    const EntropyOptions& options);
+                                                    const EntropyOptions& options, bool joint = false);
 
 }  // namespace diffinfo

@@ -13,6 +13,8 @@
 #include "diffinfo/condition.h"
 #include "diffinfo/measure/neural_entropy.h"
 
+#include <utility>
+
 namespace diffinfo {
 
 /// [B, D] x_s, [B, 1] s, condition -> [B, D] residual e(x_s, s; y); the null condition asks for
@@ -32,6 +34,20 @@ struct MutualInformationProfile {
 MutualInformationProfile mutual_information(const ForwardProcess& process, const ConditionalResidualFn& residual,
                                             const torch::Tensor& data, const torch::Tensor& cond,
                                             const EntropyOptions& options);
+
+/// Joint diffusion of Z = [X, Y] (MINDE-j, Franzese et al. 2024): `residual` is one model of Z
+/// asked for block labels (score_model.h: 0 all of Z, 1 X alone, 2 Y alone) at the same z_s, with
+/// the rows outside a block ignored. MINDE = ∫ σ²/2 E‖e(z_s) − [e(x_s), e(y_s)]‖² ds, whose running
+/// integral ∫_s^T is I(X_s; Y_s), both diffused. With p_eq a product, KL(p_Z‖p_eq) = S(X) + S(Y) + I,
+/// so `conditional` is S(X, Y) − S(Y) (= S^{X|Y}), `unconditional` S(X), and `difference`
+/// S(X, Y) − S(X) − S(Y). [N, D_X] x and [N, D_Y] y on the model's device.
+MutualInformationProfile joint_mutual_information(const ForwardProcess& process, const ConditionalResidualFn& residual,
+                                                  const torch::Tensor& x, const torch::Tensor& y,
+                                                  const EntropyOptions& options);
+
+/// [N, D_X], [N, D_Y] -> {[3N, D_X + D_Y] the rows of [X, Y] three times, [3N] int64 block labels
+/// 0, 1, 2}: a joint model's training data, each block a third of every batch on average.
+std::pair<torch::Tensor, torch::Tensor> stack_joint(const torch::Tensor& x, const torch::Tensor& y);
 
 /// The sanity bound of label MI: I(X; Y) ≤ H(Y) ≤ ln K (MATH.md §4).
 struct LabelBound {

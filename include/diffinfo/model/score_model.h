@@ -9,6 +9,12 @@
 //         "score". Scaling by c rather than 1/√Σ keeps an error in n from being amplified by
 //         1/Σ(s) near s = 0, where the rate integrand σ²/2‖e‖² would otherwise blow up.
 //
+//
+// Joint diffusion of Z = [X, Y] (MINDE-j, `joint_split` = D_X > 0): one network on all of Z, told by
+// a block label per row which part of Z it models: 0 all of Z, 1 X alone (the first D_X
+// coordinates), 2 Y alone. Coordinates outside the block are zeroed at the input and get residual
+// 0 ("at equilibrium"), so they neither inform the network nor enter the loss.
+//
 //   diffinfo::ScoreModel model(process, net, "entropy", data_var);
 //   auto e = model.residual(x_s, s);       // [B, D], [B, 1] -> [B, D]
 #include "diffinfo/model/mlp.h"
@@ -23,9 +29,10 @@ namespace diffinfo {
 class ScoreModel {
  public:
   /// output: "entropy" | "score"; data_var: mean per-coordinate variance of the training data;
-  /// cond_var: the same for conditioning vectors, which the network sees divided by √cond_var.
+  /// cond_var: the same for conditioning vectors, which the network sees divided by √cond_var;
+  /// joint_split: D_X of a joint model of Z = [X, Y], 0 otherwise.
   ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
-             double data_var, double cond_var = 1.0);
+             double data_var, double cond_var = 1.0, int64_t joint_split = 0);
 
   /// [B, D] x_s, [B, 1] s, condition (condition.h) -> [B, D] √Σ(s)·s_θ(x_s, s), the loss's natural scale.
   torch::Tensor scaled_score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
@@ -33,6 +40,10 @@ class ScoreModel {
   torch::Tensor score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
   /// [B, D], [B, 1] -> [B, D] entropy-matching residual e_θ = s_θ − ∇log p_eq.
   torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
+
+  /// A joint model: [B] int64 block labels -> [B, D] 0/1 mask (dtype of `like`) of the coordinates
+  /// each row models. Undefined for every other model.
+  torch::Tensor modelled(const Condition& cond, const torch::Tensor& like) const;
 
   const ForwardProcess& process() const { return *process_; }
   Mlp& net() { return net_; }
@@ -50,6 +61,7 @@ class ScoreModel {
   mutable Mlp net_;  // LibTorch's forward() is non-const
   std::string output_;
   double data_var_, cond_scale_;
+  int64_t joint_split_;
 };
 
 /// The known output parameterisations, in order.
