@@ -123,6 +123,20 @@ Estimate GaussianMixture::label_information(int64_t n, torch::Generator& gen) co
   return mean_estimate(picked - weights_.log().index_select(0, labels));
 }
 
+std::vector<Estimate> GaussianMixture::conditional_label_entropy(const ForwardProcess& process,
+                                                                 const std::vector<double>& times, int64_t n,
+                                                                 torch::Generator& gen) const {
+  auto x0 = sample(n, gen);
+  auto eps = torch::randn({n, dim()}, gen, kF64);
+  std::vector<Estimate> out;
+  for (double s : times) {
+    auto st = torch::full({n, 1}, s, kF64);
+    auto log_post = log_posterior(process, process.sample(x0, st, eps), st);
+    out.push_back(mean_estimate(-(log_post.exp() * log_post.clamp_min(-1e30)).sum(1)));
+  }
+  return out;
+}
+
 GaussianMixture GaussianMixture::diffused(const ForwardProcess& process, double s) const {
   const auto sch = process.at(s);
   auto eye = torch::eye(dim(), kF64).unsqueeze(0);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <vector>
 
 namespace diffinfo {
 
@@ -47,6 +48,11 @@ class GaussianMixture {
   /// I(X; C) between a draw and its component label, E[log P(c|x) − log π_c] by Monte Carlo on
   /// the exact posterior, nats (≤ H(π)). Apply to diffused(process, s) for I(X_s; C).
   Estimate label_information(int64_t n, torch::Generator& gen) const;
+  /// H(C | X_s) of the component label at each of `times`, E[−Σ_c P(c|x_s) ln P(c|x_s)] by Monte
+  /// Carlo on the exact posterior, nats (≤ H(π); MATH.md §6). One set of n draws (x0, ε) is
+  /// diffused to every s (common random numbers), so the curve is smooth in s.
+  std::vector<Estimate> conditional_label_entropy(const ForwardProcess& process, const std::vector<double>& times,
+                                                  int64_t n, torch::Generator& gen) const;
   /// The law of x_s at one time s.
   GaussianMixture diffused(const ForwardProcess& process, double s) const;
   /// E_p[log p − log p_eq] by Monte Carlo: KL(p‖p_eq), or −h(p) when p_eq is flat.

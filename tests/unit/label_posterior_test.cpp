@@ -1,0 +1,122 @@
+// The online label posterior along reverse trajectories (seed 001, MATH.md §6), fed the exact
+// scores of Gaussian mixtures: on the same trajectory points it must match the exact posterior,
+// its H(C | X_s) curve the closed-form one by forward diffusion, and its decision window the
+// exact one; plus the peak finder on curves with known peaks.
+#include "diffinfo/analytic/mixture.h"
+#include "diffinfo/measure/label_posterior.h"
+#include "diffinfo/random.h"
+#include "support.h"
+
+#include <cmath>
+
+namespace diffinfo {
+namespace {
+
+using test::within_stderr;
+
+GaussianMixture mixture_1d(std::vector<double> means, double var) {
+  const int64_t k = static_cast<int64_t>(means.size());
+  return GaussianMixture(torch::ones({k}, torch::kFloat64), torch::tensor(means, torch::kFloat64).unsqueeze(1),
+                         torch::full({k, 1, 1}, var, torch::kFloat64));
+}
+
+ConditionalScoreFn exact_scores(const GaussianMixture& law, const ForwardProcess& p) {
+  return [&law, &p](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) {
+    return c.is_null() ? law.score(p, x, s) : law.component_score(p, x, s, c.value);
+  };
+}
+
+
+class LabelPosteriorTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LabelPosteriorTest, ExactScoresGiveTheExactPosteriorAndCurve) {
+  // Seed 001's Figure 1 setting: two 1-D components; and three 2-D ones.
+  auto p = make_process(GetParam());
+  const auto law = mixture_1d({-1.0, 1.0}, 0.05);
+  const auto opts = PosteriorOptions().trajectories(2000).steps(500);
+  const auto prof = label_posterior(
+      *p, exact_scores(law, *p), law.weights(), 1, opts, torch::kCPU,
+      [&](const torch::Tensor& x, const torch::Tensor& s) { return law.log_posterior(*p, x, s); });
+  ASSERT_EQ(prof.s.size(), 501u);
+  EXPECT_NEAR(prof.label_entropy, std::log(2.0), 1e-12);
+  EXPECT_NEAR(prof.entropy.front().value, std::log(2.0), 0.02);  // p_T forgets the class
+  EXPECT_LT(prof.entropy.back().value, 0.01);                      // s_end: decided
+  // Filtered posterior against the exact one at the same points, and the exact curve against
+  // forward diffusion (the trajectories have the right marginals): within 0.02 nats or 3 stderr.
+  auto gen = make_generator(11);
+  const auto forward = law.conditional_label_entropy(*p, prof.s, 20000, gen);
+  int filter_ok = 0, curve_ok = 0;
+  for (size_t k = 0; k < prof.s.size(); ++k) {
+    filter_ok += std::abs(prof.gap[k].value) <= 0.02 || within_stderr(prof.gap[k].value, 0.0, prof.gap[k].std_error, 3.0);
+    const double se = std::hypot(prof.entropy[k].std_error, forward[k].std_error);
+    curve_ok += std::abs(prof.entropy[k].value - forward[k].value) <= 0.02 ||
+                within_stderr(prof.entropy[k].value, forward[k].value, se, 3.0);
+  }
+  EXPECT_EQ(filter_ok, 501);
+  EXPECT_GE(curve_ok, 496);  // 3 stderr: about 1 in 370 points may stray by chance
+  // The decision window against the one of the forward curve's rate.
+  std::vector<double> rate, forward_h;
+  for (const auto& r : prof.rate) rate.push_back(r.value);
+  for (const auto& f : forward) forward_h.push_back(f.value);
+  const auto got = decision_windows(prof.s, rate);
+  const auto want = decision_windows(prof.s, curve_rate(prof.s, forward_h, prof.rate_window));
+  ASSERT_FALSE(got.empty());
+  ASSERT_FALSE(want.empty());
+  EXPECT_NEAR(got[0].s, want[0].s, 0.02) << GetParam();
+  EXPECT_GT(got[0].rate, 0.0);  // H(C | X_s) grows with s
+  // Binary forms: with two classes the pair "0 vs 1" is the posterior itself; "c vs null" starts
+  // at the prior's binary entropy and stays a binary entropy.
+  EXPECT_NEAR(prof.pairs[250][0].item<double>(), prof.entropy[250].value, 1e-9);
+  EXPECT_NEAR(prof.versus_null[0][0].item<double>(), std::log(2.0), 1e-9);
+  EXPECT_GE(prof.versus_null.min().item<double>(), 0.0);
+  EXPECT_LE(prof.versus_null.max().item<double>(), std::log(2.0) + 1e-9);
+}
+
+INSTANTIATE_TEST_SUITE_P(Processes, LabelPosteriorTest, ::testing::Values("vp", "ve"));
+
+TEST(LabelPosterior, ThreeClassesIn2DAndGenerationFromAClass) {
+  auto p = make_process("vp");
+  const GaussianMixture law(torch::tensor({0.5, 0.3, 0.2}, torch::kFloat64),
+                            torch::tensor({{1.0, 0.0}, {-0.5, 0.8}, {-0.5, -0.8}}, torch::kFloat64),
+                            torch::eye(2, torch::kFloat64).expand({3, 2, 2}) * 0.1);
+  auto exact = [&](const torch::Tensor& x, const torch::Tensor& s) { return law.log_posterior(*p, x, s); };
+  const auto prof = label_posterior(*p, exact_scores(law, *p), law.weights(), 2,
+                                    PosteriorOptions().trajectories(1000).steps(300), torch::kCPU, exact);
+  const double h = -(0.5 * std::log(0.5) + 0.3 * std::log(0.3) + 0.2 * std::log(0.2));
+  EXPECT_NEAR(prof.label_entropy, h, 1e-12);
+  for (size_t k = 0; k < prof.s.size(); ++k)
+    EXPECT_TRUE(std::abs(prof.gap[k].value) <= 0.02 || within_stderr(prof.gap[k].value, 0.0, prof.gap[k].std_error, 3.0)) << k;
+  EXPECT_EQ(prof.pairs.size(1), 3);
+  // The mean posterior at the end is the class frequency of unconditional draws: the prior.
+  EXPECT_TRUE(torch::allclose(prof.posterior[-1], law.weights(), 0, 0.05));
+  // Drawn from class 2, the posterior ends on class 2.
+  const auto from2 = label_posterior(*p, exact_scores(law, *p), law.weights(), 2,
+                                     PosteriorOptions().trajectories(200).steps(300).generate(2), torch::kCPU);
+  EXPECT_GT(from2.posterior[-1][2].item<double>(), 0.95);
+  EXPECT_TRUE(from2.exact_entropy.empty());
+  EXPECT_THROW(label_posterior(*p, exact_scores(law, *p), law.weights(), 2, PosteriorOptions().generate(3), torch::kCPU),
+               c10::Error);
+}
+
+TEST(DecisionWindows, FindsKnownPeaksAndTheirWidths) {
+  // Two Gaussian bumps in |rate| (heights 4 and 1.5, std 0.02 and 0.05): FWHM = 2√(2 ln 2) σ.
+  std::vector<double> s, r;
+  for (int i = 0; i <= 1000; ++i) {
+    const double t = i / 1000.0;
+    s.push_back(1.0 - t);  // descending, as the sampler visits them
+    r.push_back(-(4.0 * std::exp(-0.5 * std::pow((t - 0.3) / 0.02, 2)) + 1.5 * std::exp(-0.5 * std::pow((t - 0.7) / 0.05, 2))));
+  }
+  // r is a function of t = 1 − s: peaks at s = 0.7 and 0.3.
+  const auto w = decision_windows(s, r);
+  ASSERT_EQ(w.size(), 2u);
+  const double fwhm = 2.0 * std::sqrt(2.0 * std::log(2.0));
+  EXPECT_NEAR(w[0].s, 0.7, 1e-9);
+  EXPECT_NEAR(w[0].width, fwhm * 0.02, 1e-3);
+  EXPECT_NEAR(w[0].rate, -4.0, 1e-6);
+  EXPECT_NEAR(w[1].s, 0.3, 1e-9);
+  EXPECT_NEAR(w[1].width, fwhm * 0.05, 1e-3);
+  EXPECT_EQ(decision_windows(s, r, 0.5).size(), 1u);  // the smaller peak is below half the top
+}
+
+}  // namespace
+}  // namespace diffinfo
