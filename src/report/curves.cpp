@@ -156,4 +156,75 @@ void plot_mutual_information(const std::string& path, const MutualInformationPro
   draw(path, mi_csv_text(mi, exact, closed_form), title, body.str(), 3);
 }
 
+namespace {
+
+// The label-entropy table, and the 1-based columns of its optional parts for the plot.
+struct LabelTable {
+  std::string text;
+  int exact_on_path = 0, forward = 0, minde = 0;
+};
+
+LabelTable label_table(const PosteriorProfile& p, const LabelReferences& refs, bool pairs) {
+  const size_t n = p.s.size();
+  const bool on_path = !p.exact_entropy.empty(), forward = !refs.forward.empty(), minde = !refs.minde.empty();
+  TORCH_CHECK((!forward || refs.forward.size() == n) && (!minde || refs.minde.size() == n),
+              "reference curves must lie on the posterior's grid");
+  LabelTable t;
+  std::ostringstream out;
+  out.precision(10);
+  out << "s,conditional_entropy,conditional_entropy_stderr,rate,rate_stderr,information";
+  int col = 6;
+  if (on_path) out << ",exact_on_path,exact_on_path_rate,gap,gap_stderr", t.exact_on_path = col + 1, col += 4;
+  if (forward) out << ",exact,exact_stderr,exact_rate", t.forward = col + 1, col += 3;
+  if (minde) out << ",minde_information", t.minde = col + 1, col += 1;
+  const int64_t k = p.posterior.size(1);
+  for (int64_t c = 0; c < k; ++c) out << ",posterior_" << c;
+  for (int64_t c = 0; c < k; ++c) out << ",versus_null_" << c;
+  if (pairs)
+    for (int64_t a = 0; a < k; ++a)
+      for (int64_t b = a + 1; b < k; ++b) out << ",pair_" << a << "_" << b;
+  out << "\n";
+  for (size_t i = 0; i < n; ++i) {
+    out << p.s[i] << ',' << p.entropy[i].value << ',' << p.entropy[i].std_error << ',' << p.rate[i].value << ','
+        << p.rate[i].std_error << ',' << p.information(i).value;
+    if (on_path)
+      out << ',' << p.exact_entropy[i].value << ',' << p.exact_rate[i].value << ',' << p.gap[i].value << ','
+          << p.gap[i].std_error;
+    if (forward) out << ',' << refs.forward[i].value << ',' << refs.forward[i].std_error << ',' << refs.forward_rate[i];
+    if (minde) out << ',' << refs.minde[i];
+    const auto row = static_cast<int64_t>(i);
+    for (int64_t c = 0; c < k; ++c) out << ',' << p.posterior[row][c].item<double>();
+    for (int64_t c = 0; c < k; ++c) out << ',' << p.versus_null[row][c].item<double>();
+    if (pairs)
+      for (int64_t j = 0; j < p.pairs.size(1); ++j) out << ',' << p.pairs[row][j].item<double>();
+    out << "\n";
+  }
+  t.text = out.str();
+  return t;
+}
+
+}  // namespace
+
+void write_label_entropy_csv(const std::string& path, const PosteriorProfile& profile, const LabelReferences& refs,
+                             bool pairs) {
+  write_text_atomic(path, label_table(profile, refs, pairs).text);
+}
+
+void plot_label_entropy(const std::string& path, const PosteriorProfile& profile, const LabelReferences& refs,
+                        const std::string& title) {
+  const auto t = label_table(profile, refs, false);
+  std::ostringstream body;
+  body << "set key top left\nset ylabel 'H(C | X_s) (nats)'\n"
+       << "plot DATA skip 1 using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.2 " << kBlue << " title 'online posterior'";
+  if (t.exact_on_path) body << ", '' skip 1 using 1:" << t.exact_on_path << " with lines lw 1 " << kGreen << " title 'exact posterior, same paths'";
+  if (t.forward) body << ", '' skip 1 using 1:" << t.forward << " with lines lw 2 dt 2 " << kRed << " title 'exact (forward)'";
+  body << "\nset ylabel 'dH/ds (nats per unit s)'\n"
+       << "plot DATA skip 1 using 1:4:5 with yerrorlines lw 2 pt 7 ps 0.2 " << kBlue << " title 'online posterior'";
+  if (t.forward) body << ", '' skip 1 using 1:" << t.forward + 2 << " with lines lw 2 dt 2 " << kRed << " title 'exact (forward)'";
+  body << "\nset xlabel 'diffusion time s'\nset key top right\nset ylabel 'I(X_s; C) (nats)'\n"
+       << "plot DATA skip 1 using 1:6 with lines lw 2 " << kBlue << " title 'H(C) - H(C | X_s), posterior'";
+  if (t.minde) body << ", '' skip 1 using 1:" << t.minde << " with lines lw 2 dt 2 " << kGreen << " title 'MINDE'";
+  draw(path, t.text, title, body.str(), 3);
+}
+
 }  // namespace diffinfo

@@ -21,6 +21,7 @@ void add_data(CLI::App& app);
 void add_mi(CLI::App& app);
 void add_sample(CLI::App& app);
 void add_tc(CLI::App& app);
+void add_label_entropy(CLI::App& app);
 
 /// A run's data x0 [N, D] (float64) from `data`, or the run's own when empty: {x, its path}.
 std::pair<torch::Tensor, std::string> load_run_data(const RunConfig& config, const std::string& run_dir,

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   diffinfo::cli::add_mi(app);
   diffinfo::cli::add_sample(app);
   diffinfo::cli::add_tc(app);
+  diffinfo::cli::add_label_entropy(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@
 //
 //   diffinfo::write_entropy_csv("run/entropy_rate.csv", profile, &exact);
 //   diffinfo::plot_entropy("curve.png", profile, &exact, "VP, D = 6");
+#include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/mutual_information.h"
 
 #include <string>
@@ -29,5 +30,23 @@ void write_mi_csv(const std::string& path, const MutualInformationProfile& mi, c
 void plot_mutual_information(const std::string& path, const MutualInformationProfile& mi,
                              const MutualInformationProfile* exact, const std::vector<double>* closed_form,
                              const std::string& title);
+
+/// Reference curves beside a label posterior, each on the posterior's grid or empty.
+struct LabelReferences {
+  std::vector<Estimate> forward;      ///< exact H(C | X_s) by forward diffusion of a known mixture
+  std::vector<double> forward_rate;   ///< its dH/ds
+  std::vector<double> minde;          ///< I(X_s; C) = ∫_s^T rate by MINDE on the same model
+};
+
+/// One row per visited s: H(C | X_s) ± stderr, dH/ds ± stderr, I(X_s; C); then, when present,
+/// the exact posterior on the same points ("exact_on_path_*", "gap_*"), the forward curve
+/// ("exact_*"), MINDE's I(X_s; C) ("minde_information"); then the mean posterior of each class
+/// ("posterior_c"), the "c vs null" entropies ("versus_null_c") and, with `pairs`, "pair_c_c'".
+void write_label_entropy_csv(const std::string& path, const PosteriorProfile& profile, const LabelReferences& refs,
+                             bool pairs);
+
+/// H(C | X_s), its rate and I(X_s; C) (with MINDE's when given) over s, references dashed.
+void plot_label_entropy(const std::string& path, const PosteriorProfile& profile, const LabelReferences& refs,
+                        const std::string& title);
 
 }  // namespace diffinfo

@@ -1,0 +1,223 @@
+// diffinfo label-entropy: when generation decides the class (seed 001). The posterior over the
+// labels of a class-conditional run along reverse trajectories, H(C | X_s), its rate and the
+// decision windows; exact curves for mixtures; MINDE's I(X_s; C) beside it.
+#include "commands.h"
+
+#include "diffinfo/analytic/mixture.h"
+#include "diffinfo/io/files.h"
+#include "diffinfo/random.h"
+#include "diffinfo/report/curves.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+namespace diffinfo::cli {
+namespace {
+
+struct LabelEntropyArgs {
+  std::string run, labels, data, plot, csv, exact_spec, device = "cpu";
+  bool json = false, pairs = false, minde = false;
+  PosteriorOptions options;
+  EntropyOptions minde_options;
+};
+
+nlohmann::json windows_json(const std::vector<DecisionWindow>& windows) {
+  auto out = nlohmann::json::array();
+  for (const auto& w : windows) out.push_back({{"s", w.s}, {"width", w.width}, {"rate", w.rate}});
+  return out;
+}
+
+std::vector<DecisionWindow> windows_of(const std::vector<double>& s, const std::vector<Estimate>& rate) {
+  std::vector<double> r;
+  for (const auto& e : rate) r.push_back(e.value);
+  return decision_windows(s, r);
+}
+
+// I(X_s; C) = ∫_s^T rate of a MINDE profile at each time of `grid`, linear between stratum starts.
+std::vector<double> running_on(const EntropyProfile& minde, const std::vector<double>& grid) {
+  std::vector<double> s, above;
+  for (size_t j = 0; j < minde.curve.size(); ++j) s.push_back(minde.curve[j].s_lo), above.push_back(minde.above(j).value);
+  s.push_back(minde.t_max), above.push_back(0.0);
+  std::vector<double> out;
+  for (double t : grid) {
+    const auto hi = std::upper_bound(s.begin(), s.end(), t);
+    if (hi == s.begin()) out.push_back(above.front());
+    else if (hi == s.end()) out.push_back(above.back());
+    else {
+      const size_t j = static_cast<size_t>(hi - s.begin());
+      const double f = (t - s[j - 1]) / (s[j] - s[j - 1]);
+      out.push_back(above[j - 1] + f * (above[j] - above[j - 1]));
+    }
+  }
+  return out;
+}
+
+void run_label_entropy(const LabelEntropyArgs& a) {
+  const auto device = parse_device(a.device);
+  const auto run = load_run(a.run, device);
+  if (run.config.cond_kind != "labels")
+    throw std::runtime_error(a.run + ": label-entropy needs a class-conditional run (train --labels L.npy)");
+  const auto labels = load_condition(run.config, a.run, "", a.labels);
+  const auto labels_path = a.labels.empty() ? run.config.cond_path : a.labels;
+  const int64_t classes = run.config.model.classes();
+  auto counts = torch::bincount(labels, {}, classes).to(torch::kFloat64);
+  for (int64_t c = 0; c < classes; ++c)
+    if (counts[c].item<double>() == 0)
+      throw std::runtime_error(labels_path + ": class " + std::to_string(c) + " never occurs; the prior P(C) needs every class");
+  const auto prior = counts / counts.sum();
+  const auto model = run.model;
+  const auto& process = *run.process;
+  const ConditionalScoreFn score = [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) {
+    return model->score(x, s, c);
+  };
+
+  std::optional<GaussianMixture> law;
+  if (!a.exact_spec.empty()) {
+    const auto spec = read_spec(a.exact_spec);
+    if (spec.value("type", "") != "mixture")
+      throw std::runtime_error(a.exact_spec + ": label-entropy's exact curves need a mixture spec ('diffinfo data mixture')");
+    law = GaussianMixture::from_spec(spec);
+    if (law->components() != classes || law->dim() != run.config.model.dim())
+      throw std::runtime_error(a.exact_spec + ": the mixture has " + std::to_string(law->components()) + " components in " +
+                               std::to_string(law->dim()) + "-D, the run " + std::to_string(classes) + " classes in " +
+                               std::to_string(run.config.model.dim()) + "-D");
+  }
+  LogPosteriorFn exact;
+  if (law) exact = [&](const torch::Tensor& x, const torch::Tensor& s) { return law->log_posterior(process, x, s); };
+  const auto profile = label_posterior(process, score, prior, run.config.model.dim(), a.options, device, exact);
+  const auto windows = windows_of(profile.s, profile.rate);
+
+  LabelReferences refs;
+  nlohmann::json exact_json, minde_json;
+  if (law) {
+    auto gen = make_generator(derive_seed(a.options.seed(), 7));
+    refs.forward = law->conditional_label_entropy(process, profile.s, 20000, gen);
+    std::vector<double> h;
+    for (const auto& e : refs.forward) h.push_back(e.value);
+    refs.forward_rate = curve_rate(profile.s, h, profile.rate_window);
+    const auto exact_windows = decision_windows(profile.s, refs.forward_rate);
+    double worst = 0, worst_s = 0, worst_se = 0;
+    for (size_t k = 0; k < h.size(); ++k)
+      if (std::abs(profile.entropy[k].value - h[k]) > worst)
+        worst = std::abs(profile.entropy[k].value - h[k]), worst_s = profile.s[k],
+        worst_se = std::hypot(profile.entropy[k].std_error, refs.forward[k].std_error);
+    exact_json = {{"source", a.exact_spec},
+                  {"method", "exact posterior of the mixture: on the same trajectory points, and forward diffusion of 20000 draws"},
+                  {"decision_windows", windows_json(exact_windows)},
+                  {"max_abs_difference", worst},
+                  {"max_abs_difference_at", worst_s},
+                  {"max_abs_difference_stderr", worst_se},
+                  {"conditional_entropy_final", to_json(refs.forward.back())}};
+    if (!windows.empty() && !exact_windows.empty()) exact_json["peak_offset"] = windows[0].s - exact_windows[0].s;
+  }
+  if (a.minde) {
+    const auto [x, x_path] = load_run_data(run.config, a.run, a.data);
+    if (x.size(0) != labels.size(0))
+      throw std::runtime_error(labels_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " + x_path +
+                               "), got " + std::to_string(labels.size(0)));
+    const auto mi = mutual_information(
+        process, [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) { return model->residual(xs, s, c); },
+        x.to(device, torch::kFloat32), labels.to(device), measure_options(a.minde_options, run.config));
+    refs.minde = running_on(mi.minde, profile.s);
+    double worst = 0, worst_s = 0;
+    for (size_t k = 0; k < refs.minde.size(); ++k)
+      if (std::abs(profile.information(k).value - refs.minde[k]) > worst)
+        worst = std::abs(profile.information(k).value - refs.minde[k]), worst_s = profile.s[k];
+    minde_json = {{"mutual_information", to_json(mi.minde.total)},
+                  {"max_abs_gap", worst},
+                  {"max_abs_gap_at", worst_s},
+                  {"max_abs_gap_fraction_of_label_entropy", worst / profile.label_entropy},
+                  {"data", x_path}};
+  }
+
+  const auto csv = a.csv.empty() ? run_file(a.run, "label_entropy.csv") : a.csv;
+  write_label_entropy_csv(csv, profile, refs, a.pairs);
+  if (!a.plot.empty())
+    plot_label_entropy(a.plot, profile, refs, "label posterior along generation, " + process.name() + " (" + a.run + ")");
+
+  nlohmann::json out = {{"label_entropy", profile.label_entropy},
+                        {"conditional_entropy_final", to_json(profile.entropy.back())},
+                        {"information_final", to_json(profile.information(profile.s.size() - 1))},
+                        {"decision_windows", windows_json(windows)},
+                        {"units", "nats"},
+                        {"run", a.run},
+                        {"step", run.step},
+                        {"labels", labels_path},
+                        {"classes", classes},
+                        {"prior", std::vector<double>(prior.data_ptr<double>(), prior.data_ptr<double>() + classes)},
+                        {"process", process.config()},
+                        {"settings", to_json(a.options)},
+                        {"rate_window", profile.rate_window},
+                        {"curve", csv}};
+  if (!a.plot.empty()) out["plot"] = a.plot;
+  if (a.pairs) {
+    nlohmann::json pairs = nlohmann::json::array();
+    const auto index = torch::triu_indices(classes, classes, 1);
+    for (int64_t j = 0; j < index.size(1); ++j) {
+      const auto h = profile.pairs.select(1, j).contiguous();
+      std::vector<double> hv(h.data_ptr<double>(), h.data_ptr<double>() + h.numel());
+      pairs.push_back({{"classes", {index[0][j].item<int64_t>(), index[1][j].item<int64_t>()}},
+                       {"decision_windows", windows_json(decision_windows(profile.s, curve_rate(profile.s, hv, profile.rate_window)))}});
+    }
+    out["pairs"] = pairs;
+  }
+  if (law) out["exact"] = exact_json;
+  if (a.minde) out["minde"] = minde_json;
+  if (a.json) {
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::printf("label entropy        H(C) = %.4f nats  (%lld classes, %s)\n", profile.label_entropy,
+              static_cast<long long>(classes), labels_path.c_str());
+  std::printf("at s_end = %g         H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
+              profile.entropy.back().value, profile.entropy.back().std_error, profile.information(profile.s.size() - 1).value);
+  for (const auto& w : windows)
+    std::printf("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
+  if (law) {
+    std::printf("exact (forward)      max |H - H_exact| = %.4f nats at s = %.4g (stderr %.4f)", exact_json["max_abs_difference"].get<double>(),
+                exact_json["max_abs_difference_at"].get<double>(), exact_json["max_abs_difference_stderr"].get<double>());
+    if (exact_json.contains("peak_offset"))
+      std::printf(", exact window at s = %.4f (offset %+.4f)", exact_json["decision_windows"][0]["s"].get<double>(),
+                  exact_json["peak_offset"].get<double>());
+    std::printf("\n");
+  }
+  if (a.minde)
+    std::printf("MINDE                I(X;C) = %.4f nats; max |I_posterior(s) - I_MINDE(s)| = %.4f (%.1f %% of H(C)) at s = %.4g\n",
+                minde_json["mutual_information"]["value"].get<double>(), minde_json["max_abs_gap"].get<double>(),
+                100.0 * minde_json["max_abs_gap_fraction_of_label_entropy"].get<double>(), minde_json["max_abs_gap_at"].get<double>());
+  std::printf("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
+}
+
+}  // namespace
+
+void add_label_entropy(CLI::App& app) {
+  auto a = std::make_shared<LabelEntropyArgs>();
+  auto* cmd = app.add_subcommand("label-entropy",
+                                 "Label posterior along generation: H(C|X_s), its rate and the decision windows (seed 001)");
+  cmd->add_option("--run", a->run, "class-conditional run directory (trained with --labels)")->required();
+  cmd->add_option("--labels", a->labels, "labels [N] int64 for the prior P(C) (default: the run's)");
+  cmd->add_option("--trajectories", a->options.trajectories(), "reverse trajectories")->capture_default_str();
+  cmd->add_option("--steps", a->options.steps(), "Euler-Maruyama steps from T to s_end")->capture_default_str();
+  cmd->add_option("--s-end", a->options.s_end(), "the last time visited")->capture_default_str();
+  cmd->add_option("--class", a->options.generate(), "draw trajectories from this class (-1: unconditionally)")
+      ->capture_default_str();
+  cmd->add_option("--rate-window", a->options.rate_window(), "dH/ds over +- this many steps (0: steps/100)")
+      ->capture_default_str();
+  cmd->add_flag("--pairs", a->pairs, "also the pairwise c vs c' entropies (CSV) and their decision windows (JSON)");
+  cmd->add_option("--exact", a->exact_spec, "mixture spec JSON ('diffinfo data mixture'): exact curves and windows");
+  cmd->add_flag("--minde", a->minde, "also I(X_s;C) by MINDE on the run's data, and the gap to the posterior's");
+  cmd->add_option("--data", a->data, "--minde: data x0 [N, D] (default: the run's)");
+  cmd->add_option("--seed", a->options.seed(), "seed of the trajectories")->capture_default_str();
+  cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_flag("--json", a->json, "print one JSON object on stdout");
+  cmd->add_option("--plot", a->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
+  cmd->add_option("--csv", a->csv, "where the curves go (default RUN/label_entropy.csv)");
+  cmd->callback([a] { run_label_entropy(*a); });
+}
+
+}  // namespace diffinfo::cli
