@@ -2,6 +2,7 @@
 // LibTorch training loop of the same shape. Run: build/diffinfo_bench
 // (ratios are meaningful within one run; these machines are noisy across runs).
 #include "diffinfo/analytic/gaussian.h"
+#include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/mutual_information.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/trainer.h"
@@ -159,5 +160,21 @@ void BM_MutualInformationPoints(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * opts.points() * opts.samples_per_point());
 }
 BENCHMARK(BM_MutualInformationPoints)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// The label posterior along generation at width 256, D = 25, K classes: trajectory steps per
+// second (items = trajectories × steps; each step evaluates the network K + 1 times).
+void BM_LabelPosterior(benchmark::State& state) {
+  const int64_t classes = state.range(0);
+  auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
+  diffinfo::Mlp net(diffinfo::MlpOptions(kDim).classes(classes));
+  const diffinfo::ScoreModel model(process, net, "entropy", 1.0);
+  const auto opts = diffinfo::PosteriorOptions().trajectories(1024).steps(50).batch_size(1024);
+  const auto prior = torch::full({classes}, 1.0 / static_cast<double>(classes), torch::kFloat64);
+  auto score = [&](const torch::Tensor& x, const torch::Tensor& s, const diffinfo::Condition& c) { return model.score(x, s, c); };
+  for (auto _ : state)
+    benchmark::DoNotOptimize(diffinfo::label_posterior(*process, score, prior, kDim, opts, torch::kCPU).entropy.back().value);
+  state.SetItemsProcessed(state.iterations() * opts.trajectories() * opts.steps());
+}
+BENCHMARK(BM_LabelPosterior)->Arg(2)->Arg(10)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -246,6 +247,44 @@ TEST(Cli, JointDiffusionTrainMiAndItsErrors) {
   expect_error(run_cli("sample --run " + run + " --n 4 --out " + dir + "/s.npy", dir), "holds a joint model of Z = [X, Y]");
   expect_error(run_cli("train --resume --joint " + dir + "/j_y.npy --out " + run, dir), "cannot change on --resume");
   ASSERT_EQ(run_cli("train --quiet --resume --steps 30 --out " + run, dir).code, 0);  // resumes with its stacked data
+}
+
+TEST(Cli, LabelEntropyEndToEndAndItsErrors) {
+  // A short class-conditional run on a 1-D two-component mixture: label-entropy writes its curve,
+  // its JSON holds the contract's fields, exact and MINDE references; bad inputs are clear errors.
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data mixture --dim 1 --components 2 --spread 1 --var 0.05 --n 400 --out " + dir + "/m.npy", dir).code, 0);
+  const std::string run = dir + "/run";
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/m.npy --labels " + dir + "/m_labels.npy --steps 50 --width 16 --out " + run,
+                    dir).code, 0);
+  const auto r = run_cli("label-entropy --run " + run + " --trajectories 64 --steps 40 --pairs --minde --exact " + dir +
+                             "/m.spec.json --json --plot " + dir + "/le.svg", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(2.0), 0.01);
+  EXPECT_TRUE(j["conditional_entropy_final"].contains("stderr"));
+  ASSERT_TRUE(j["decision_windows"].is_array());
+  for (const auto& w : j["decision_windows"]) EXPECT_TRUE(w.contains("s") && w.contains("width") && w.contains("rate"));
+  EXPECT_TRUE(j["exact"].contains("max_abs_difference"));
+  EXPECT_TRUE(j["minde"].contains("max_abs_gap_fraction_of_label_entropy"));
+  EXPECT_EQ(j["pairs"].size(), 1u);
+  const auto csv = slurp(run + "/label_entropy.csv");
+  EXPECT_EQ(lines(csv), 42);  // header + T and 40 steps
+  EXPECT_EQ(csv.rfind("s,conditional_entropy,conditional_entropy_stderr,rate,rate_stderr,information,exact_on_path", 0), 0u);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/le.svg"));
+
+  ASSERT_EQ(run_cli("data joint-gaussian --dim-x 1 --dim-y 1 --n 400 --out " + dir + "/j.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/j.npy --cond " + dir + "/j_y.npy --steps 5 --width 8 --out " + dir + "/vec",
+                    dir).code, 0);
+  expect_error(run_cli("label-entropy --run " + dir + "/vec", dir), "needs a class-conditional run (train --labels L.npy)");
+  write_npy(dir + "/ones.npy", torch::ones({400}, torch::kInt64));
+  expect_error(run_cli("label-entropy --run " + run + " --labels " + dir + "/ones.npy", dir),
+               "ones.npy: class 0 never occurs; the prior P(C) needs every class");
+  expect_error(run_cli("label-entropy --run " + run + " --exact " + dir + "/j.spec.json", dir), "need a mixture spec");
+  ASSERT_EQ(run_cli("data mixture --dim 1 --components 3 --n 10 --out " + dir + "/m3.npy", dir).code, 0);
+  expect_error(run_cli("label-entropy --run " + run + " --exact " + dir + "/m3.spec.json", dir),
+               "the mixture has 3 components in 1-D, the run 2 classes in 1-D");
+  expect_error(run_cli("label-entropy --run " + run + " --class 2", dir), "generate must be -1 (unconditional) or a class 0..1");
 }
 
 }  // namespace
