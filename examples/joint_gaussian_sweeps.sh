@@ -57,31 +57,21 @@ set datafile separator ","
 set logscale x
 set grid
 set key top right
-set multiplot layout 2,2 title "joint Gaussian: determinism (D_X = 25, D_Y = 15) and flattening (D_X = 50, D_Y = 8, k = 10)" noenhanced
-det = "< awk -F, 'NR > 1 && \$1 == \"determinism\"' $csv"
-flat = "< awk -F, 'NR > 1 && \$1 == \"flattening\"' $csv"
-set xlabel "sigma_eps" noenhanced
-set ylabel "I(X;Y) (nats)"
-plot det using 2:3 with linespoints lw 2 lc "black" title "exact", \
-     det using 2:4:5 with yerrorlines lw 2 title "MINDE", \
-     det using 2:6:7 with yerrorlines title "S^X|Y - S^X" noenhanced, \
-     det using 2:8 with points pt 6 title "MINDE, exact scores"
-set ylabel "entropy (nats)"
-plot det using 2:9 with linespoints lw 2 lc "black" title "S_tot^X" noenhanced, \
-     det using 2:10:11 with yerrorlines title "S_NN^X" noenhanced, \
-     det using 2:12 with linespoints lw 2 dt 2 lc "black" title "S_tot^X|Y" noenhanced, \
-     det using 2:13:14 with yerrorlines title "S_NN^X|Y" noenhanced
-set xlabel "lambda_delta" noenhanced
-set ylabel "I(X;Y) (nats)"
-plot flat using 2:3 with linespoints lw 2 lc "black" title "exact", \
-     flat using 2:4:5 with yerrorlines lw 2 title "MINDE", \
-     flat using 2:6:7 with yerrorlines title "S^X|Y - S^X" noenhanced, \
-     flat using 2:8 with points pt 6 title "MINDE, exact scores"
-set ylabel "entropy (nats)"
-plot flat using 2:9 with linespoints lw 2 lc "black" title "S_tot^X" noenhanced, \
-     flat using 2:10:11 with yerrorlines title "S_NN^X" noenhanced, \
-     flat using 2:12 with linespoints lw 2 dt 2 lc "black" title "S_tot^X|Y" noenhanced, \
-     flat using 2:13:14 with yerrorlines title "S_NN^X|Y" noenhanced
+set multiplot layout 2,2 columnsfirst title "joint Gaussian: determinism (D_X = 25, D_Y = 15) and flattening (D_X = 50, D_Y = 8, k = 10)" noenhanced
+do for [sweep in "determinism flattening"] {
+  data = "< awk -F, 'NR > 1 && \$1 == \"".sweep."\"' $csv"
+  set xlabel (sweep eq "determinism" ? "sigma_eps" : "lambda_delta") noenhanced
+  set ylabel "I(X;Y) (nats)"
+  plot data using 2:3 with linespoints lw 2 lc "black" title "exact", \
+       data using 2:4:5 with yerrorlines lw 2 title "MINDE", \
+       data using 2:6:7 with yerrorlines title "S^X|Y - S^X" noenhanced, \
+       data using 2:8 with points pt 6 title "MINDE, exact scores"
+  set ylabel "entropy (nats)"
+  plot data using 2:9 with linespoints lw 2 lc "black" title "S_tot^X" noenhanced, \
+       data using 2:10:11 with yerrorlines title "S_NN^X" noenhanced, \
+       data using 2:12 with linespoints lw 2 dt 2 lc "black" title "S_tot^X|Y" noenhanced, \
+       data using 2:13:14 with yerrorlines title "S_NN^X|Y" noenhanced
+}
 unset multiplot
 GP
 echo "wrote $csv, $work/sweeps.png and the per-point curves $work/<sweep>-<value>.png"

@@ -37,13 +37,23 @@ MutualInformationReference exact_mutual_information(const nlohmann::json& spec, 
                                                     const EntropyOptions& options, bool joint) {
   const auto type = spec.value("type", "");
   MutualInformationReference ref;
-  if (type == "joint-gaussian" && joint) {
+  if (type == "joint-gaussian") {
     const auto law = JointGaussian::from_spec(spec);
     TORCH_CHECK(law.dim_x() == data.size(1) && cond.dim() == 2 && law.dim_y() == cond.size(1),
                 "the exact law is [D_X, D_Y] = [", law.dim_x(), ", ", law.dim_y(), "] but the data are [", data.size(1),
                 ", ", cond.dim() == 2 ? cond.size(1) : 0, "]");
     ref.total = {law.mutual_information(), 0.0};
     ref.method = "closed form (joint Gaussian, seed 003 Eq. 55)";
+    ref.entropy_x = law.x_law().total_entropy(process);
+    ref.entropy_x_given_y = ref.entropy_x + law.mutual_information() - law.mutual_information(process, process.t_max());
+    if (!joint) {
+      ref.curve = mutual_information(
+          process, [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) { return law.residual(process, x, s, c); },
+          data, cond, options);
+      for (const auto& p : ref.curve.minde.curve) ref.running.push_back(law.mutual_information(process, p.s_lo));
+      return ref;
+    }
+    // Joint diffusion: the exact residuals of Z = [X, Y], of X and of Y, by block label.
     const int64_t dx = law.dim_x(), dy = law.dim_y();
     const auto e_z = exact_residual(law.joint_law().as_mixture(), process);
     const auto e_x = exact_residual(law.x_law().as_mixture(), process);
@@ -58,23 +68,6 @@ MutualInformationReference exact_mutual_information(const nlohmann::json& spec, 
         },
         data, cond, options);
     for (const auto& p : ref.curve.minde.curve) ref.running.push_back(law.joint_mutual_information(process, p.s_lo));
-    ref.entropy_x = law.x_law().total_entropy(process);
-    ref.entropy_x_given_y = ref.entropy_x + law.mutual_information() - law.mutual_information(process, process.t_max());
-    return ref;
-  }
-  if (type == "joint-gaussian") {
-    const auto law = JointGaussian::from_spec(spec);
-    TORCH_CHECK(law.dim_x() == data.size(1) && cond.dim() == 2 && law.dim_y() == cond.size(1),
-                "the exact law is [D_X, D_Y] = [", law.dim_x(), ", ", law.dim_y(), "] but the data are [", data.size(1),
-                ", ", cond.dim() == 2 ? cond.size(1) : 0, "]");
-    ref.total = {law.mutual_information(), 0.0};
-    ref.method = "closed form (joint Gaussian, seed 003 Eq. 55)";
-    ref.curve = mutual_information(
-        process, [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) { return law.residual(process, x, s, c); },
-        data, cond, options);
-    for (const auto& p : ref.curve.minde.curve) ref.running.push_back(law.mutual_information(process, p.s_lo));
-    ref.entropy_x = law.x_law().total_entropy(process);
-    ref.entropy_x_given_y = ref.entropy_x + law.mutual_information() - law.mutual_information(process, process.t_max());
     return ref;
   }
   if (type == "bmi") {  // the truth is known, exact scores are not
