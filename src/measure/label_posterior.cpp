@@ -102,11 +102,14 @@ PosteriorProfile label_posterior(const ForwardProcess& process, const Conditiona
         class_scores.push_back(score(x, st, Condition(torch::full({b}, c, torch::dtype(torch::kInt64).device(device)))));
       auto null_score = score(x, st, Condition());
       const auto& drive = o.generate() < 0 ? null_score : class_scores[o.generate()];
-      // x_next − m_c = √var ξ + |ds| σ² (s_drive − s_c): the step's noise plus the gap of the means.
+      // x_next − m_c = n + g_c, the step's noise n = √var ξ plus the gap of the means
+      // g_c = |ds| σ² (s_drive − s_c). log N(x_next; m_c, var) = −(‖n‖² + 2n·g_c + ‖g_c‖²)/(2 var) + const;
+      // ‖n‖² is common to every class and cancels, so only the small terms are formed (no cancellation
+      // in float32, and only [b] numbers leave the device).
       auto noise = std::sqrt(var) * randn({b, dim}, gen, f32);
       auto log_step = [&](const torch::Tensor& sc) {
-        auto d = (noise + (-ds) * sch.sigma * sch.sigma * (drive - sc)).to(torch::kCPU, kF64);
-        return -d.pow(2).sum(1) / (2.0 * var);
+        auto g = (-ds * sch.sigma * sch.sigma) * (drive - sc);
+        return (-(2.0 * (noise * g).sum(1) + g.pow(2).sum(1)) / (2.0 * var)).to(torch::kCPU, kF64);
       };
       std::vector<torch::Tensor> ll;
       for (const auto& sc : class_scores) ll.push_back(log_step(sc));
