@@ -174,7 +174,7 @@ void run_label_entropy(const LabelEntropyArgs& a) {
   }
   std::printf("label entropy        H(C) = %.4f nats  (%lld classes, %s)\n", profile.label_entropy,
               static_cast<long long>(classes), labels_path.c_str());
-  std::printf("at s_end = %g         H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
+  std::printf("final, s = %-10g H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
               profile.entropy.back().value, profile.entropy.back().std_error, profile.information(profile.s.size() - 1).value);
   for (const auto& w : windows)
     std::printf("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
