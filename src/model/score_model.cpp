@@ -10,6 +10,11 @@ ScoreModel::ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, c
                        double data_var, double cond_var, int64_t joint_split)
     : process_(std::move(process)), net_(std::move(net)), output_(output), data_var_(data_var),
       cond_scale_(1.0 / std::sqrt(cond_var)), joint_split_(joint_split) {
+  if (joint_split > 0) {  // each block of Z = [X, Y] preconditioned by its own variance
+    const int64_t dim = net_->options().dim();
+    coord_var_ = torch::cat({torch::full({joint_split}, data_var), torch::full({dim - joint_split}, cond_var)}).unsqueeze(0);
+    data_var_ = coord_var_.mean().item<double>();
+  }
   TORCH_CHECK(joint_split == 0 || (joint_split > 0 && joint_split < net_->options().dim() && net_->options().classes() == 3),
               "a joint model needs 0 < D_X < D and a network with 3 block labels, got D_X ", joint_split, ", D ",
               net_->options().dim(), ", ", net_->options().classes(), " labels");
@@ -25,9 +30,10 @@ ScoreModel::Inputs ScoreModel::precondition(const torch::Tensor& x, const torch:
   TORCH_CHECK(s.dim() == 2 && s.size(0) == x.size(0) && s.size(1) == 1, "model expected times [", x.size(0),
               ", 1], got ", s.sizes());
   auto st = s.to(x.options());
-  auto mu2v = process_->mean_factor(st).pow(2) * data_var_;
+  auto mu2 = process_->mean_factor(st).pow(2);
   auto var = process_->kernel_var(st);
-  return {torch::rsqrt(mu2v + var), torch::log(mu2v / var) / 8.0, var};
+  auto scale = coord_var_.defined() ? torch::rsqrt(mu2 * coord_var_.to(x.device()) + var) : torch::rsqrt(mu2 * data_var_ + var);
+  return {scale, torch::log(mu2 * data_var_ / var) / 8.0, var};
 }
 
 torch::Tensor ScoreModel::modelled(const Condition& cond, const torch::Tensor& like) const {

@@ -89,7 +89,11 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     }
     if (config.cond_kind == "labels") config.model.classes(cond.max().item<int64_t>() + 1);
     if (config.cond_kind == "coordinates") config.model.classes(columns);
-    if (config.cond_kind == "joint") config.model.classes(3), config.joint_split = columns;
+    if (config.cond_kind == "joint") {  // each block keeps its own scale (score_model.h)
+      config.model.classes(3), config.joint_split = columns;
+      config.data_var = x.narrow(1, 0, columns).var(0).mean().item<double>();
+      config.cond_var = std::max(x.narrow(1, columns, x.size(1) - columns).var(0).mean().item<double>(), 1e-12);
+    }
     config.data_rows = x.size(0) / (config.cond_kind == "coordinates" ? columns : config.cond_kind == "joint" ? 3 : 1);
   }
   ProgressBar bar("train");

@@ -30,7 +30,8 @@ class ScoreModel {
  public:
   /// output: "entropy" | "score"; data_var: mean per-coordinate variance of the training data;
   /// cond_var: the same for conditioning vectors, which the network sees divided by √cond_var;
-  /// joint_split: D_X of a joint model of Z = [X, Y], 0 otherwise.
+  /// joint_split: D_X of a joint model of Z = [X, Y], 0 otherwise; then data_var is that of X and
+  /// cond_var that of Y, each block preconditioned by its own.
   ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
              double data_var, double cond_var = 1.0, int64_t joint_split = 0);
 
@@ -51,7 +52,7 @@ class ScoreModel {
 
  private:
   struct Inputs {
-    torch::Tensor scale, tau, var;  // c(s), the log-SNR coordinate, Σ(s)
+    torch::Tensor scale, tau, var;  // c(s) ([B, 1], or [B, D] for a joint model), the log-SNR coordinate, Σ(s)
   };
   Inputs precondition(const torch::Tensor& x, const torch::Tensor& s) const;
   /// c(s)·n(c(s)·x, τ(s)): the residual ("entropy") or the score ("score").
@@ -62,6 +63,7 @@ class ScoreModel {
   std::string output_;
   double data_var_, cond_scale_;
   int64_t joint_split_;
+  torch::Tensor coord_var_;  // joint models: [1, D] the variance of each coordinate's block
 };
 
 /// The known output parameterisations, in order.

@@ -51,13 +51,13 @@ struct RunConfig {
   TrainOptions train;
   std::string data_path;      ///< absolute path of the training data
   int64_t data_rows = 0;
-  double data_var = 1.0;      ///< mean per-coordinate variance of the training data
+  double data_var = 1.0;      ///< mean per-coordinate variance of the training data (of X for "joint")
   /// Conditioning (seed 003 §4): "none" | "vector" (model.cond_dim() columns) | "labels" (model.classes())
   /// | "coordinates" (the per-coordinate marginals of data_path's columns, labelled by index)
   /// | "joint" (joint diffusion of Z = [X, Y], X from data_path, Y from cond_path; score_model.h).
   std::string cond_kind = "none";
   std::string cond_path;      ///< absolute path of the conditioning data
-  double cond_var = 1.0;      ///< mean per-column variance of conditioning vectors
+  double cond_var = 1.0;      ///< mean per-column variance of conditioning vectors (of Y for "joint")
   int64_t joint_split = 0;    ///< "joint": D_X, the columns of data_path (model.dim() = D_X + D_Y)
 
   /// True when the network takes a condition.
