@@ -40,6 +40,29 @@ torch::Tensor derivative(const torch::Tensor& values, const std::vector<double>&
   return out;
 }
 
+// Where the peak of r at index i lies: the vertex of a least-squares parabola through the points
+// around it within 80 % of its height (at least its two neighbours), so noise on a broad, flat top
+// does not move it from grid point to grid point; the grid point itself when the fit is not a cap
+// or its vertex falls outside those points.
+double peak_vertex(const std::vector<double>& s, const std::vector<double>& r, size_t i) {
+  size_t lo = i, hi = i;
+  while (lo > 0 && r[lo - 1] >= 0.8 * r[i]) --lo;
+  while (hi + 1 < s.size() && r[hi + 1] >= 0.8 * r[i]) ++hi;
+  lo = std::min(lo, i > 0 ? i - 1 : i), hi = std::max(hi, i + 1 < s.size() ? i + 1 : i);
+  if (hi - lo < 2) return s[i];
+  const auto n = static_cast<int64_t>(hi - lo + 1);
+  auto t = torch::tensor(std::vector<double>(s.begin() + lo, s.begin() + hi + 1), kF64);
+  auto y = torch::tensor(std::vector<double>(r.begin() + lo, r.begin() + hi + 1), kF64).unsqueeze(1);
+  const double centre = s[i];
+  t = t - centre;  // conditioning
+  auto design = torch::stack({t * t, t, torch::ones({n}, kF64)}, 1);
+  auto coef = torch::linalg::solve(design.t().mm(design), design.t().mm(y), /*left=*/true).squeeze(1);  // normal equations
+  const double a = coef[0].item<double>(), b = coef[1].item<double>();
+  if (!(a < 0)) return s[i];
+  const double vertex = centre - b / (2 * a);
+  return vertex >= s[lo] && vertex <= s[hi] ? vertex : s[i];
+}
+
 }  // namespace
 
 nlohmann::json to_json(const PosteriorOptions& o) {
@@ -174,7 +197,7 @@ std::vector<DecisionWindow> decision_windows(const std::vector<double>& s_in, co
                                       [&](const auto& t) { return left < t.second && right > t.first; });
     if (overlaps) continue;
     taken.emplace_back(left, right);
-    out.push_back({s[i], right - left, rate_in[order[i]]});
+    out.push_back({peak_vertex(s, r, i), right - left, rate_in[order[i]]});
   }
   return out;
 }

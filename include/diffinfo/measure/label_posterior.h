@@ -76,7 +76,7 @@ std::vector<double> curve_rate(const std::vector<double>& s, const std::vector<d
 
 /// A peak of |dH/ds|: where generation decides (seed 001's "decision window").
 struct DecisionWindow {
-  double s = 0;      ///< where |rate| peaks
+  double s = 0;      ///< where |rate| peaks (vertex of a parabola fitted to the top 20 % of the peak)
   double width = 0;  ///< full width at half maximum, in s
   double rate = 0;   ///< dH/ds there, nats per unit s
 };
