@@ -12,7 +12,10 @@ ScoreModel::ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, c
       cond_scale_(1.0 / std::sqrt(cond_var)), joint_split_(joint_split) {
   if (joint_split > 0) {  // each block of Z = [X, Y] preconditioned by its own variance
     const int64_t dim = net_->options().dim();
-    coord_var_ = torch::cat({torch::full({joint_split}, data_var), torch::full({dim - joint_split}, cond_var)}).unsqueeze(0);
+    const auto device = net_->parameters().front().device();  // set once, not copied on every call
+    coord_var_ = torch::cat({torch::full({joint_split}, data_var), torch::full({dim - joint_split}, cond_var)})
+                     .unsqueeze(0)
+                     .to(device);
     data_var_ = coord_var_.mean().item<double>();
   }
   TORCH_CHECK(joint_split == 0 || (joint_split > 0 && joint_split < net_->options().dim() && net_->options().classes() == 3),
@@ -32,7 +35,7 @@ ScoreModel::Inputs ScoreModel::precondition(const torch::Tensor& x, const torch:
   auto st = s.to(x.options());
   auto mu2 = process_->mean_factor(st).pow(2);
   auto var = process_->kernel_var(st);
-  auto scale = coord_var_.defined() ? torch::rsqrt(mu2 * coord_var_.to(x.device()) + var) : torch::rsqrt(mu2 * data_var_ + var);
+  auto scale = coord_var_.defined() ? torch::rsqrt(mu2 * coord_var_ + var) : torch::rsqrt(mu2 * data_var_ + var);
   return {scale, torch::log(mu2 * data_var_ / var) / 8.0, var};
 }
 

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -50,6 +51,23 @@ EntropyOptions measure_options(EntropyOptions options, const RunConfig& config);
 
 /// A spec JSON written by 'diffinfo data'; a missing or malformed file throws naming it.
 nlohmann::json read_spec(const std::string& path);
+
+/// f(the spec at `path`): a law or an exact reference built from it. Whatever f throws (a missing
+/// field, a law of the wrong shape) comes out as one error naming `path`.
+template <class F>
+auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) {
+  const auto spec = read_spec(path);
+  auto named = [&path](const std::string& what) {
+    return std::runtime_error(what.rfind(path, 0) == 0 ? what : path + ": " + what);
+  };
+  try {
+    return f(spec);
+  } catch (const c10::Error& e) {
+    throw named(e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw named(e.what());
+  }
+}
 
 /// "cpu", "cuda", "cuda:1" -> a device that exists, or a one-line error.
 torch::Device parse_device(const std::string& name);

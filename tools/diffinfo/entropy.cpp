@@ -44,7 +44,7 @@ void run_entropy(EntropyArgs a) {
                           process, data, options);
     exact_source = "Gaussian fitted to " + data_path;
   } else if (!a.exact_spec.empty()) {
-    exact = exact_entropy(read_spec(a.exact_spec), process, data, options);
+    exact = with_spec(a.exact_spec, [&](const nlohmann::json& spec) { return exact_entropy(spec, process, data, options); });
     exact_source = a.exact_spec;
   }
 

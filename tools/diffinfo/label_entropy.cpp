@@ -4,7 +4,6 @@
 #include "commands.h"
 
 #include "diffinfo/analytic/mixture.h"
-#include "diffinfo/io/files.h"
 #include "diffinfo/random.h"
 #include "diffinfo/report/curves.h"
 
@@ -23,7 +22,6 @@ struct LabelEntropyArgs {
   std::string run, labels, data, plot, csv, exact_spec, device = "cpu";
   bool json = false, pairs = false, minde = false;
   PosteriorOptions options;
-  EntropyOptions minde_options;
 };
 
 nlohmann::json windows_json(const std::vector<DecisionWindow>& windows) {
@@ -32,10 +30,18 @@ nlohmann::json windows_json(const std::vector<DecisionWindow>& windows) {
   return out;
 }
 
-std::vector<DecisionWindow> windows_of(const std::vector<double>& s, const std::vector<Estimate>& rate) {
-  std::vector<double> r;
-  for (const auto& e : rate) r.push_back(e.value);
-  return decision_windows(s, r);
+std::vector<double> values(const std::vector<Estimate>& estimates) {
+  std::vector<double> out;
+  for (const auto& e : estimates) out.push_back(e.value);
+  return out;
+}
+
+// The index where two curves on one grid differ most.
+size_t largest_gap(const std::vector<double>& a, const std::vector<double>& b) {
+  size_t worst = 0;
+  for (size_t k = 0; k < a.size(); ++k)
+    if (std::abs(a[k] - b[k]) > std::abs(a[worst] - b[worst])) worst = k;
+  return worst;
 }
 
 // I(X_s; C) = ∫_s^T rate of a MINDE profile at each time of `grid`, linear between stratum starts.
@@ -78,10 +84,11 @@ void run_label_entropy(const LabelEntropyArgs& a) {
 
   std::optional<GaussianMixture> law;
   if (!a.exact_spec.empty()) {
-    const auto spec = read_spec(a.exact_spec);
-    if (spec.value("type", "") != "mixture")
-      throw std::runtime_error(a.exact_spec + ": label-entropy's exact curves need a mixture spec ('diffinfo data mixture')");
-    law = GaussianMixture::from_spec(spec);
+    law = with_spec(a.exact_spec, [](const nlohmann::json& spec) {
+      if (spec.value("type", "") != "mixture")
+        throw std::runtime_error("label-entropy's exact curves need a mixture spec ('diffinfo data mixture')");
+      return GaussianMixture::from_spec(spec);
+    });
     if (law->components() != classes || law->dim() != run.config.model.dim())
       throw std::runtime_error(a.exact_spec + ": the mixture has " + std::to_string(law->components()) + " components in " +
                                std::to_string(law->dim()) + "-D, the run " + std::to_string(classes) + " classes in " +
@@ -90,28 +97,24 @@ void run_label_entropy(const LabelEntropyArgs& a) {
   LogPosteriorFn exact;
   if (law) exact = [&](const torch::Tensor& x, const torch::Tensor& s) { return law->log_posterior(process, x, s); };
   const auto profile = label_posterior(process, score, prior, run.config.model.dim(), a.options, device, exact);
-  const auto windows = windows_of(profile.s, profile.rate);
+  const auto entropy = values(profile.entropy);
+  const auto windows = decision_windows(profile.s, values(profile.rate));
 
   LabelReferences refs;
   nlohmann::json exact_json, minde_json;
   if (law) {
     auto gen = make_generator(derive_seed(a.options.seed(), 7));
     refs.forward = law->conditional_label_entropy(process, profile.s, 20000, gen);
-    std::vector<double> h;
-    for (const auto& e : refs.forward) h.push_back(e.value);
+    const auto h = values(refs.forward);
     refs.forward_rate = curve_rate(profile.s, h, profile.rate_window);
     const auto exact_windows = decision_windows(profile.s, refs.forward_rate);
-    double worst = 0, worst_s = 0, worst_se = 0;
-    for (size_t k = 0; k < h.size(); ++k)
-      if (std::abs(profile.entropy[k].value - h[k]) > worst)
-        worst = std::abs(profile.entropy[k].value - h[k]), worst_s = profile.s[k],
-        worst_se = std::hypot(profile.entropy[k].std_error, refs.forward[k].std_error);
+    const size_t k = largest_gap(entropy, h);
     exact_json = {{"source", a.exact_spec},
                   {"method", "exact posterior of the mixture: on the same trajectory points, and forward diffusion of 20000 draws"},
                   {"decision_windows", windows_json(exact_windows)},
-                  {"max_abs_difference", worst},
-                  {"max_abs_difference_at", worst_s},
-                  {"max_abs_difference_stderr", worst_se},
+                  {"max_abs_difference", std::abs(entropy[k] - h[k])},
+                  {"max_abs_difference_at", profile.s[k]},
+                  {"max_abs_difference_stderr", std::hypot(profile.entropy[k].std_error, refs.forward[k].std_error)},
                   {"conditional_entropy_final", to_json(refs.forward.back())}};
     if (!windows.empty() && !exact_windows.empty()) exact_json["peak_offset"] = windows[0].s - exact_windows[0].s;
   }
@@ -122,16 +125,16 @@ void run_label_entropy(const LabelEntropyArgs& a) {
                                "), got " + std::to_string(labels.size(0)));
     const auto mi = mutual_information(
         process, [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) { return model->residual(xs, s, c); },
-        x.to(device, torch::kFloat32), labels.to(device), measure_options(a.minde_options, run.config));
+        x.to(device, torch::kFloat32), labels.to(device), measure_options(EntropyOptions(), run.config));
     refs.minde = running_on(mi.minde, profile.s);
-    double worst = 0, worst_s = 0;
-    for (size_t k = 0; k < refs.minde.size(); ++k)
-      if (std::abs(profile.information(k).value - refs.minde[k]) > worst)
-        worst = std::abs(profile.information(k).value - refs.minde[k]), worst_s = profile.s[k];
+    std::vector<double> information;
+    for (double h : entropy) information.push_back(profile.label_entropy - h);
+    const size_t k = largest_gap(information, refs.minde);
+    const double gap = std::abs(information[k] - refs.minde[k]);
     minde_json = {{"mutual_information", to_json(mi.minde.total)},
-                  {"max_abs_gap", worst},
-                  {"max_abs_gap_at", worst_s},
-                  {"max_abs_gap_fraction_of_label_entropy", worst / profile.label_entropy},
+                  {"max_abs_gap", gap},
+                  {"max_abs_gap_at", profile.s[k]},
+                  {"max_abs_gap_fraction_of_label_entropy", gap / profile.label_entropy},
                   {"data", x_path}};
   }
 

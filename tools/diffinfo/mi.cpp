@@ -50,7 +50,10 @@ void run_mi(const MiArgs& a) {
                         : mutual_information(process, residual, x, y, options);
 
   std::optional<MutualInformationReference> exact;
-  if (!a.exact_spec.empty()) exact = exact_mutual_information(read_spec(a.exact_spec), process, x, y, options, joint);
+  if (!a.exact_spec.empty())
+    exact = with_spec(a.exact_spec, [&](const nlohmann::json& spec) {
+      return exact_mutual_information(spec, process, x, y, options, joint);
+    });
 
   const auto csv = a.csv.empty() ? run_file(a.run, "mi_rate.csv") : a.csv;
   const bool exact_scores = exact && !exact->curve.minde.curve.empty();

@@ -57,11 +57,12 @@ void run_tc(const TcArgs& a) {
                         {"settings", tc.joint.settings()}};
   double exact_tc = std::nan("");
   if (!a.exact_spec.empty()) {
-    auto spec = read_spec(a.exact_spec);
-    if (spec.value("type", "") == "joint-gaussian") spec = spec["x"];
-    if (spec.value("type", "") != "gaussian")
-      throw std::runtime_error(a.exact_spec + ": the exact total correlation needs a gaussian spec ('diffinfo data gaussian')");
-    const GaussianData law(json_to_tensor(spec["mean"], 1, "spec.mean"), json_to_tensor(spec["cov"], 2, "spec.cov"));
+    const auto law = with_spec(a.exact_spec, [](nlohmann::json spec) {
+      if (spec.value("type", "") == "joint-gaussian") spec = spec["x"];
+      if (spec.value("type", "") != "gaussian")
+        throw std::runtime_error("the exact total correlation needs a gaussian spec ('diffinfo data gaussian')");
+      return GaussianData(json_to_tensor(spec["mean"], 1, "spec.mean"), json_to_tensor(spec["cov"], 2, "spec.cov"));
+    });
     const auto d = kl_decomposition(law, process);
     exact_tc = d.total_correlation;
     out["exact"] = {{"total_correlation", d.total_correlation}, {"marginal_kl", d.marginal}, {"kl_to_equilibrium", d.total},

@@ -31,7 +31,7 @@ class ScoreModel {
   /// output: "entropy" | "score"; data_var: mean per-coordinate variance of the training data;
   /// cond_var: the same for conditioning vectors, which the network sees divided by √cond_var;
   /// joint_split: D_X of a joint model of Z = [X, Y], 0 otherwise; then data_var is that of X and
-  /// cond_var that of Y, each block preconditioned by its own.
+  /// cond_var that of Y, each block preconditioned by its own (the network must already be on its device).
   ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
              double data_var, double cond_var = 1.0, int64_t joint_split = 0);
 
