@@ -61,6 +61,22 @@ double GaussianData::entropy_rate(const ForwardProcess& process, double s) const
   return 0.5 * sch.sigma * sch.sigma * expect;
 }
 
+GaussianData::Production GaussianData::entropy_production(const ForwardProcess& process, double s) const {
+  const auto sch = process.at(s);
+  auto a = sch.mu * sch.mu * evals_ + sch.var;
+  const double d = static_cast<double>(dim()), var = sch.sigma * sch.sigma;
+  const double bb = sch.phi * sch.phi * (a.sum().item<double>() + sch.mu * sch.mu * mean_.pow(2).sum().item<double>());
+  const double inv = a.reciprocal().sum().item<double>();  // E‖∇log p_s‖² = tr A⁻¹; E[b·∇log p_s] = −φD
+  return {2.0 / var * bb + 2.0 * sch.phi * d + 0.5 * var * inv, -2.0 / var * bb - 3.0 * sch.phi * d - var * inv,
+          -sch.phi * d - 0.5 * var * inv};
+}
+
+double GaussianData::entropy_at(const ForwardProcess& process, double s) const {
+  const auto sch = process.at(s);
+  auto a = sch.mu * sch.mu * evals_ + sch.var;
+  return 0.5 * (static_cast<double>(dim()) * (std::log(2.0 * M_PI) + 1.0) + a.log().sum().item<double>());
+}
+
 KlDecomposition kl_decomposition(const GaussianData& data, const ForwardProcess& process) {
   TORCH_CHECK(!std::isinf(process.eq_var()), "the KL decomposition needs a normalisable p_eq; process '",
               process.name(), "' has a flat one");

@@ -32,6 +32,27 @@ EntropyReference exact_entropy(const nlohmann::json& full_spec, const ForwardPro
   return ref;
 }
 
+DataEntropy data_entropy(const nlohmann::json& full_spec, int64_t dim, uint64_t seed) {
+  const auto& spec = full_spec.value("type", "") == "joint-gaussian" ? full_spec.at("x") : full_spec;
+  const auto type = spec.value("type", "");
+  if (type == "uniform") {
+    const double low = spec.at("low").get<double>(), high = spec.at("high").get<double>();
+    const int64_t d = spec.at("dim").get<int64_t>();
+    TORCH_CHECK(d == dim, "the law has dimension ", d, " but the data have ", dim);
+    TORCH_CHECK(high > low, "a uniform law needs high > low, got [", low, ", ", high, "]");
+    return {{static_cast<double>(d) * std::log(high - low), 0.0}, "closed form (uniform on a box)"};
+  }
+  TORCH_CHECK(type == "gaussian" || type == "mixture", "no data entropy for spec type '", type,
+              "'; known: gaussian, mixture, uniform, joint-gaussian");
+  const auto law = GaussianMixture::from_spec(spec);
+  TORCH_CHECK(law.dim() == dim, "the law has dimension ", law.dim(), " but the data have ", dim);
+  if (type == "gaussian")
+    return {{GaussianData(json_to_tensor(spec["mean"], 1, "spec.mean"), json_to_tensor(spec["cov"], 2, "spec.cov")).entropy(), 0.0},
+            "closed form (Gaussian)"};
+  auto gen = make_generator(derive_seed(seed, 3));
+  return {mean_estimate(-law.log_density(law.sample(200000, gen))), "Monte Carlo on the exact density (200000 draws)"};
+}
+
 MutualInformationReference exact_mutual_information(const nlohmann::json& spec, const ForwardProcess& process,
                                                     const torch::Tensor& data, const torch::Tensor& cond,
                                                     const EntropyOptions& options, bool joint) {

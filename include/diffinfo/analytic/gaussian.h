@@ -37,6 +37,15 @@ class GaussianData {
   double total_entropy(const ForwardProcess& process) const;
   /// σ(s)²/2 · E‖∇log p_eq − ∇log p_s‖² at time s, nats per unit s.
   double entropy_rate(const ForwardProcess& process, double s) const;
+  /// Entropy production of generation with the exact score at forward time s (MATH.md §8), nats per
+  /// unit t: with A = μ²C + ΣI, Ṡ^i = (2/σ²)φ²(tr A + μ²‖m‖²) + 2φD + σ²/2 tr A⁻¹,
+  /// Ṡ^e = −(2/σ²)φ²(tr A + μ²‖m‖²) − 3φD − σ² tr A⁻¹, Ṡ = −φD − σ²/2 tr A⁻¹ = −dh(p_s)/ds.
+  struct Production {
+    double intrinsic, exchange, system;
+  };
+  Production entropy_production(const ForwardProcess& process, double s) const;
+  /// h(p_s) at time s, nats.
+  double entropy_at(const ForwardProcess& process, double s) const;
 
  private:
   torch::Tensor mean_, cov_, evals_;

@@ -27,6 +27,15 @@ struct EntropyReference {
 EntropyReference exact_entropy(const nlohmann::json& spec, const ForwardProcess& process, const torch::Tensor& data,
                                const EntropyOptions& options);
 
+/// The differential entropy h(p_d) of a known law, for bounds that need S0.
+struct DataEntropy {
+  Estimate value;      ///< nats: closed form (stderr 0) or Monte Carlo
+  std::string method;
+};
+/// spec: "gaussian", "uniform", "joint-gaussian" (the law of X) in closed form, "mixture" by Monte Carlo
+/// on its exact density (200000 draws, seeded); `dim` must match the law.
+DataEntropy data_entropy(const nlohmann::json& spec, int64_t dim, uint64_t seed = 0);
+
 struct MutualInformationReference {
   Estimate total;                    ///< exact I(X; Y): closed form (stderr 0) or Monte Carlo
   std::string method;                ///< how `total` was obtained
