@@ -53,6 +53,23 @@ DataEntropy data_entropy(const nlohmann::json& full_spec, int64_t dim, uint64_t 
   return {mean_estimate(-law.log_density(law.sample(200000, gen))), "Monte Carlo on the exact density (200000 draws)"};
 }
 
+torch::Tensor data_log_density(const nlohmann::json& full_spec, const torch::Tensor& x) {
+  const auto& spec = full_spec.value("type", "") == "joint-gaussian" ? full_spec.at("x") : full_spec;
+  TORCH_CHECK(x.dim() == 2, "data must be [N, D], got ", x.sizes());
+  auto xd = x.to(torch::kCPU, torch::kFloat64);
+  if (spec.value("type", "") == "uniform") {
+    const double low = spec.at("low").get<double>(), high = spec.at("high").get<double>();
+    TORCH_CHECK(spec.at("dim").get<int64_t>() == x.size(1), "the law has dimension ", spec.at("dim").get<int64_t>(),
+                " but the data have ", x.size(1));
+    auto inside = ((xd >= low) & (xd <= high)).all(1);
+    return torch::where(inside, torch::full({x.size(0)}, -x.size(1) * std::log(high - low), torch::kFloat64),
+                        torch::full({x.size(0)}, -INFINITY, torch::kFloat64));
+  }
+  const auto law = GaussianMixture::from_spec(spec);
+  TORCH_CHECK(law.dim() == x.size(1), "the law has dimension ", law.dim(), " but the data have ", x.size(1));
+  return law.log_density(xd);
+}
+
 MutualInformationReference exact_mutual_information(const nlohmann::json& spec, const ForwardProcess& process,
                                                     const torch::Tensor& data, const torch::Tensor& cond,
                                                     const EntropyOptions& options, bool joint) {

@@ -63,7 +63,9 @@ struct Solve {
 Solve solve_rk45(Velocity& f, torch::Tensor y, double s0, double s1, const LikelihoodOptions& o) {
   Solve out;
   auto scale = [&](const torch::Tensor& a, const torch::Tensor& b) { return o.atol() + o.rtol() * torch::max(a.abs(), b.abs()); };
-  auto rms = [](const torch::Tensor& t) { return std::sqrt(t.pow(2).mean().item<double>()); };
+  // The RMS norm of each trajectory's state, worst trajectory of the batch: one RMS over the whole batch
+  // (scipy's, as score_sde uses it) lets a single stiff trajectory go unresolved and blow up.
+  auto rms = [](const torch::Tensor& t) { return std::sqrt(t.pow(2).mean(1).max().item<double>()); };
   auto k1 = f(s0, y);
   // Initial step as Hairer, Nørsett & Wanner (II.4): h = 0.01 ‖y‖/‖f‖, refined by one Euler probe.
   const auto sc0 = scale(y, y);
@@ -230,6 +232,10 @@ LikelihoodResult ode_likelihood(const ForwardProcess& process, const ScoreFn& sc
   r.log_likelihood = r.log_prior + r.divergence;
   TORCH_CHECK(torch::isfinite(r.log_likelihood).all().item<bool>(), "the likelihood came out NaN or Inf");
   r.nll = mean_estimate(-r.log_likelihood);
+  const double dd = static_cast<double>(d);
+  auto far = r.latent.pow(2).sum(1) / v > dd + 10.0 * std::sqrt(2.0 * dd) + 50.0;
+  r.escaped = far.nonzero().reshape({-1});
+  r.nll_kept = n - r.escaped.numel() >= 2 ? mean_estimate(-r.log_likelihood.index({~far})) : r.nll;
   r.nfe = static_cast<double>(evaluations) / batches;
   return r;
 }

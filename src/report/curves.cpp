@@ -227,4 +227,95 @@ void plot_label_entropy(const std::string& path, const PosteriorProfile& profile
   draw(path, t.text, title, body.str(), 3);
 }
 
+namespace {
+
+std::string production_text(const EntropyProduction& p, const std::string& comment) {
+  const std::vector<std::pair<const char*, const EntropyProfile*>> cols = {
+      {"intrinsic", &p.intrinsic},         {"exchange", &p.exchange},         {"system", &p.system},
+      {"intrinsic_div", &p.intrinsic_div}, {"exchange_div", &p.exchange_div}, {"system_div", &p.system_div},
+      {"score_norm", &p.score_norm},       {"score_divergence", &p.score_divergence}, {"stein", &p.stein}};
+  std::ostringstream out;
+  out.precision(10);
+  out << comment << "s_lo,s_hi,s";
+  for (const auto& c : cols) out << ',' << c.first << ',' << c.first << "_stderr";
+  out << "\n";
+  for (size_t i = 0; i < p.system.curve.size(); ++i) {
+    const auto& pt = p.system.curve[i];
+    out << pt.s_lo << ',' << pt.s_hi << ',' << pt.s;
+    for (const auto& c : cols) out << ',' << c.second->curve[i].rate.value << ',' << c.second->curve[i].rate.std_error;
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string limits_text(const std::vector<LimitsRow>& rows, const std::string& comment) {
+  std::ostringstream out;
+  out.precision(10);
+  out << comment << "data,process,noise,nll,nll_stderr,bound,bound_stderr,gap,gap_stderr,denoising_bound,"
+      << "denoising_bound_stderr,data_entropy\n";
+  for (const auto& r : rows)
+    out << r.data << ',' << r.process << ',' << r.noise << ',' << r.nll.value << ',' << r.nll.std_error << ','
+        << r.bound.value << ',' << r.bound.std_error << ',' << r.nll.value - r.bound.value << ','
+        << std::hypot(r.nll.std_error, r.bound.std_error) << ',' << r.denoising.value << ',' << r.denoising.std_error
+        << ',' << r.data_entropy << "\n";
+  return out.str();
+}
+
+// The three rates (divergence form solid, norm form dashed) from a production table at `index`, over s
+// on a log axis or a linear one (VE's σ grows like r^s, so its rates live near s = 1).
+std::string production_panel(const std::string& index, bool log_s) {
+  std::ostringstream b;
+  b << (log_s ? "set logscale x\nset format x '10^{%L}'\n" : "unset logscale x\nset format x '%g'\n")
+    << "set xlabel 'diffusion time s (generation runs t = 1 - s)'\n"
+    << "set ylabel 'entropy rate (nats per unit t)'\nset key top right\n"
+    << "plot DATA " << index << " using 3:10 with lines lw 2 " << kBlue << " title 'intrinsic'"
+    << ", '' " << index << " using 3:12 with lines lw 2 " << kRed << " title 'exchange'"
+    << ", '' " << index << " using 3:14 with lines lw 2 " << kGreen << " title 'system'"
+    << ", '' " << index << " using 3:4 with lines lw 1 dt 2 " << kBlue << " title 'norm form'"
+    << ", '' " << index << " using 3:6 with lines lw 1 dt 2 " << kRed << " notitle"
+    << ", '' " << index << " using 3:8 with lines lw 1 dt 2 " << kGreen << " notitle\n";
+  return b.str();
+}
+
+}  // namespace
+
+void write_production_csv(const std::string& path, const EntropyProduction& production) {
+  write_text_atomic(path, production_text(production, ""));
+}
+
+void plot_production(const std::string& path, const EntropyProduction& production, const std::string& title) {
+  std::ostringstream body;
+  body << production_panel("", true)
+       << "set ylabel 'Stein check (nats per unit s)'\n"
+       << "plot DATA using 3:16:17 with yerrorlines lw 2 pt 7 ps 0.3 " << kBlue << " title '{/Symbol s}^2/2 E|s|^2'"
+       << ", '' using 3:18:19 with yerrorlines lw 1 pt 6 ps 0.3 " << kRed << " title '-{/Symbol s}^2/2 E div s'\n";
+  draw(path, production_text(production, "#"), title, body.str());
+}
+
+void write_limits_csv(const std::string& path, const std::vector<LimitsRow>& rows) {
+  write_text_atomic(path, limits_text(rows, ""));
+}
+
+void plot_limits(const std::string& path, const std::vector<LimitsRow>& rows, const EntropyProduction& best,
+                 const std::string& best_label) {
+  const char* kinds[4][3] = {{"gaussian", "ve", "7"}, {"gaussian", "vp", "5"}, {"uniform", "ve", "9"}, {"uniform", "vp", "11"}};
+  auto select = [](const char* const* k, const std::string& column) {
+    return std::string("(strcol(1) eq '") + k[0] + "' && strcol(2) eq '" + k[1] + "' ? " + column + " : 1/0)";
+  };
+  std::ostringstream body;
+  body << "unset logscale x\nset format x '%g'\nset xlabel 'thermodynamic bound (nats)'\nset ylabel 'NLL (nats)'\n"
+       << "set key top left\nplot DATA index 0 using 6:6 with lines lw 1 dt 2 lc rgb 'black' title 'NLL = bound'";
+  for (const auto& k : kinds)
+    body << ", '' index 0 using " << select(k, "$6") << ":4:7:5:3 with xyerrorbars pt " << k[2]
+         << " ps 1.2 lc palette title '" << k[0] << " " << k[1] << "'";
+  body << "\nset xlabel 'noise parameter (VE: {/Symbol s}_{max}, VP: {/Symbol b}_{max})'\nset offsets graph 0.05, graph 0.05, 0, 0\nset ylabel 'gap NLL - bound (nats)'\n"
+       << "unset colorbox\nplot 0 with lines lw 1 dt 2 lc rgb 'black' notitle";
+  for (const auto& k : kinds)
+    body << ", DATA index 0 using " << select(k, "$3") << ":8:9 with yerrorlines pt " << k[2] << " ps 1.2 title '" << k[0]
+         << " " << k[1] << "'";
+  body << "\nset offsets 0, 0, 0, 0\nset title '" << best_label << "'\n" << production_panel("index 1", false) << "unset title\n";
+  draw(path, limits_text(rows, "#") + "\n\n" + production_text(best, "#"), "NLL against the thermodynamic bound",
+       body.str(), 3);
+}
+
 }  // namespace diffinfo

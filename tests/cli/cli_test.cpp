@@ -31,7 +31,8 @@ void expect_error(const test::CliResult& r, const std::string& needle) {
 TEST(Cli, EverySubcommandHasHelp) {
   const auto dir = scratch_dir();
   for (const char* cmd : {"", "train", "entropy", "demo", "data", "data gaussian", "data mixture", "data uniform",
-                          "data joint-gaussian", "data bmi", "mi", "sample", "tc"}) {
+                          "data joint-gaussian", "data bmi", "mi", "sample", "tc", "label-entropy", "nll", "thermo",
+                          "thermo-sweep"}) {
     auto r = run_cli(std::string(cmd) + " --help", dir);
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -285,6 +286,71 @@ TEST(Cli, LabelEntropyEndToEndAndItsErrors) {
   expect_error(run_cli("label-entropy --run " + run + " --exact " + dir + "/m3.spec.json", dir),
                "the mixture has 3 components in 1-D, the run 2 classes in 1-D");
   expect_error(run_cli("label-entropy --run " + run + " --class 2", dir), "generate must be -1 (unconditional) or a class 0..1");
+}
+
+TEST(Cli, NllAndThermoEndToEndAndTheirErrors) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data gaussian --dim 3 --n 2000 --out " + dir + "/g.npy", dir).code, 0);
+  const auto run = dir + "/run";
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/g.npy --steps 300 --width 32 --out " + run, dir).code, 0);
+  const std::string quick = " --points 10 --samples 64 --ddpm-steps 100";
+  auto r = run_cli("nll --run " + run + " --rows 50 --exact " + dir + "/g.spec.json --json" + quick, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"nll", "bits_per_dim", "denoising_bound", "thermodynamic_bound", "ddpm_elbo", "gap", "excess_over_data"}) {
+    ASSERT_TRUE(j.contains(key)) << key;
+    EXPECT_TRUE(std::isfinite(j[key]["value"].get<double>())) << key;
+    EXPECT_GT(j[key]["stderr"].get<double>(), 0.0) << key;
+  }
+  EXPECT_GT(j["nfe"].get<double>(), 0.0);
+  EXPECT_EQ(j["thermodynamic_bound"]["data_entropy"]["stderr"].get<double>(), 0.0);  // closed form from the spec
+  EXPECT_NEAR(j["bits_per_dim"]["value"].get<double>(), j["nll"]["value"].get<double>() / (3 * std::log(2.0)), 1e-9);
+  EXPECT_EQ(lines(slurp(run + "/nll.csv")), 51);
+  // Quantised data: the offset is explicit, +8 bits for 256 levels on [0, 1].
+  r = run_cli("nll --run " + run + " --rows 20 --levels 256 --range 0 1 --json --divergence hutchinson --probes 2" + quick, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["bits_per_dim"]["offset_bits"].get<double>(), 8.0);
+  EXPECT_NE(nlohmann::json::parse(r.out)["thermodynamic_bound"]["data_entropy_method"].get<std::string>().find("k-NN"),
+            std::string::npos);
+  r = run_cli("thermo --run " + run + " --exact " + dir + "/g.spec.json --json --points 10 --samples 64 --plot " + dir + "/t.png", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto t = nlohmann::json::parse(r.out);
+  for (const char* form : {"norm_form", "divergence_form"})
+    for (const char* rate : {"intrinsic", "exchange", "system"}) EXPECT_TRUE(t[form][rate].contains("stderr")) << form << rate;
+  EXPECT_TRUE(t["stein"].contains("difference"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/t.png"));
+  EXPECT_EQ(lines(slurp(run + "/thermo_rates.csv")), 11);
+
+  expect_error(run_cli("nll --run " + run + " --levels 256", dir), "--levels needs --range LOW HIGH");
+  expect_error(run_cli("nll --run " + run + " --range 0 1", dir), "give --levels too");
+  EXPECT_NE(run_cli("nll --run " + run + " --divergence skilling", dir).code, 0);
+  EXPECT_NE(run_cli("nll --run " + run + " --solver euler", dir).code, 0);
+  expect_error(run_cli("nll --run " + dir + "/nowhere", dir), "nowhere");
+  spit(dir + "/bad.json", "{\"type\": \"gaussian\"");
+  expect_error(run_cli("thermo --run " + run + " --exact " + dir + "/bad.json", dir), "bad.json: not valid JSON");
+  ASSERT_EQ(run_cli("data gaussian --dim 2 --n 100 --out " + dir + "/g2.npy", dir).code, 0);
+  expect_error(run_cli("nll --run " + run + " --data " + dir + "/g2.npy", dir), "g2.npy: has 2 columns");
+  expect_error(run_cli("nll --run " + run + " --exact " + dir + "/g2.spec.json" + quick, dir),
+               "g2.spec.json: the law has dimension 2 but the data have 3");
+  ASSERT_EQ(run_cli("data mixture --dim 2 --n 300 --out " + dir + "/m.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/m.npy --labels " + dir + "/m_labels.npy --steps 5 --width 8 --out " + dir + "/cond", dir).code, 0);
+  expect_error(run_cli("thermo --run " + dir + "/cond", dir), "the run is conditional");
+}
+
+TEST(Cli, ThermoSweepWritesTableFigureAndResumes) {
+  const auto dir = scratch_dir();
+  const std::string args = "thermo-sweep --out " + dir + "/sweep --noise 10 --steps 40 --rows 500 --eval-rows 20 --points 8 --samples 32";
+  auto r = run_cli(args, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines(slurp(dir + "/sweep/table.csv")), 5);  // header + gaussian/uniform x ve/vp
+  EXPECT_TRUE(std::filesystem::exists(dir + "/sweep/nll_vs_bound.png"));
+  const auto summary = nlohmann::json::parse(slurp(dir + "/sweep/summary.json"));
+  ASSERT_EQ(summary["runs"].size(), 4u);
+  EXPECT_TRUE(summary["runs"][0]["thermodynamic_bound"].contains("value"));
+  // Run again: every model is finished, so it is measured, not retrained, and gives the same numbers.
+  r = run_cli(args, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/sweep/summary.json"))["runs"][3]["nll"], summary["runs"][3]["nll"]);
 }
 
 }  // namespace

@@ -81,6 +81,19 @@ TEST(OdeLikelihood, HutchinsonAgreesWithExactWithinItsStderr) {
   }
 }
 
+TEST(OdeLikelihood, TrajectoriesThatEscapeThePriorAreNamed) {
+  // s = −5x makes the VP flow v = 2βx expand every trajectory by e^{2∫β} ≈ e^20: all escape.
+  auto p = make_process("vp");
+  auto x = draws(gaussian4(), 6, 4);
+  ScoreFn bad = [](const torch::Tensor& z, const torch::Tensor&) { return -5.0 * z; };
+  const auto r = ode_likelihood(*p, bad, x, LikelihoodOptions().solver("heun").steps(200));
+  EXPECT_EQ(r.escaped.numel(), 6);
+  const auto law = gaussian4().as_mixture();
+  const auto ok = ode_likelihood(*p, exact_score(law, *p), x, LikelihoodOptions().solver("heun").steps(200));
+  EXPECT_EQ(ok.escaped.numel(), 0);
+  EXPECT_EQ(ok.nll_kept.value, ok.nll.value);
+}
+
 TEST(OdeLikelihood, BadOptionsThrowNamingTheKnownOnes) {
   auto p = make_process("vp");
   const auto law = gaussian4().as_mixture();

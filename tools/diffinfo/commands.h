@@ -1,6 +1,8 @@
 #pragma once
 // The diffinfo subcommands. Each adds itself to the app; its callback parses nothing more,
 // calls the library and prints. Errors are exceptions, caught once in main().
+#include "diffinfo/analytic/reference.h"
+#include "diffinfo/measure/limits.h"
 #include "diffinfo/measure/neural_entropy.h"
 #include "diffinfo/train/run.h"
 
@@ -23,6 +25,9 @@ void add_mi(CLI::App& app);
 void add_sample(CLI::App& app);
 void add_tc(CLI::App& app);
 void add_label_entropy(CLI::App& app);
+void add_nll(CLI::App& app);
+void add_thermo(CLI::App& app);
+void add_thermo_sweep(CLI::App& app);
 
 /// A run's data x0 [N, D] (float64) from `data`, or the run's own when empty: {x, its path}.
 std::pair<torch::Tensor, std::string> load_run_data(const RunConfig& config, const std::string& run_dir,
@@ -68,6 +73,24 @@ auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) 
     throw named(e.what());
   }
 }
+
+/// The run's EMA score s_θ as a ScoreFn: float64 in and out, the network in float32.
+ScoreFn run_score(const LoadedRun& run);
+
+/// Throws unless the run models p(x) alone (no conditioning): the likelihood commands measure p(x).
+void require_unconditional(const RunConfig& config, const std::string& run_dir);
+
+/// S0 of [N, D] data: from the spec at `spec_path` when given, else the k-NN estimate on the data.
+DataEntropy data_entropy_for(const std::string& spec_path, const torch::Tensor& x, uint64_t seed);
+
+/// The divergence flags of nll and thermo: --divergence auto|exact|hutchinson, --probes, --probe.
+struct DivergenceArgs {
+  std::string method = "auto";
+  DivergenceOptions options;
+  void add(CLI::App* cmd);
+  /// "auto": exact up to 64 dimensions, Hutchinson above.
+  DivergenceOptions resolve(int64_t dim) const;
+};
 
 /// "cpu", "cuda", "cuda:1" -> a device that exists, or a one-line error.
 torch::Device parse_device(const std::string& name);

@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "diffinfo/data/matrix.h"
+#include "diffinfo/info/knn_entropy.h"
 #include "diffinfo/io/files.h"
 
 #include <unistd.h>
@@ -89,6 +90,47 @@ ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::st
     throw std::runtime_error(in.cond_path + ": expected " + std::to_string(in.x.size(0)) + " rows (one per row of " +
                              in.x_path + "), got " + std::to_string(in.cond.size(0)));
   return in;
+}
+
+ScoreFn run_score(const LoadedRun& run) {
+  auto model = run.model;
+  return [model](const torch::Tensor& x, const torch::Tensor& s) {
+    return model->score(x.to(torch::kFloat32), s.to(torch::kFloat32)).to(x.scalar_type());
+  };
+}
+
+void require_unconditional(const RunConfig& config, const std::string& run_dir) {
+  require_model_of_x(config, run_dir);
+  if (config.conditional())
+    throw std::runtime_error(run_dir + ": the run is conditional (" + config.cond_kind +
+                             "); the likelihood commands measure p(x) of a run trained without --cond or --labels");
+}
+
+DataEntropy data_entropy_for(const std::string& spec_path, const torch::Tensor& x, uint64_t seed) {
+  if (!spec_path.empty())
+    return with_spec(spec_path, [&](const nlohmann::json& spec) {
+      auto h = data_entropy(spec, x.size(1), seed);
+      h.method += " from " + spec_path;
+      return h;
+    });
+  const int64_t n = std::min<int64_t>(x.size(0), 20000);
+  return {knn_entropy(x.slice(0, 0, n), 3),
+          "k-NN estimate (Kozachenko-Leonenko, k = 3) on " + std::to_string(n) + " data rows; pass --exact SPEC for a known law"};
+}
+
+void DivergenceArgs::add(CLI::App* cmd) {
+  cmd->add_option("--divergence", method, "auto (exact up to D = 64) | exact | hutchinson")
+      ->check(CLI::IsMember({"auto", "exact", "hutchinson"}))
+      ->capture_default_str();
+  cmd->add_option("--probes", options.probes(), "Hutchinson probes per sample")->capture_default_str();
+  cmd->add_option("--probe", options.probe(), "Hutchinson probe law: rademacher | gaussian")
+      ->check(CLI::IsMember(probe_names()))
+      ->capture_default_str();
+}
+
+DivergenceOptions DivergenceArgs::resolve(int64_t dim) const {
+  auto o = options;
+  return o.method(method == "auto" ? (dim <= 64 ? "exact" : "hutchinson") : method);
 }
 
 ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), tty_(::isatty(STDERR_FILENO) != 0) {

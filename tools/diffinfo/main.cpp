@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   diffinfo::cli::add_sample(app);
   diffinfo::cli::add_tc(app);
   diffinfo::cli::add_label_entropy(app);
+  diffinfo::cli::add_nll(app);
+  diffinfo::cli::add_thermo(app);
+  diffinfo::cli::add_thermo_sweep(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -36,6 +36,10 @@ struct DataEntropy {
 /// on its exact density (200000 draws, seeded); `dim` must match the law.
 DataEntropy data_entropy(const nlohmann::json& spec, int64_t dim, uint64_t seed = 0);
 
+/// [N, D] points -> [N] ln p_d(x) of the law in a spec ("gaussian", "mixture", "uniform", "joint-gaussian"'s X),
+/// for paired comparisons with a model's log-likelihood on the same points.
+torch::Tensor data_log_density(const nlohmann::json& spec, const torch::Tensor& x);
+
 struct MutualInformationReference {
   Estimate total;                    ///< exact I(X; Y): closed form (stderr 0) or Monte Carlo
   std::string method;                ///< how `total` was obtained

@@ -3,7 +3,7 @@
 //
 // Probability-flow ODE: dx/ds = v(x, s) = φ(s)x − σ(s)²/2 · s_θ(x, s), integrated from the data
 // at s_min to T, and ln p_θ(x) = ln π(x_T) + ∫ ∇·v ds with π the process prior. The solver is
-// adaptive Dormand–Prince RK45 (error in scipy's RMS norm over the batch, which score_sde uses) or
+// adaptive Dormand–Prince RK45 (the error norm is each trajectory's RMS, worst of the batch) or
 // Heun on a fixed grid; the divergence is exact (one backward pass per dimension) or Hutchinson's
 // E[εᵀ(∂v/∂x)ε] with probes fixed along each trajectory, so the ODE stays deterministic.
 // All samples of a batch are integrated together.
@@ -68,7 +68,12 @@ struct LikelihoodResult {
   torch::Tensor log_prior;       ///< [N] ln π(x_T) of each trajectory's end
   torch::Tensor divergence;      ///< [N] ∫ ∇·v ds along each trajectory
   torch::Tensor latent;          ///< [N, D] x_T, each sample's end point (its PF-ODE latent code)
+  /// [K] int64 rows whose x_T escaped the prior, ‖x_T‖²/v > D + 10√(2D) + 50 (a χ²_D tail far below
+  /// 1e-10): the learned flow diverges there (typically a network extrapolating outside its training
+  /// support) and their NLL dominates the mean.
+  torch::Tensor escaped;
   Estimate nll;                  ///< mean −ln p_θ, nats per sample
+  Estimate nll_kept;             ///< the same without the escaped rows (equal to nll when none escaped)
   double nfe = 0;                ///< function evaluations per batch, averaged over batches
   int64_t steps = 0, rejected = 0;  ///< accepted and rejected steps, summed over batches
   LikelihoodOptions options;

@@ -5,6 +5,7 @@
 //   diffinfo::plot_entropy("curve.png", profile, &exact, "VP, D = 6");
 #include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/mutual_information.h"
+#include "diffinfo/measure/thermodynamics.h"
 
 #include <string>
 #include <vector>
@@ -48,5 +49,26 @@ void write_label_entropy_csv(const std::string& path, const PosteriorProfile& pr
 /// H(C | X_s), its rate and I(X_s; C) (with MINDE's when given) over s, references dashed.
 void plot_label_entropy(const std::string& path, const PosteriorProfile& profile, const LabelReferences& refs,
                         const std::string& title);
+
+/// Columns s_lo,s_hi,s, then rate and stderr of intrinsic, exchange and system production in the norm
+/// form, the same in the divergence form ("_div"), then σ²/2 E‖s_θ‖² ("score_norm"), −σ²/2 E∇·s_θ
+/// ("score_divergence") and their paired difference ("stein").
+void write_production_csv(const std::string& path, const EntropyProduction& production);
+/// The three rates over s (divergence form solid, norm form dashed) and the Stein check.
+void plot_production(const std::string& path, const EntropyProduction& production, const std::string& title);
+
+/// One model of a limits sweep (seed 004 Fig. 1): its data, process, noise parameter and numbers.
+struct LimitsRow {
+  std::string data, process;
+  double noise = 0;
+  Estimate nll, bound, denoising;
+  double data_entropy = 0;
+};
+/// Columns data,process,noise,nll,nll_stderr,bound,bound_stderr,gap,gap_stderr,denoising_bound,
+/// denoising_bound_stderr,data_entropy.
+void write_limits_csv(const std::string& path, const std::vector<LimitsRow>& rows);
+/// NLL against the bound for every row (the line NLL = bound dashed), and the three rates of `best`.
+void plot_limits(const std::string& path, const std::vector<LimitsRow>& rows, const EntropyProduction& best,
+                 const std::string& best_label);
 
 }  // namespace diffinfo
