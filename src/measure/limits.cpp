@@ -34,9 +34,7 @@ nlohmann::json Limits::to_json() const {
                       {"gap", diffinfo::to_json(gap)}};
   j["thermodynamic_bound"]["form"] = "divergence";
   j["thermodynamic_bound"]["norm_form"] = bound_norm.to_json();
-  j["stein"] = {{"score_norm", diffinfo::to_json(production.score_norm.total)},
-                {"score_divergence", diffinfo::to_json(production.score_divergence.total)},
-                {"difference", diffinfo::to_json(production.stein.total)}};
+  j["entropy_production"] = production_totals(production);
   j["orderings"] = {{"bound_le_nll", bound.value.value <= nll.nll.value},
                     {"nll_le_denoising_bound", nll.nll.value <= denoising.total.value}};
   return j;

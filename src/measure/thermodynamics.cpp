@@ -40,6 +40,21 @@ EntropyProduction entropy_production(const ForwardProcess& process, const ScoreF
   return {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], divergence};
 }
 
+nlohmann::json production_totals(const EntropyProduction& p) {
+  auto form = [](const EntropyProfile& i, const EntropyProfile& e, const EntropyProfile& s) {
+    return nlohmann::json{{"intrinsic", to_json(i.total)},
+                          {"exchange", to_json(e.total)},
+                          {"system", to_json(s.total)},
+                          {"exchange_over_intrinsic", e.total.value / i.total.value}};
+  };
+  return {{"divergence_form", form(p.intrinsic_div, p.exchange_div, p.system_div)},
+          {"norm_form", form(p.intrinsic, p.exchange, p.system)},
+          {"stein", {{"score_norm", to_json(p.score_norm.total)},
+                     {"score_divergence", to_json(p.score_divergence.total)},
+                     {"difference", to_json(p.stein.total)},
+                     {"relative_difference", p.stein.total.value / p.score_divergence.total.value}}}};
+}
+
 ThermodynamicBound thermodynamic_bound(const EntropyProfile& system, const Estimate& data_entropy, double prior_entropy) {
   ThermodynamicBound b;
   b.data_entropy = data_entropy;

@@ -19,13 +19,6 @@ struct ThermoArgs {
   EntropyOptions options;
 };
 
-nlohmann::json totals(const EntropyProfile& intrinsic, const EntropyProfile& exchange, const EntropyProfile& system) {
-  return {{"intrinsic", to_json(intrinsic.total)},
-          {"exchange", to_json(exchange.total)},
-          {"system", to_json(system.total)},
-          {"exchange_over_intrinsic", exchange.total.value / intrinsic.total.value}};
-}
-
 void run_thermo(const ThermoArgs& a) {
   const auto device = parse_device(a.device);
   const auto run = load_run(a.run, device);
@@ -44,15 +37,13 @@ void run_thermo(const ThermoArgs& a) {
   if (!a.plot.empty())
     plot_production(a.plot, p, "entropy production, " + run.process->name() + " process (" + a.run + ")");
 
-  const double rel = (p.score_norm.total.value - p.score_divergence.total.value) / p.score_divergence.total.value;
+  const auto totals = production_totals(p);
+  const double rel = totals["stein"]["relative_difference"];
   nlohmann::json out = {
       {"units", "nats (rates per unit generative time t = T - s, integrated over s in [s_min, T])"},
-      {"norm_form", totals(p.intrinsic, p.exchange, p.system)},
-      {"divergence_form", totals(p.intrinsic_div, p.exchange_div, p.system_div)},
-      {"stein", {{"score_norm", to_json(p.score_norm.total)},
-                 {"score_divergence", to_json(p.score_divergence.total)},
-                 {"difference", to_json(p.stein.total)},
-                 {"relative_difference", rel}}},
+      {"norm_form", totals["norm_form"]},
+      {"divergence_form", totals["divergence_form"]},
+      {"stein", totals["stein"]},
       {"thermodynamic_bound", bound.to_json()},
       {"run", a.run},
       {"step", run.step},

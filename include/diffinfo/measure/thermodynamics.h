@@ -29,6 +29,10 @@ struct EntropyProduction {
 EntropyProduction entropy_production(const ForwardProcess& process, const ScoreFn& score, const torch::Tensor& data,
                                      const EntropyOptions& options, const DivergenceOptions& divergence);
 
+/// {"divergence_form"|"norm_form": {intrinsic, exchange, system, exchange_over_intrinsic},
+///  "stein": {score_norm, score_divergence, difference, relative_difference}} of the integrated rates.
+nlohmann::json production_totals(const EntropyProduction& production);
+
 struct ThermodynamicBound {
   Estimate value;           ///< (S0 + S1)/2 − ½ ΔS_θ, nats
   Estimate data_entropy;    ///< S0
