@@ -2,6 +2,7 @@
 
 #include "diffinfo/io/files.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -316,6 +317,39 @@ void plot_limits(const std::string& path, const std::vector<LimitsRow>& rows, co
   body << "\nset offsets 0, 0, 0, 0\nset title '" << best_label << "'\n" << production_panel("index 1", false) << "unset title\n";
   draw(path, limits_text(rows, "#") + "\n\n" + production_text(best, "#"), "NLL against the thermodynamic bound",
        body.str(), 3);
+}
+
+namespace {
+
+std::string scaling_text(const std::vector<int64_t>& n, const std::vector<Estimate>& s_nn, const LineFit& fit) {
+  TORCH_CHECK(n.size() == s_nn.size() && n.size() == fit.residuals.size(), "a scaling table needs one S_NN and residual per N");
+  std::ostringstream out;
+  out.precision(10);
+  out << "n,ln_n,s_nn,s_nn_stderr,fit,residual\n";
+  for (size_t i = 0; i < n.size(); ++i)
+    out << n[i] << ',' << std::log(double(n[i])) << ',' << s_nn[i].value << ',' << s_nn[i].std_error << ','
+        << s_nn[i].value - fit.residuals[i] << ',' << fit.residuals[i] << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+void write_scaling_csv(const std::string& path, const std::vector<int64_t>& n, const std::vector<Estimate>& s_nn,
+                       const LineFit& fit) {
+  write_text_atomic(path, scaling_text(n, s_nn, fit));
+}
+
+void plot_scaling(const std::string& path, const std::vector<int64_t>& n, const std::vector<Estimate>& s_nn,
+                  const LineFit& fit, const std::string& title) {
+  std::ostringstream body;
+  body << "set format x '%g'\nset key top left\nset ylabel 'S_{NN} (nats)'\n"
+       << "plot DATA skip 1 using 1:3:4 with yerrorbars pt 7 ps 1 " << kBlue << " title 'S_{NN}'"
+       << ", '' skip 1 using 1:5 with lines lw 2 dt 2 " << kRed << " title sprintf('%.1f + %.1f ln N', "
+       << fit.intercept.value << ", " << fit.slope.value << ")\n"
+       << "set xlabel 'training-set size N'\nset ylabel 'residual (nats)'\n"
+       << "plot 0 with lines lw 1 dt 2 lc rgb 'black' notitle, DATA skip 1 using 1:6:4 with yerrorbars pt 7 ps 1 " << kBlue
+       << " notitle\n";
+  draw(path, scaling_text(n, s_nn, fit), title, body.str());
 }
 
 }  // namespace diffinfo

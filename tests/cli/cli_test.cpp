@@ -1,5 +1,7 @@
 // The real binary: the CLI contract of issue 2, its JSON, its files and its errors.
+#include "diffinfo/data/images.h"
 #include "diffinfo/data/npy.h"
+#include "diffinfo/random.h"
 #include "support.h"
 
 #include <nlohmann/json.hpp>
@@ -32,7 +34,7 @@ TEST(Cli, EverySubcommandHasHelp) {
   const auto dir = scratch_dir();
   for (const char* cmd : {"", "train", "entropy", "demo", "data", "data gaussian", "data mixture", "data uniform",
                           "data joint-gaussian", "data bmi", "mi", "sample", "tc", "label-entropy", "nll", "thermo",
-                          "thermo-sweep"}) {
+                          "thermo-sweep", "images", "scaling"}) {
     auto r = run_cli(std::string(cmd) + " --help", dir);
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -351,6 +353,72 @@ TEST(Cli, ThermoSweepWritesTableFigureAndResumes) {
   r = run_cli(args, dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/sweep/summary.json"))["runs"][3]["nll"], summary["runs"][3]["nll"]);
+}
+
+TEST(Cli, ImagesFromIdxAndCifarFilesAndTheirErrors) {
+  const auto dir = scratch_dir();
+  auto gen = make_generator(0);
+  auto images = torch::randint(0, 256, {20, 6, 5}, gen, torch::kInt64).to(torch::kUInt8);
+  write_idx(dir + "/im.idx.gz", images);
+  write_idx(dir + "/lb.idx", (torch::arange(20, torch::kInt64) % 4).to(torch::kUInt8));
+  auto r = run_cli("images --idx-images " + dir + "/im.idx.gz --idx-labels " + dir + "/lb.idx --n 6 --classes 1 2 --scale zero-one "
+                   "--layout nchw --out " + dir + "/x.npy", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto x = read_npy(dir + "/x.npy");
+  EXPECT_EQ(x.sizes(), (std::vector<int64_t>{6, 1, 6, 5}));
+  EXPECT_GE(x.min().item<float>(), 0.0f);
+  const auto y = read_npy(dir + "/x_labels.npy");
+  EXPECT_TRUE(((y == 1) | (y == 2)).all().item<bool>());
+  const auto spec = nlohmann::json::parse(slurp(dir + "/x.spec.json"));
+  EXPECT_EQ(spec["scaling"]["range"], nlohmann::json({0.0, 1.0}));
+  EXPECT_EQ(spec["rows_in_source"], 20);
+  // Flat by default: what train takes.
+  ASSERT_EQ(run_cli("images --idx-images " + dir + "/im.idx.gz --idx-labels " + dir + "/lb.idx --out " + dir + "/f.npy", dir).code, 0);
+  EXPECT_EQ(read_npy(dir + "/f.npy").sizes(), (std::vector<int64_t>{20, 30}));
+
+  spit(dir + "/bad.idx", std::string("\x00\x00\x09\x01", 4) + "abcd");
+  expect_error(run_cli("images --idx-images " + dir + "/bad.idx --idx-labels " + dir + "/lb.idx --out " + dir + "/b.npy", dir),
+               "bad.idx: not an unsigned-byte IDX file");
+  write_idx(dir + "/short.idx", torch::zeros({7}, torch::kUInt8));
+  expect_error(run_cli("images --idx-images " + dir + "/im.idx.gz --idx-labels " + dir + "/short.idx --out " + dir + "/b.npy", dir),
+               "short.idx: holds 7 labels");
+  spit(dir + "/c.bin", std::string(100, '\0'));
+  expect_error(run_cli("images --cifar " + dir + "/c.bin --out " + dir + "/b.npy", dir), "c.bin: 100 bytes is not a whole number");
+  EXPECT_NE(run_cli("images --scale bytes --out " + dir + "/b.npy", dir).code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/b.npy"));
+}
+
+TEST(Cli, ImagesDefaultToDebiansFashionMnist) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const auto dir = scratch_dir();
+  auto r = run_cli("images --split test --n 50 --seed 3 --out " + dir + "/fm.npy", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto x = read_npy(dir + "/fm.npy");
+  EXPECT_EQ(x.sizes(), (std::vector<int64_t>{50, 784}));
+  EXPECT_GE(x.min().item<float>(), -1.0f);
+  EXPECT_LE(x.max().item<float>(), 1.0f);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/fm.spec.json"))["rows_in_source"], 10000);
+}
+
+TEST(Cli, ScalingFitsNeuralEntropyAgainstLogN) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data gaussian --dim 2 --n 400 --out " + dir + "/g.npy", dir).code, 0);
+  const std::string args = "scaling --data " + dir + "/g.npy --sizes 50 100 200 --steps 30 --width 16 --points 5 --samples 16 --out " +
+                           dir + "/sc --json";
+  auto r = run_cli(args, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["slope"].contains("stderr"));
+  ASSERT_EQ(j["points"].size(), 3u);
+  EXPECT_EQ(lines(slurp(dir + "/sc/scaling.csv")), 4);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/sc/scaling.png"));
+  // Again: the runs are finished, so the same numbers come back without training.
+  r = run_cli(args, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["slope"], j["slope"]);
+  expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 --out " + dir + "/sc2", dir), "at least 3");
+  expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 1000 --out " + dir + "/sc2", dir), "has 400 rows");
 }
 
 }  // namespace

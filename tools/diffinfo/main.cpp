@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   diffinfo::cli::add_nll(app);
   diffinfo::cli::add_thermo(app);
   diffinfo::cli::add_thermo_sweep(app);
+  diffinfo::cli::add_images(app);
+  diffinfo::cli::add_scaling(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

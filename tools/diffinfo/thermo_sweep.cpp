@@ -91,7 +91,8 @@ void run_sweep(const SweepArgs& a) {
         j["run"] = dir, j["data"] = kind, j["process"] = run.process->config(), j["noise"] = noise;
         j["data_entropy_method"] = s0.method;
         runs.push_back(j);
-        std::printf("%-8s %-2s noise %-4s  NLL %8.4f ± %.4f  bound %8.4f ± %.4f  gap %+.4f ± %.4f  (S0 %.4f)\n",
+        if (!a.json)
+          std::printf("%-8s %-2s noise %-4s  NLL %8.4f ± %.4f  bound %8.4f ± %.4f  gap %+.4f ± %.4f  (S0 %.4f)\n",
                     kind.c_str(), name.c_str(), noise_name(noise).c_str(), nll.value, nll.std_error, l.bound.value.value,
                     l.bound.value.std_error, gap.value, gap.std_error, s0.value.value);
         std::fflush(stdout);

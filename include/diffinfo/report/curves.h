@@ -5,6 +5,7 @@
 //   diffinfo::plot_entropy("curve.png", profile, &exact, "VP, D = 6");
 #include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/mutual_information.h"
+#include "diffinfo/info/regression.h"
 #include "diffinfo/measure/thermodynamics.h"
 
 #include <string>
@@ -70,5 +71,12 @@ void write_limits_csv(const std::string& path, const std::vector<LimitsRow>& row
 /// NLL against the bound for every row (the line NLL = bound dashed), and the three rates of `best`.
 void plot_limits(const std::string& path, const std::vector<LimitsRow>& rows, const EntropyProduction& best,
                  const std::string& best_label);
+
+/// Columns n,ln_n,s_nn,s_nn_stderr,fit,residual of a scaling sweep S_NN against ln N.
+void write_scaling_csv(const std::string& path, const std::vector<int64_t>& n, const std::vector<Estimate>& s_nn,
+                       const LineFit& fit);
+/// S_NN against N (log axis) with the fitted line, and the residuals below.
+void plot_scaling(const std::string& path, const std::vector<int64_t>& n, const std::vector<Estimate>& s_nn,
+                  const LineFit& fit, const std::string& title);
 
 }  // namespace diffinfo
