@@ -386,6 +386,15 @@ TEST(Cli, ImagesFromIdxAndCifarFilesAndTheirErrors) {
   expect_error(run_cli("images --cifar " + dir + "/c.bin --out " + dir + "/b.npy", dir), "c.bin: 100 bytes is not a whole number");
   EXPECT_NE(run_cli("images --scale bytes --out " + dir + "/b.npy", dir).code, 0);
   EXPECT_FALSE(std::filesystem::exists(dir + "/b.npy"));
+
+  // A model of the flat images draws a sample grid; the image shape and range come from f.spec.json.
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/f.npy --steps 20 --width 16 --out " + dir + "/run", dir).code, 0);
+  r = run_cli("sample --run " + dir + "/run --n 7 --steps 5 --columns 4 --out " + dir + "/s.npy --grid " + dir + "/grid.png", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/grid.png"));
+  expect_error(run_cli("sample --run " + dir + "/run --n 2 --steps 5 --image-shape 1 4 4 --out " + dir + "/s2.npy --grid " + dir +
+                           "/g2.png", dir),
+               "--grid: the 30 columns of a draw are not an image of shape 1x4x4");
 }
 
 TEST(Cli, ImagesDefaultToDebiansFashionMnist) {

@@ -4,6 +4,7 @@
 
 #include "diffinfo/data/npy.h"
 #include "diffinfo/io/files.h"
+#include "diffinfo/report/curves.h"
 #include "diffinfo/sample/sampler.h"
 
 #include <iostream>
@@ -14,10 +15,36 @@ namespace diffinfo::cli {
 namespace {
 
 struct SampleArgs {
-  std::string run, cond, labels, out, device = "cpu";
-  int64_t n = 0;
+  std::string run, cond, labels, out, device = "cpu", grid;
+  std::vector<int64_t> image_shape;
+  int64_t n = 0, columns = 10;
   SamplerOptions options;
 };
+
+// Draws [N, D] samples as images: the shape from --image-shape, or from the spec that 'diffinfo images'
+// wrote beside the run's training data, which also gives the pixel range.
+void draw_grid(const SampleArgs& a, const RunConfig& config, const torch::Tensor& x) {
+  const auto data = config.data_path;
+  const auto spec_path = (ends_with(data, ".npy") ? data.substr(0, data.size() - 4) : data) + ".spec.json";
+  std::vector<int64_t> shape = a.image_shape;
+  double low = -1, high = 1;
+  if (file_exists(spec_path)) {
+    const auto spec = read_spec(spec_path);
+    if (spec.value("type", "") == "images") {
+      if (shape.empty()) shape = spec.at("image_shape").get<std::vector<int64_t>>();
+      low = spec.at("scaling").at("range")[0].get<double>(), high = spec.at("scaling").at("range")[1].get<double>();
+    }
+  }
+  if (shape.size() != 3 || shape[0] * shape[1] * shape[2] != x.size(1))
+    throw std::runtime_error("--grid: the " + std::to_string(x.size(1)) + " columns of a draw are not an image of shape " +
+                             (shape.size() == 3 ? std::to_string(shape[0]) + "x" + std::to_string(shape[1]) + "x" +
+                                                      std::to_string(shape[2])
+                                                : std::string("(none: pass --image-shape C H W)")));
+  plot_image_grid(a.grid, x.reshape({x.size(0), shape[0], shape[1], shape[2]}), low, high, a.columns,
+                  "samples of " + a.run + (a.options.guidance_scale() != 1.0 ? ", guidance scale " +
+                                                                                   std::to_string(a.options.guidance_scale())
+                                                                             : std::string()));
+}
 
 void run_sample(const SampleArgs& a, CLI::Option* n_opt) {
   if (!ends_with(a.out, ".npy") || a.out.size() < 5) throw std::runtime_error("--out " + a.out + ": expected a .npy file name");
@@ -51,6 +78,7 @@ void run_sample(const SampleArgs& a, CLI::Option* n_opt) {
                          {"sampler", to_json(a.options)},
                          {"process", run.process->config()}};
   write_text_atomic(stem + ".json", info.dump(2) + "\n");
+  if (!a.grid.empty()) draw_grid(a, run.config, x);
   std::cout << "wrote " << a.out << " [" << n << ", " << x.size(1) << "] and " << stem << ".json  (" << a.options.method()
             << ", " << a.options.steps() << " steps, guidance_scale " << a.options.guidance_scale() << ", w "
             << a.options.guidance_scale() - 1.0 << ")\n";
@@ -73,6 +101,10 @@ void add_sample(CLI::App& app) {
   cmd->add_option("--s-end", a->options.s_end(), "where integration stops before the final denoising step")->capture_default_str();
   cmd->add_option("--seed", a->options.seed(), "seed of the prior draws and the noise")->capture_default_str();
   cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--grid", a->grid, "also draw the samples as an image grid, FILE.png or FILE.svg");
+  cmd->add_option("--image-shape", a->image_shape, "C H W of a draw (default: from the spec 'diffinfo images' wrote)")
+      ->expected(3);
+  cmd->add_option("--columns", a->columns, "images per row of the grid")->capture_default_str();
   cmd->callback([a, n_opt] { run_sample(*a, n_opt); });
 }
 
