@@ -5,6 +5,7 @@
 #include "diffinfo/measure/limits.h"
 #include "diffinfo/measure/neural_entropy.h"
 #include "diffinfo/train/run.h"
+#include "diffinfo/train/trainer.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -75,6 +76,12 @@ auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) 
     throw named(e.what());
   }
 }
+
+/// Trains an unconditional run of `config` on [N, D] data `x` (its rows and variance filled in here) into
+/// `dir` with a progress bar labelled `label`, resuming the run there when it has a checkpoint; a finished
+/// run returns at once (TrainResult::was_complete).
+TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std::string& dir, const torch::Device& device,
+                            const std::string& label);
 
 /// The run's EMA score s_θ as a ScoreFn: float64 in and out, the network in float32.
 ScoreFn run_score(const LoadedRun& run);

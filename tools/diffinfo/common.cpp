@@ -92,6 +92,18 @@ ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::st
   return in;
 }
 
+TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std::string& dir, const torch::Device& device,
+                            const std::string& label) {
+  config.data_rows = x.size(0);
+  config.data_var = x.var(0).mean().item<double>();
+  ProgressBar bar(label);
+  TrainCallbacks callbacks;
+  callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
+  auto result = train(config, x, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
+  bar.finish();
+  return result;
+}
+
 ScoreFn run_score(const LoadedRun& run) {
   auto model = run.model;
   return [model](const torch::Tensor& x, const torch::Tensor& s) {

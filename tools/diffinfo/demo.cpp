@@ -37,17 +37,10 @@ void run_demo(const DemoArgs& a) {
   config.model = MlpOptions(a.dim);
   config.train.steps(a.steps).seed(a.seed);
   config.data_path = data_path;
-  config.data_rows = a.rows;
-  config.data_var = data.x.var(0).mean().item<double>();
   std::printf("diffinfo demo: %lld samples of a %lld-D Gaussian with a random covariance, VP process, %lld steps\n",
               static_cast<long long>(a.rows), static_cast<long long>(a.dim), static_cast<long long>(a.steps));
-  ProgressBar bar("train");
-  TrainCallbacks callbacks;
-  callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
   // A finished demo in --out is measured again rather than retrained.
-  const bool resume = file_exists(run_file(a.out, "checkpoint.pt"));
-  const auto trained = train(config, data.x, a.out, resume, device, callbacks);
-  bar.finish();
+  const auto trained = train_or_resume(config, data.x, a.out, device, "train");
   if (trained.was_complete())
     std::printf("%s already holds the trained run (step %lld): measuring it again\n", a.out.c_str(),
                 static_cast<long long>(trained.start_step));

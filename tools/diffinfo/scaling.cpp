@@ -53,13 +53,7 @@ void run_scaling(const ScalingArgs& a) {
     config.model = MlpOptions(x.size(1)).width(a.model.width()).depth(a.model.depth());
     config.train.steps(a.steps).seed(a.options.seed());
     config.data_path = path;
-    config.data_rows = n;
-    config.data_var = subset.var(0).mean().item<double>();
-    ProgressBar bar("train N = " + std::to_string(n));
-    TrainCallbacks callbacks;
-    callbacks.progress = [&bar](int64_t s, int64_t total, double loss) { bar.update(s, total, loss); };
-    train(config, subset, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
-    bar.finish();
+    train_or_resume(config, subset, dir, device, "train N = " + std::to_string(n));
     const auto run = load_run(dir, device);
     const auto model = run.model;
     const auto profile = neural_entropy(

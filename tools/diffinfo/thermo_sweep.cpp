@@ -63,13 +63,7 @@ void run_sweep(const SweepArgs& a) {
         config.model = MlpOptions(a.dim);
         config.train.steps(a.steps).seed(a.options.seed());
         config.data_path = data_path;
-        config.data_rows = a.rows;
-        config.data_var = synth.x.var(0).mean().item<double>();
-        ProgressBar bar("train " + dir);
-        TrainCallbacks callbacks;
-        callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
-        train(config, synth.x, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
-        bar.finish();
+        train_or_resume(config, synth.x, dir, device, "train " + dir);
 
         const auto run = load_run(dir, device);
         const auto quadrature = measure_options(a.options, run.config);
