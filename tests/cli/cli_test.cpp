@@ -34,7 +34,7 @@ TEST(Cli, EverySubcommandHasHelp) {
   const auto dir = scratch_dir();
   for (const char* cmd : {"", "train", "entropy", "demo", "data", "data gaussian", "data mixture", "data uniform",
                           "data joint-gaussian", "data bmi", "mi", "sample", "tc", "label-entropy", "nll", "thermo",
-                          "thermo-sweep", "images", "scaling"}) {
+                          "thermo-sweep", "images", "scaling", "classify"}) {
     auto r = run_cli(std::string(cmd) + " --help", dir);
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -392,9 +392,18 @@ TEST(Cli, ImagesFromIdxAndCifarFilesAndTheirErrors) {
   r = run_cli("sample --run " + dir + "/run --n 7 --steps 5 --columns 4 --out " + dir + "/s.npy --grid " + dir + "/grid.png", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir + "/grid.png"));
+  r = run_cli("classify --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --test-data " + dir + "/f.npy --test-labels " +
+                  dir + "/f_labels.npy --epochs 1 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto c = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(c["information"].contains("stderr"));
+  EXPECT_NEAR(c["label_entropy"].get<double>(), std::log(4.0), 1e-9);  // 20 labels, 5 of each of 4 classes
+  expect_error(run_cli("classify --data " + dir + "/f.npy --labels " + dir + "/x_labels.npy --test-data " + dir +
+                           "/f.npy --test-labels " + dir + "/f_labels.npy", dir),
+               "x_labels.npy: holds 6 labels");
   expect_error(run_cli("sample --run " + dir + "/run --n 2 --steps 5 --image-shape 1 4 4 --out " + dir + "/s2.npy --grid " + dir +
                            "/g2.png", dir),
-               "--grid: the 30 columns of a draw are not an image of shape 1x4x4");
+               "--grid: the 30 columns of a row are not an image of shape 1x4x4");
 }
 
 TEST(Cli, ImagesDefaultToDebiansFashionMnist) {

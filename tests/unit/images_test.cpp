@@ -1,6 +1,7 @@
 // Image readers on files the tests write: IDX (plain and gzip) and CIFAR-10 batches round-trip, and
 // every malformed file is one clear error naming it; scaling and subsetting are exact and seeded.
 #include "diffinfo/data/images.h"
+#include "diffinfo/model/classifier.h"
 #include "diffinfo/random.h"
 #include "diffinfo/report/curves.h"
 #include "support.h"
@@ -112,6 +113,35 @@ TEST(Images, TilesPlaceEveryImageInRowMajorOrder) {
   }
   EXPECT_EQ(canvas[0][2][0].item<double>(), -1.0);   // the gap row
   EXPECT_EQ(canvas[0][6][4].item<double>(), -1.0);   // the empty sixth tile
+}
+
+// 8×8 images whose class puts a bright 3×3 patch in one of four places, under noise.
+std::pair<torch::Tensor, torch::Tensor> patches(int64_t n, uint64_t seed) {
+  auto gen = make_generator(seed);
+  auto y = torch::randint(0, 4, {n}, gen, torch::kInt64);
+  auto x = 0.3 * torch::randn({n, 1, 8, 8}, gen, torch::kFloat32);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t c = y[i].item<int64_t>(), r0 = (c / 2) * 4, c0 = (c % 2) * 4;
+    x[i][0].narrow(0, r0, 3).narrow(1, c0, 3) += 1.5;
+  }
+  return {x, y};
+}
+
+TEST(ClassifierReference, DeterministicLabelsGiveTheirEntropyAndRandomOnesNothing) {
+  const auto [x, y] = patches(600, 1);
+  const auto [tx, ty] = patches(300, 2);
+  const auto r = classifier_reference(x, y, tx, ty, ClassifierOptions().epochs(8), torch::kCPU);
+  EXPECT_GT(r.accuracy, 0.97);
+  EXPECT_EQ(r.classes, 4);
+  // Labels are a function of the image: I(X; Y) = H(Y); the bound gets within its small CE.
+  EXPECT_LE(r.information.value, r.label_entropy + 1e-12);
+  EXPECT_GT(r.information.value, r.label_entropy - 0.15);
+  // Labels independent of the images: I = 0, and the bound H(Y) − CE cannot be above it by much.
+  auto gen = make_generator(7);
+  const auto shuffled = ty.index_select(0, torch::randperm(ty.size(0), gen, torch::kInt64));
+  const auto r0 = classifier_reference(x, y.index_select(0, torch::randperm(y.size(0), gen, torch::kInt64)), tx, shuffled,
+                                       ClassifierOptions().epochs(2), torch::kCPU);
+  EXPECT_LT(r0.information.value, 4 * r0.information.std_error + 0.05);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ void add_thermo(CLI::App& app);
 void add_thermo_sweep(CLI::App& app);
 void add_images(CLI::App& app);
 void add_scaling(CLI::App& app);
+void add_classify(CLI::App& app);
 
 /// A run's data x0 [N, D] (float64) from `data`, or the run's own when empty: {x, its path}.
 std::pair<torch::Tensor, std::string> load_run_data(const RunConfig& config, const std::string& run_dir,
@@ -82,6 +83,14 @@ auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) 
 /// run returns at once (TrainResult::was_complete).
 TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std::string& dir, const torch::Device& device,
                             const std::string& label);
+
+/// The image shape and pixel range of [N, D] data: `shape` (C H W) when given, else from the spec that
+/// 'diffinfo images' wrote beside `data_path`; throws naming `what` unless C·H·W = `columns`.
+struct ImageLayout {
+  std::vector<int64_t> shape;
+  double low = -1, high = 1;
+};
+ImageLayout image_layout(const std::string& data_path, std::vector<int64_t> shape, int64_t columns, const std::string& what);
 
 /// The run's EMA score s_θ as a ScoreFn: float64 in and out, the network in float32.
 ScoreFn run_score(const LoadedRun& run);

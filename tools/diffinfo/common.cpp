@@ -104,6 +104,25 @@ TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std:
   return result;
 }
 
+ImageLayout image_layout(const std::string& data_path, std::vector<int64_t> shape, int64_t columns, const std::string& what) {
+  const auto spec_path = (ends_with(data_path, ".npy") ? data_path.substr(0, data_path.size() - 4) : data_path) + ".spec.json";
+  ImageLayout l;
+  if (file_exists(spec_path)) {
+    const auto spec = read_spec(spec_path);
+    if (spec.value("type", "") == "images") {
+      if (shape.empty()) shape = spec.at("image_shape").get<std::vector<int64_t>>();
+      l.low = spec.at("scaling").at("range")[0].get<double>(), l.high = spec.at("scaling").at("range")[1].get<double>();
+    }
+  }
+  if (shape.size() != 3 || shape[0] * shape[1] * shape[2] != columns)
+    throw std::runtime_error(what + ": the " + std::to_string(columns) + " columns of a row are not an image of shape " +
+                             (shape.size() == 3 ? std::to_string(shape[0]) + "x" + std::to_string(shape[1]) + "x" +
+                                                      std::to_string(shape[2])
+                                                : std::string("(none: pass --image-shape C H W)")));
+  l.shape = shape;
+  return l;
+}
+
 ScoreFn run_score(const LoadedRun& run) {
   auto model = run.model;
   return [model](const torch::Tensor& x, const torch::Tensor& s) {

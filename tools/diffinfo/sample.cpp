@@ -21,26 +21,10 @@ struct SampleArgs {
   SamplerOptions options;
 };
 
-// Draws [N, D] samples as images: the shape from --image-shape, or from the spec that 'diffinfo images'
-// wrote beside the run's training data, which also gives the pixel range.
+// Draws [N, D] samples as images, shaped and ranged as the run's training data.
 void draw_grid(const SampleArgs& a, const RunConfig& config, const torch::Tensor& x) {
-  const auto data = config.data_path;
-  const auto spec_path = (ends_with(data, ".npy") ? data.substr(0, data.size() - 4) : data) + ".spec.json";
-  std::vector<int64_t> shape = a.image_shape;
-  double low = -1, high = 1;
-  if (file_exists(spec_path)) {
-    const auto spec = read_spec(spec_path);
-    if (spec.value("type", "") == "images") {
-      if (shape.empty()) shape = spec.at("image_shape").get<std::vector<int64_t>>();
-      low = spec.at("scaling").at("range")[0].get<double>(), high = spec.at("scaling").at("range")[1].get<double>();
-    }
-  }
-  if (shape.size() != 3 || shape[0] * shape[1] * shape[2] != x.size(1))
-    throw std::runtime_error("--grid: the " + std::to_string(x.size(1)) + " columns of a draw are not an image of shape " +
-                             (shape.size() == 3 ? std::to_string(shape[0]) + "x" + std::to_string(shape[1]) + "x" +
-                                                      std::to_string(shape[2])
-                                                : std::string("(none: pass --image-shape C H W)")));
-  plot_image_grid(a.grid, x.reshape({x.size(0), shape[0], shape[1], shape[2]}), low, high, a.columns,
+  const auto l = image_layout(config.data_path, a.image_shape, x.size(1), "--grid");
+  plot_image_grid(a.grid, x.reshape({x.size(0), l.shape[0], l.shape[1], l.shape[2]}), l.low, l.high, a.columns,
                   "samples of " + a.run + (a.options.guidance_scale() != 1.0 ? ", guidance scale " +
                                                                                    std::to_string(a.options.guidance_scale())
                                                                              : std::string()));

@@ -1,0 +1,96 @@
+#include "diffinfo/model/classifier.h"
+
+#include "diffinfo/measure/mutual_information.h"
+#include "diffinfo/random.h"
+
+#include <cmath>
+
+namespace diffinfo {
+namespace {
+
+// conv 3×3 → SiLU → pool 2 (twice), then a hidden layer of 128 and the K logits.
+struct CnnImpl : torch::nn::Module {
+  CnnImpl(int64_t in, int64_t ch, int64_t h, int64_t w, int64_t classes)
+      : c1(register_module("c1", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, ch, 3).padding(1)))),
+        c2(register_module("c2", torch::nn::Conv2d(torch::nn::Conv2dOptions(ch, 2 * ch, 3).padding(1)))),
+        f1(register_module("f1", torch::nn::Linear(2 * ch * (h / 4) * (w / 4), 128))),
+        f2(register_module("f2", torch::nn::Linear(128, classes))) {}
+  torch::Tensor forward(torch::Tensor x) {
+    x = torch::max_pool2d(torch::silu(c1->forward(x)), 2);
+    x = torch::max_pool2d(torch::silu(c2->forward(x)), 2);
+    return f2->forward(torch::silu(f1->forward(x.flatten(1))));
+  }
+  torch::nn::Conv2d c1, c2;
+  torch::nn::Linear f1, f2;
+};
+TORCH_MODULE(Cnn);
+
+}  // namespace
+
+nlohmann::json ClassifierReference::to_json() const {
+  return {{"information", diffinfo::to_json(information)},
+          {"cross_entropy", diffinfo::to_json(cross_entropy)},
+          {"accuracy", accuracy},
+          {"label_entropy", label_entropy},
+          {"classes", classes},
+          {"steps", steps},
+          {"method", "H(Y) - test cross-entropy of a CNN trained on the clean images (a lower bound on I(X; Y))"}};
+}
+
+ClassifierReference classifier_reference(const torch::Tensor& train_x, const torch::Tensor& train_y,
+                                         const torch::Tensor& test_x, const torch::Tensor& test_y,
+                                         const ClassifierOptions& o, const torch::Device& device) {
+  TORCH_CHECK(train_x.dim() == 4 && test_x.dim() == 4 && train_x.sizes().slice(1) == test_x.sizes().slice(1),
+              "the classifier needs [N, C, H, W] train and test images of one shape, got ", train_x.sizes(), " and ",
+              test_x.sizes());
+  TORCH_CHECK(train_y.dim() == 1 && train_y.size(0) == train_x.size(0) && test_y.dim() == 1 && test_y.size(0) == test_x.size(0),
+              "the classifier needs one label per image");
+  TORCH_CHECK(train_x.size(2) >= 4 && train_x.size(3) >= 4, "the classifier needs images of at least 4×4 pixels");
+  const int64_t k = std::max(train_y.max().item<int64_t>(), test_y.max().item<int64_t>()) + 1;
+  auto gen = make_generator(o.seed());
+  Cnn net(train_x.size(1), o.channels(), train_x.size(2), train_x.size(3), k);
+  {  // seeded initialisation, U(±1/√fan_in) as LibTorch's default, from our generator (no global seed)
+    torch::NoGradGuard no_grad;
+    double bound = 1.0;
+    for (auto& p : net->parameters()) {  // weight, then its bias, layer by layer
+      if (p.dim() > 1) bound = 1.0 / std::sqrt(static_cast<double>(p[0].numel()));
+      p.copy_(rand(p.sizes(), gen, p.options()) * (2 * bound) - bound);
+    }
+  }
+  net->to(device);
+  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(o.lr()));
+  auto xs = train_x.to(device, torch::kFloat32);
+  auto ys = train_y.to(device, torch::kInt64);
+  ClassifierReference r;
+  r.classes = k;
+  const int64_t n = xs.size(0);
+  for (int64_t epoch = 0; epoch < o.epochs(); ++epoch) {
+    auto order = torch::randperm(n, gen, torch::kInt64).to(device);
+    for (int64_t start = 0; start < n; start += o.batch_size()) {
+      auto idx = order.slice(0, start, std::min(n, start + o.batch_size()));
+      auto loss = torch::nn::functional::cross_entropy(net->forward(xs.index_select(0, idx)), ys.index_select(0, idx));
+      opt.zero_grad();
+      loss.backward();
+      opt.step();
+      ++r.steps;
+    }
+  }
+  torch::NoGradGuard no_grad;
+  net->eval();
+  std::vector<torch::Tensor> nll, hit;
+  auto tx = test_x.to(device, torch::kFloat32);
+  auto ty = test_y.to(device, torch::kInt64);
+  for (int64_t start = 0; start < tx.size(0); start += 1024) {
+    auto logits = net->forward(tx.slice(0, start, std::min(tx.size(0), start + 1024)));
+    auto y = ty.slice(0, start, std::min(tx.size(0), start + 1024));
+    nll.push_back((-torch::log_softmax(logits, 1).gather(1, y.unsqueeze(1)).squeeze(1)).cpu().to(torch::kFloat64));
+    hit.push_back((logits.argmax(1) == y).cpu());
+  }
+  r.cross_entropy = mean_estimate(torch::cat(nll));
+  r.accuracy = torch::cat(hit).to(torch::kFloat64).mean().item<double>();
+  r.label_entropy = label_entropy(test_y.cpu());
+  r.information = {r.label_entropy - r.cross_entropy.value, r.cross_entropy.std_error};
+  return r;
+}
+
+}  // namespace diffinfo
