@@ -5,6 +5,8 @@
 #include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/likelihood.h"
 #include "diffinfo/measure/mutual_information.h"
+#include "diffinfo/model/mlp.h"
+#include "diffinfo/model/unet.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/trainer.h"
 
@@ -17,7 +19,7 @@ namespace {
 constexpr int64_t kDim = 25, kBatch = 256;
 
 // The MLP's input width: x, τ and the sin/cos Fourier features of τ (model/mlp.h).
-int64_t mlp_input(const diffinfo::MlpOptions& o) { return o.dim() + 2 * o.fourier() + 1 + o.cond_dim(); }
+int64_t mlp_input(const diffinfo::NetworkOptions& o) { return o.dim() + 2 * o.fourier() + 1 + o.cond_dim(); }
 
 // Multiply-adds of one forward pass through the MLP per sample (weights only).
 double mlp_macs(int64_t width, int64_t depth, int64_t in) {
@@ -43,7 +45,7 @@ void BM_TrainSteps(benchmark::State& state) {
   const int64_t width = state.range(0), steps = 200;
   diffinfo::RunConfig c;
   c.process = diffinfo::make_process("vp")->config();
-  c.model = diffinfo::MlpOptions(kDim).width(width);
+  c.model = diffinfo::NetworkOptions(kDim).width(width);
   c.train.steps(steps).batch_size(kBatch).checkpoint_every(1000000).log_every(steps);
   c.data_path = "memory";
   const auto dir = std::filesystem::temp_directory_path() / "diffinfo-bench-run";
@@ -60,7 +62,7 @@ BENCHMARK(BM_TrainSteps)->Arg(64)->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark:
 
 // The reference: a plain LibTorch MLP regression loop of the same shape, nothing else.
 void BM_PlainLibTorchSteps(benchmark::State& state) {
-  const int64_t width = state.range(0), steps = 200, in = mlp_input(diffinfo::MlpOptions(kDim));
+  const int64_t width = state.range(0), steps = 200, in = mlp_input(diffinfo::NetworkOptions(kDim));
   torch::nn::Sequential net(torch::nn::Linear(in, width), torch::nn::SiLU(), torch::nn::Linear(width, width),
                             torch::nn::SiLU(), torch::nn::Linear(width, width), torch::nn::SiLU(),
                             torch::nn::Linear(width, kDim));
@@ -92,7 +94,7 @@ BENCHMARK(BM_Sgemm)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
 void BM_MeasurePoints(benchmark::State& state) {
   const int64_t width = state.range(0);
   auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
-  diffinfo::Mlp net(diffinfo::MlpOptions(kDim).width(width));
+  diffinfo::Mlp net(diffinfo::NetworkOptions(kDim).width(width));
   diffinfo::ScoreModel model(process, net, "entropy", 1.0);
   const auto x = data().to(torch::kFloat32);
   const auto opts = diffinfo::EntropyOptions();
@@ -110,7 +112,7 @@ BENCHMARK(BM_MeasurePoints)->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMilli
 // ODE function evaluations per second, each counted per sample.
 void BM_OdeLikelihood(benchmark::State& state) {
   auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
-  diffinfo::Mlp net(diffinfo::MlpOptions(kDim).width(256));
+  diffinfo::Mlp net(diffinfo::NetworkOptions(kDim).width(256));
   {
     torch::NoGradGuard no_grad;  // a non-trivial output layer, as after training
     auto gen = diffinfo::make_generator(1);
@@ -144,13 +146,13 @@ void BM_TrainConditional(benchmark::State& state) {
   const auto y = torch::randn({data().size(0), dim_y}, gen, torch::kFloat64);
   diffinfo::TrainData train_data(data());
   if (kind == 0) {
-    c.cond_kind = "vector", c.model = diffinfo::MlpOptions(kDim).cond_dim(dim_y);
+    c.cond_kind = "vector", c.model = diffinfo::NetworkOptions(kDim).cond_dim(dim_y);
     train_data.cond = y;
   } else if (kind == 1) {
-    c.cond_kind = "labels", c.model = diffinfo::MlpOptions(kDim).classes(10);
+    c.cond_kind = "labels", c.model = diffinfo::NetworkOptions(kDim).classes(10);
     train_data.cond = torch::randint(10, {data().size(0)}, gen, torch::kInt64);
   } else {
-    c.cond_kind = "joint", c.model = diffinfo::MlpOptions(kDim + dim_y).classes(3), c.joint_split = kDim;
+    c.cond_kind = "joint", c.model = diffinfo::NetworkOptions(kDim + dim_y).classes(3), c.joint_split = kDim;
     c.objective.p_uncond(0.0);
     std::tie(train_data.x, train_data.cond) = diffinfo::stack_joint(data(), y);
   }
@@ -175,7 +177,7 @@ void BM_MutualInformationPoints(benchmark::State& state) {
   auto gen = diffinfo::make_generator(1);
   const auto x = data().to(torch::kFloat32);
   const auto y = torch::randn({x.size(0), dim_y}, gen, torch::kFloat32);
-  diffinfo::Mlp net(joint ? diffinfo::MlpOptions(kDim + dim_y).classes(3) : diffinfo::MlpOptions(kDim).cond_dim(dim_y));
+  diffinfo::Mlp net(joint ? diffinfo::NetworkOptions(kDim + dim_y).classes(3) : diffinfo::NetworkOptions(kDim).cond_dim(dim_y));
   const diffinfo::ScoreModel model(process, net, "entropy", 1.0, 1.0, joint ? kDim : 0);
   auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const diffinfo::Condition& c) {
     return model.residual(xs, s, c);
@@ -195,7 +197,7 @@ BENCHMARK(BM_MutualInformationPoints)->Arg(0)->Arg(1)->Unit(benchmark::kMillisec
 void BM_LabelPosterior(benchmark::State& state) {
   const int64_t classes = state.range(0);
   auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
-  diffinfo::Mlp net(diffinfo::MlpOptions(kDim).classes(classes));
+  diffinfo::Mlp net(diffinfo::NetworkOptions(kDim).classes(classes));
   const diffinfo::ScoreModel model(process, net, "entropy", 1.0);
   const auto opts = diffinfo::PosteriorOptions().trajectories(1024).steps(50).batch_size(1024);
   const auto prior = torch::full({classes}, 1.0 / static_cast<double>(classes), torch::kFloat64);
@@ -205,5 +207,65 @@ void BM_LabelPosterior(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * opts.trajectories() * opts.steps());
 }
 BENCHMARK(BM_LabelPosterior)->Arg(2)->Arg(10)->Unit(benchmark::kMillisecond);
+
+// U-Nets on Fashion-MNIST-sized images (1×28×28), Arg 0 the `tiny` preset, 1 `small`. Counters: images/s.
+const char* unet_preset_name(int64_t arg) { return arg == 0 ? "tiny" : "small"; }
+
+torch::Tensor images(int64_t n) {
+  auto gen = diffinfo::make_generator(0);
+  return diffinfo::randn({n, 784}, gen, torch::dtype(torch::kFloat32)).clamp(-1, 1);
+}
+
+// One diffinfo training run of 10 steps of 64 images (sampling, loss, backward, Adam, EMA, final checkpoint).
+void BM_UNetTrain(benchmark::State& state) {
+  const int64_t steps = 10, batch = 64;
+  diffinfo::RunConfig c;
+  c.process = diffinfo::make_process("vp")->config();
+  c.model = diffinfo::unet_preset(unet_preset_name(state.range(0)), {1, 28, 28});
+  c.train.steps(steps).batch_size(batch).checkpoint_every(1000000).log_every(steps);
+  c.data_path = "memory";
+  const auto x = images(2048);
+  const auto dir = std::filesystem::temp_directory_path() / "diffinfo-bench-unet";
+  for (auto _ : state) {
+    std::filesystem::remove_all(dir);
+    diffinfo::train(c, x, dir.string(), false, torch::kCPU);
+  }
+  std::filesystem::remove_all(dir);
+  state.counters["images/s"] = benchmark::Counter(double(steps * batch), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_UNetTrain)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// The reference: the same network in a plain LibTorch regression loop (forward, MSE, backward, Adam).
+void BM_UNetPlainLibTorch(benchmark::State& state) {
+  const int64_t steps = 10, batch = 64;
+  diffinfo::UNet net(diffinfo::unet_preset(unet_preset_name(state.range(0)), {1, 28, 28}));
+  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3));
+  auto x = images(batch), y = images(batch), tau = torch::rand({batch, 1});
+  for (auto _ : state) {
+    for (int64_t i = 0; i < steps; ++i) {
+      opt.zero_grad();
+      auto loss = (net->forward(x, tau) - y).pow(2).mean();
+      loss.backward();
+      opt.step();
+    }
+  }
+  state.counters["images/s"] = benchmark::Counter(double(steps * batch), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_UNetPlainLibTorch)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Neural-entropy measurement with a U-Net: network evaluations (noised images) per second.
+void BM_UNetMeasure(benchmark::State& state) {
+  auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
+  diffinfo::UNet net(diffinfo::unet_preset(unet_preset_name(state.range(0)), {1, 28, 28}));
+  net->eval();
+  diffinfo::ScoreModel model(process, net, "entropy", 0.35);
+  const auto x = images(2048);
+  const auto opts = diffinfo::EntropyOptions().points(8).samples_per_point(128);
+  auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s) { return model.residual(xs, s); };
+  for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(*process, residual, x, opts).total.value);
+  state.counters["images/s"] = benchmark::Counter(double(opts.points() * opts.samples_per_point()),
+                                                  benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_UNetMeasure)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace

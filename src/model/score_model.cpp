@@ -6,7 +6,7 @@ namespace diffinfo {
 
 std::vector<std::string> output_names() { return {"entropy", "score"}; }
 
-ScoreModel::ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
+ScoreModel::ScoreModel(std::shared_ptr<const ForwardProcess> process, Network net, const std::string& output,
                        double data_var, double cond_var, int64_t joint_split)
     : process_(std::move(process)), net_(std::move(net)), output_(output), data_var_(data_var),
       cond_scale_(1.0 / std::sqrt(cond_var)), joint_split_(joint_split) {

@@ -36,7 +36,7 @@ std::string first_difference(const nlohmann::json& found, const nlohmann::json& 
 
 }  // namespace
 
-void save_checkpoint(const std::string& path, const nlohmann::json& config, int64_t step, Mlp& net, Mlp& ema,
+void save_checkpoint(const std::string& path, const nlohmann::json& config, int64_t step, Network net, Network ema,
                      torch::optim::Optimizer* optimizer) {
   replace_atomically(path, [&](const std::string& tmp) {
     torch::serialize::OutputArchive archive, net_archive, ema_archive, opt_archive;
@@ -55,7 +55,7 @@ void save_checkpoint(const std::string& path, const nlohmann::json& config, int6
   });
 }
 
-int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Mlp& net, Mlp& ema,
+int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Network net, Network ema,
                         torch::optim::Optimizer* optimizer) {
   if (!file_exists(path)) throw std::runtime_error(path + ": checkpoint not found");
   const auto device = net->parameters().front().device();

@@ -43,6 +43,9 @@ nlohmann::json RunConfig::to_json() const {
           {"data", {{"path", data_path}, {"rows", data_rows}, {"dim", model.dim()}, {"var", data_var}}},
           {"cond", {{"kind", cond_kind}, {"path", cond_path}, {"var", cond_var}}}};
   if (joint_split > 0) j["model"]["joint_split"] = joint_split;  // absent otherwise: older checkpoints stay loadable
+  if (model.arch() != "mlp")  // likewise: an MLP run's model section is what it always was
+    j["model"].update({{"arch", model.arch()}, {"image_shape", model.image_shape()}, {"mults", model.mults()},
+                       {"attention", model.attention()}, {"dropout", model.dropout()}});
   return j;
 }
 
@@ -53,13 +56,21 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
     RunConfig c;
     if (!j.contains("process")) throw std::runtime_error(where + ": missing field 'process'");
     c.process = j["process"];
-    c.model = MlpOptions(field(j, "model", "dim", where).get<int64_t>())
+    c.model = NetworkOptions(field(j, "model", "dim", where).get<int64_t>())
                   .width(field(j, "model", "width", where).get<int64_t>())
                   .depth(field(j, "model", "depth", where).get<int64_t>())
                   .fourier(field(j, "model", "fourier", where).get<int64_t>())
                   .cond_dim(field(j, "model", "cond_dim", where).get<int64_t>())
                   .classes(j["model"].value("classes", int64_t{0}))
-                  .embedding(j["model"].value("embedding", int64_t{32}));
+                  .embedding(j["model"].value("embedding", int64_t{32}))
+                  .arch(j["model"].value("arch", std::string("mlp")));
+    if (c.model.arch() == "unet")
+      c.model.image_shape(field(j, "model", "image_shape", where).get<std::vector<int64_t>>())
+          .mults(field(j, "model", "mults", where).get<std::vector<int64_t>>())
+          .attention(field(j, "model", "attention", where).get<int64_t>())
+          .dropout(field(j, "model", "dropout", where).get<double>());
+    else if (c.model.arch() != "mlp")
+      throw std::runtime_error(where + ": model.arch '" + c.model.arch() + "' not found; known: mlp, unet");
     c.output = field(j, "model", "output", where).get<std::string>();
     c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())
         .time_sampling(field(j, "objective", "time_sampling", where).get<std::string>())
@@ -113,7 +124,7 @@ LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {
   LoadedRun run;
   run.config = read_run_config(run_dir);
   run.process = process_from_config(run.config.process);
-  Mlp net(run.config.model), ema(run.config.model);
+  auto net = make_network(run.config.model), ema = make_network(run.config.model);
   net->to(device);
   ema->to(device);
   run.step = load_checkpoint(run_file(run_dir, "checkpoint.pt"), run.config.to_json(), net, ema, nullptr);

@@ -29,13 +29,6 @@ void truncate_log(const std::string& path, int64_t last_step) {
   write_text_atomic(path, kept);
 }
 
-void copy_parameters(Mlp& from, Mlp& to) {
-  torch::NoGradGuard no_grad;
-  auto src = from->parameters();
-  auto dst = to->parameters();
-  for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
-}
-
 }  // namespace
 
 double learning_rate(const TrainOptions& o, int64_t step) {
@@ -72,7 +65,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   const DenoisingObjective objective(*process, config.objective);  // validates the options first
 
   auto init_gen = make_generator(derive_seed(o.seed(), 0));
-  Mlp net(config.model), ema(config.model);
+  auto net = make_network(config.model), ema = make_network(config.model);
   net->reset_parameters(init_gen);
   net->to(device);
   ema->to(device);

@@ -406,6 +406,50 @@ TEST(Cli, ImagesFromIdxAndCifarFilesAndTheirErrors) {
                "--grid: the 30 columns of a row are not an image of shape 1x4x4");
 }
 
+TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
+  const auto dir = scratch_dir();
+  auto gen = make_generator(0);
+  write_idx(dir + "/im.idx", torch::randint(0, 256, {40, 8, 8}, gen, torch::kInt64).to(torch::kUInt8));
+  write_idx(dir + "/lb.idx", (torch::arange(40, torch::kInt64) % 4).to(torch::kUInt8));
+  ASSERT_EQ(run_cli("images --idx-images " + dir + "/im.idx --idx-labels " + dir + "/lb.idx --out " + dir + "/f.npy", dir).code, 0);
+  // The image shape comes from f.spec.json; the preset fixes the rest.
+  auto r = run_cli("train --quiet --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --preset tiny --steps 6 "
+                   "--batch 8 --out " + dir + "/lab", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto config = nlohmann::json::parse(slurp(dir + "/lab/config.json"));
+  EXPECT_EQ(config["model"]["arch"], "unet");
+  EXPECT_EQ(config["model"]["image_shape"], nlohmann::json({1, 8, 8}));
+  EXPECT_EQ(config["model"]["width"], 16);
+  r = run_cli("mi --run " + dir + "/lab --points 4 --samples 8 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out).contains("exceeds_label_entropy"));
+  r = run_cli("sample --run " + dir + "/lab --steps 4 --labels " + dir + "/f_labels.npy --guidance-scale 2 --out " + dir + "/s.npy --grid " + dir +
+                  "/g.png", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/g.png"));
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/f.npy --arch unet --preset tiny --width 8 --steps 4 --batch 8 --out " + dir +
+                        "/plain", dir).code, 0);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/plain/config.json"))["model"]["width"], 8);
+  r = run_cli("entropy --run " + dir + "/plain --points 4 --samples 8 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_cli("nll --run " + dir + "/plain --rows 3 --solver heun --heun-steps 4 --divergence hutchinson --points 4 --samples 8 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out).contains("nll"));
+
+  // Images of another size for the trained run, data without an image shape, unknown names.
+  ASSERT_EQ(run_cli("data gaussian --dim 60 --n 20 --out " + dir + "/g.npy", dir).code, 0);
+  expect_error(run_cli("entropy --run " + dir + "/plain --data " + dir + "/g.npy", dir), "60");
+  expect_error(run_cli("train --data " + dir + "/g.npy --arch unet --out " + dir + "/u2", dir),
+               "g.npy: the 60 columns of a row are not an image of shape (none: pass --image-shape C H W)");
+  expect_error(run_cli("train --data " + dir + "/f.npy --arch transformer --out " + dir + "/u2", dir),
+               "--arch 'transformer' not found; known: mlp, unet");
+  expect_error(run_cli("train --data " + dir + "/f.npy --arch unet --preset huge --out " + dir + "/u2", dir),
+               "U-Net preset 'huge' not found; known: tiny, small, paper");
+  expect_error(run_cli("train --data " + dir + "/f.npy --mults 1 2 --out " + dir + "/u2", dir), "belong to --arch unet");
+  expect_error(run_cli("train --resume --arch unet --out " + dir + "/plain", dir), "--arch cannot change on --resume");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/u2"));
+}
+
 TEST(Cli, ImagesDefaultToDebiansFashionMnist) {
   if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";

@@ -1,5 +1,6 @@
 // Networks, parameterisations and the objective's weighting.
 #include "diffinfo/estimate.h"
+#include "diffinfo/model/mlp.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/objective.h"
 #include "support.h"
@@ -12,7 +13,7 @@ using test::within_stderr;
 std::shared_ptr<const ForwardProcess> vp() { return std::shared_ptr<const ForwardProcess>(make_process("vp")); }
 
 Mlp random_net(int64_t dim, int64_t cond_dim = 0) {
-  Mlp net(MlpOptions(dim).width(32).depth(2).cond_dim(cond_dim));
+  Mlp net(NetworkOptions(dim).width(32).depth(2).cond_dim(cond_dim));
   auto gen = make_generator(1);
   net->reset_parameters(gen);
   torch::NoGradGuard no_grad;
@@ -21,7 +22,7 @@ Mlp random_net(int64_t dim, int64_t cond_dim = 0) {
 }
 
 TEST(Model, FreshNetworkSaysTheDataAreAtEquilibrium) {
-  Mlp net(MlpOptions(3));
+  Mlp net(NetworkOptions(3));
   auto gen = make_generator(0);
   net->reset_parameters(gen);
   ScoreModel model(vp(), net, "entropy", 1.0);
@@ -58,7 +59,7 @@ TEST(Model, ConditioningInputIsUsedAndChecked) {
 }
 
 TEST(Model, LabelConditioningUsesANullEmbedding) {
-  Mlp net(MlpOptions(2).width(16).depth(1).classes(3));
+  Mlp net(NetworkOptions(2).width(16).depth(1).classes(3));
   auto gen = make_generator(0);
   net->reset_parameters(gen);
   torch::NoGradGuard no_grad;
@@ -73,7 +74,7 @@ TEST(Model, LabelConditioningUsesANullEmbedding) {
   EXPECT_TRUE(torch::allclose(dropped.slice(0, 0, 2), null.slice(0, 0, 2)));
   EXPECT_TRUE(torch::allclose(dropped[2], by_label[2]));
   EXPECT_THROW(net->forward(x, tau, torch::zeros({3, 1})), c10::Error);  // float labels
-  EXPECT_THROW(Mlp(MlpOptions(2).cond_dim(2).classes(3)), c10::Error);
+  EXPECT_THROW(Mlp(NetworkOptions(2).cond_dim(2).classes(3)), c10::Error);
 }
 
 TEST(Objective, ImportanceAndUniformTimesEstimateTheSameObjective) {

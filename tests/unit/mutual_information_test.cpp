@@ -8,6 +8,7 @@
 #include "diffinfo/info/gaussian.h"
 #include "diffinfo/io/json_tensor.h"
 #include "diffinfo/measure/total_correlation.h"
+#include "diffinfo/model/mlp.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/trainer.h"
 #include "support.h"
@@ -48,7 +49,7 @@ TEST(JointGaussian, ClosedFormsAgreeWithTheJointCovariance) {
 
 TEST(JointModel, EachBlockSeesAndTrainsOnlyItsCoordinates) {
   auto p = std::shared_ptr<const ForwardProcess>(make_process("vp"));
-  Mlp net(MlpOptions(5).width(32).classes(3));
+  Mlp net(NetworkOptions(5).width(32).classes(3));
   auto gen = make_generator(2);
   net->reset_parameters(gen);
   {
@@ -192,7 +193,7 @@ TEST(ConditionalTraining, TheNetworkLearnsWhatLabelsTell) {
   const auto s = make_mixture(MixtureSpec().dim(2).components(3).spread(1.0).var(0.3), 20000, gen);
   RunConfig c;
   c.process = make_process("vp")->config();
-  c.model = MlpOptions(2).width(128).depth(2).classes(3);
+  c.model = NetworkOptions(2).width(128).depth(2).classes(3);
   c.cond_kind = "labels";
   c.train.steps(2000).batch_size(256).lr(2e-3).warmup(50).checkpoint_every(2000);
   c.data_path = "memory";
@@ -211,7 +212,7 @@ TEST(ConditionalTraining, TheNetworkLearnsWhatLabelsTell) {
   EXPECT_LT(mi.minde.total.value, 1.5 * ref.total.value);
   // A conditional run needs its labels, and an unconditional network refuses a condition.
   EXPECT_THROW(train(c, s.x, dir + "/other", false, torch::kCPU), c10::Error);
-  Mlp plain(MlpOptions(2));
+  Mlp plain(NetworkOptions(2));
   EXPECT_THROW(plain->forward(torch::zeros({4, 2}), torch::zeros({4, 1}), Condition(torch::zeros({4}, torch::kInt64))),
                c10::Error);
 }

@@ -1,5 +1,6 @@
 // Training: determinism, exact resumption after a kill, checkpoint safety, and accuracy.
 #include "diffinfo/analytic/reference.h"
+#include "diffinfo/model/mlp.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/checkpoint.h"
 #include "diffinfo/train/trainer.h"
@@ -21,7 +22,7 @@ GaussianData law2d() {
 RunConfig small_config(int64_t steps, const std::string& process = "vp") {
   RunConfig c;
   c.process = make_process(process)->config();
-  c.model = MlpOptions(2).width(64).depth(2);
+  c.model = NetworkOptions(2).width(64).depth(2);
   c.train.steps(steps).batch_size(128).checkpoint_every(20).log_every(10).warmup(10);
   c.data_path = "memory";
   c.data_var = 0.4;

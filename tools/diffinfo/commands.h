@@ -84,6 +84,21 @@ auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) 
 TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std::string& dir, const torch::Device& device,
                             const std::string& label);
 
+/// The network flags of commands that train: --arch, --width, --depth, and the U-Net's --preset,
+/// --image-shape, --mults, --attention, --dropout. A U-Net takes its preset's shape, then the flags given.
+struct NetworkArgs {
+  std::string arch = "mlp", preset = "small";
+  NetworkOptions mlp{1};  ///< the MLP's width and depth defaults
+  std::vector<int64_t> image_shape, mults;
+  int64_t attention = -1;
+  double dropout = -1;
+  CLI::Option *width_opt = nullptr, *depth_opt = nullptr;
+  /// Adds the flags to `cmd`; returns them (they cannot change on --resume).
+  std::vector<CLI::Option*> add(CLI::App* cmd);
+  /// The network for `columns`-wide rows of `data_path` (a U-Net reads the image shape from its spec).
+  NetworkOptions options(const std::string& data_path, int64_t columns) const;
+};
+
 /// The image shape and pixel range of [N, D] data: `shape` (C H W) when given, else from the spec that
 /// 'diffinfo images' wrote beside `data_path`; throws naming `what` unless C·H·W = `columns`.
 struct ImageLayout {

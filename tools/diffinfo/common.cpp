@@ -30,6 +30,8 @@ void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& opt
 }
 
 EntropyOptions measure_options(EntropyOptions options, const RunConfig& config) {
+  // A U-Net's activations are ~100× an MLP's per row: smaller forward passes keep memory near 1 GiB.
+  if (config.model.arch() == "unet") options.batch_size(std::min<int64_t>(options.batch_size(), 256));
   return options.time_sampling(config.objective.time_sampling()).s_min(config.objective.s_min());
 }
 
@@ -102,6 +104,37 @@ TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std:
   auto result = train(config, x, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
   bar.finish();
   return result;
+}
+
+std::vector<CLI::Option*> NetworkArgs::add(CLI::App* cmd) {
+  width_opt = cmd->add_option("--width", mlp.width(), "MLP: hidden width; U-Net: channels of the first level (default: the preset's)")
+                  ->capture_default_str();
+  depth_opt = cmd->add_option("--depth", mlp.depth(), "MLP: hidden layers; U-Net: residual blocks per level (default: the preset's)")
+                  ->capture_default_str();
+  return {cmd->add_option("--arch", arch, "network: mlp | unet (images)")->capture_default_str(), width_opt, depth_opt,
+          cmd->add_option("--preset", preset, "U-Net preset: tiny (CI) | small (2 CPU cores, ~1 h) | paper (GPU)")
+              ->capture_default_str(),
+          cmd->add_option("--image-shape", image_shape, "U-Net: C H W (default: from the data's spec)")->expected(3),
+          cmd->add_option("--mults", mults, "U-Net: channel multiplier per level (default: the preset's)"),
+          cmd->add_option("--attention", attention, "U-Net: self-attention at levels of side <= this (default: the preset's)"),
+          cmd->add_option("--dropout", dropout, "U-Net: dropout in residual blocks (default: the preset's)")};
+}
+
+NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t columns) const {
+  if (arch == "mlp") {
+    if (!image_shape.empty() || !mults.empty() || attention >= 0 || dropout >= 0)
+      throw std::runtime_error("--image-shape, --mults, --attention and --dropout belong to --arch unet");
+    return NetworkOptions(columns).width(mlp.width()).depth(mlp.depth()).fourier(mlp.fourier());
+  }
+  if (arch != "unet") throw std::runtime_error("--arch '" + arch + "' not found; known: mlp, unet");
+  auto o = unet_preset(preset, image_layout(data_path, image_shape, columns, data_path).shape);
+  if (width_opt && width_opt->count() > 0) o.width(mlp.width());
+  if (depth_opt && depth_opt->count() > 0) o.depth(mlp.depth());
+  if (!mults.empty()) o.mults(mults);
+  if (attention >= 0) o.attention(attention);
+  if (dropout >= 0) o.dropout(dropout);
+  make_network(o);  // checks the combination now, before any training starts
+  return o;
 }
 
 ImageLayout image_layout(const std::string& data_path, std::vector<int64_t> shape, int64_t columns, const std::string& what) {

@@ -34,7 +34,7 @@ void run_demo(const DemoArgs& a) {
 
   RunConfig config;
   config.process = make_process("vp")->config();
-  config.model = MlpOptions(a.dim);
+  config.model = NetworkOptions(a.dim);
   config.train.steps(a.steps).seed(a.seed);
   config.data_path = data_path;
   std::printf("diffinfo demo: %lld samples of a %lld-D Gaussian with a random covariance, VP process, %lld steps\n",

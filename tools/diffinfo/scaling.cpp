@@ -24,7 +24,7 @@ struct ScalingArgs {
   std::string data, out = "scaling", process = "vp", device = "cpu";
   std::vector<int64_t> sizes;
   int64_t steps = TrainOptions().steps();
-  MlpOptions model{1};
+  NetworkArgs net;
   bool json = false;
   EntropyOptions options;
 };
@@ -50,7 +50,7 @@ void run_scaling(const ScalingArgs& a) {
     if (!file_exists(path)) write_npy(path, subset.to(torch::kFloat32));
     RunConfig config;
     config.process = make_process(a.process)->config();
-    config.model = MlpOptions(x.size(1)).width(a.model.width()).depth(a.model.depth());
+    config.model = a.net.options(a.data, x.size(1));
     config.train.steps(a.steps).seed(a.options.seed());
     config.data_path = path;
     train_or_resume(config, subset, dir, device, "train N = " + std::to_string(n));
@@ -110,8 +110,7 @@ void add_scaling(CLI::App& app) {
       ->check(CLI::IsMember(process_names()))
       ->capture_default_str();
   cmd->add_option("--steps", a->steps, "training steps per model")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--width", a->model.width(), "MLP hidden width")->capture_default_str();
-  cmd->add_option("--depth", a->model.depth(), "MLP hidden layers")->capture_default_str();
+  a->net.add(cmd);
   cmd->add_flag("--json", a->json, "print the summary JSON on stdout");
   add_measure_options(cmd, a->device, a->options);
   cmd->callback([a] { run_scaling(*a); });

@@ -60,7 +60,7 @@ void run_sweep(const SweepArgs& a) {
         RunConfig config;
         config.process =
             make_process(name, name == "ve" ? ProcessOptions().sigma_max(noise) : ProcessOptions().beta_max(noise))->config();
-        config.model = MlpOptions(a.dim);
+        config.model = NetworkOptions(a.dim);
         config.train.steps(a.steps).seed(a.options.seed());
         config.data_path = data_path;
         train_or_resume(config, synth.x, dir, device, "train " + dir);

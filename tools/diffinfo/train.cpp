@@ -18,7 +18,7 @@ struct TrainArgs {
   std::string data, cond, labels, joint, out, process = "vp", device = "cpu", output = "entropy";
   bool resume = false, quiet = false, marginals = false;
   ProcessOptions proc;
-  MlpOptions model{1};
+  NetworkArgs net;
   ObjectiveOptions objective;
   TrainOptions train;
 };
@@ -81,7 +81,9 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
       throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " + a.out +
                                " was trained on " + std::to_string(config.data_columns()));
   } else {
-    config.model = MlpOptions(x.size(1)).width(a.model.width()).depth(a.model.depth()).fourier(a.model.fourier());
+    if (a.net.arch != "mlp" && (config.cond_kind == "coordinates" || config.cond_kind == "joint"))
+      throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
+    config.model = a.net.options(config.data_path, x.size(1));
     config.data_var = x.var(0).mean().item<double>();
     if (config.cond_kind == "vector") {
       config.model.cond_dim(cond.size(1));
@@ -133,8 +135,6 @@ void add_train(CLI::App& app) {
       cmd->add_option("--sigma0", a->proc.sigma0(), "SL: equilibrium std Sigma0")->capture_default_str(),
       cmd->add_option("--sigma-min", a->proc.sigma_min(), "VE: smallest noise scale")->capture_default_str(),
       cmd->add_option("--sigma-max", a->proc.sigma_max(), "VE: largest noise scale")->capture_default_str(),
-      cmd->add_option("--width", a->model.width(), "MLP hidden width")->capture_default_str(),
-      cmd->add_option("--depth", a->model.depth(), "MLP hidden layers")->capture_default_str(),
       cmd->add_option("--output", a->output, "network output: entropy (e_theta) | score")->capture_default_str(),
       cmd->add_option("--weighting", a->objective.weighting(), "loss weighting: likelihood | noise | none")->capture_default_str(),
       cmd->add_option("--time-sampling", a->objective.time_sampling(), "importance | uniform")->capture_default_str(),
@@ -149,6 +149,8 @@ void add_train(CLI::App& app) {
       cmd->add_option("--checkpoint-every", a->train.checkpoint_every(), "steps between checkpoints")->capture_default_str(),
       cmd->add_option("--log-every", a->train.log_every(), "steps between log lines")->capture_default_str(),
   };
+  const auto net_flags = a->net.add(cmd);
+  fixed.insert(fixed.end(), net_flags.begin(), net_flags.end());
   auto* steps_opt = cmd->add_option("--steps", a->train.steps(),
                                     "optimiser steps (default " + std::to_string(a->train.steps()) + ", " +
                                         std::to_string(kConditionalSteps) + " with --cond, --labels or --joint; may grow on --resume)");

@@ -17,7 +17,7 @@
 //
 //   diffinfo::ScoreModel model(process, net, "entropy", data_var);
 //   auto e = model.residual(x_s, s);       // [B, D], [B, 1] -> [B, D]
-#include "diffinfo/model/mlp.h"
+#include "diffinfo/model/network.h"
 #include "diffinfo/process.h"
 
 #include <memory>
@@ -32,7 +32,7 @@ class ScoreModel {
   /// cond_var: the same for conditioning vectors, which the network sees divided by √cond_var;
   /// joint_split: D_X of a joint model of Z = [X, Y], 0 otherwise; then data_var is that of X and
   /// cond_var that of Y, each block preconditioned by its own (the network must already be on its device).
-  ScoreModel(std::shared_ptr<const ForwardProcess> process, Mlp net, const std::string& output,
+  ScoreModel(std::shared_ptr<const ForwardProcess> process, Network net, const std::string& output,
              double data_var, double cond_var = 1.0, int64_t joint_split = 0);
 
   /// [B, D] x_s, [B, 1] s, condition (condition.h) -> [B, D] √Σ(s)·s_θ(x_s, s), the loss's natural scale.
@@ -47,7 +47,7 @@ class ScoreModel {
   torch::Tensor modelled(const Condition& cond, const torch::Tensor& like) const;
 
   const ForwardProcess& process() const { return *process_; }
-  Mlp& net() { return net_; }
+  Network& net() { return net_; }
   const std::string& output() const { return output_; }
 
  private:
@@ -59,7 +59,7 @@ class ScoreModel {
   torch::Tensor raw(const torch::Tensor& x, const Inputs& in, const Condition& cond) const;
 
   std::shared_ptr<const ForwardProcess> process_;
-  mutable Mlp net_;  // LibTorch's forward() is non-const
+  mutable Network net_;  // LibTorch's forward() is non-const
   std::string output_;
   double data_var_, cond_scale_;
   int64_t joint_split_;

@@ -4,7 +4,7 @@
 //
 //   diffinfo::save_checkpoint(path, config, step, net, ema, &adam);
 //   int64_t step = diffinfo::load_checkpoint(path, config, net, ema, &adam);
-#include "diffinfo/model/mlp.h"
+#include "diffinfo/model/network.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,12 +12,12 @@
 
 namespace diffinfo {
 
-void save_checkpoint(const std::string& path, const nlohmann::json& config, int64_t step, Mlp& net,
-                     Mlp& ema, torch::optim::Optimizer* optimizer);
+void save_checkpoint(const std::string& path, const nlohmann::json& config, int64_t step, Network net,
+                     Network ema, torch::optim::Optimizer* optimizer);
 
-/// Loads into net, ema (and optimizer when given); returns the step. Throws naming `path` when
+/// Loads into net, ema (handles: the modules are shared) and optimizer when given; returns the step. Throws naming `path` when
 /// the file is missing or corrupt, or when it holds another model than `config` describes.
-int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Mlp& net, Mlp& ema,
+int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Network net, Network ema,
                         torch::optim::Optimizer* optimizer);
 
 }  // namespace diffinfo

@@ -45,7 +45,7 @@ constexpr int64_t kConditionalSteps = 30000;
 
 struct RunConfig {
   nlohmann::json process;     ///< ForwardProcess::config()
-  MlpOptions model{1};        ///< network shape; model.dim() is the data dimension
+  NetworkOptions model{1};        ///< network shape; model.dim() is the data dimension
   std::string output = "entropy";
   ObjectiveOptions objective;
   TrainOptions train;

@@ -1,0 +1,99 @@
+#pragma once
+// The network behind a ScoreModel: an MLP on flat points or a U-Net on images. Both map
+// (x [B, D] preconditioned points, τ [B, 1] time coordinate, condition) to [B, D] and know nothing
+// of processes; ScoreModel (score_model.h) turns (x_s, s) into their inputs and their output into a
+// score. Images stay flat [B, C·H·W] everywhere outside the U-Net, which reshapes them itself.
+//
+// A conditional network takes either vectors (`cond_dim` > 0: the input gets [y·keep, keep], so
+// the null token differs from y = 0) or class labels (`classes` > 0: a learned embedding with
+// one extra row for the null label).
+//
+//   auto net = diffinfo::make_network(diffinfo::NetworkOptions(6).width(256).depth(3));
+//   auto img = diffinfo::make_network(diffinfo::unet_preset("small", {1, 28, 28}).classes(10));
+//   auto out = net->forward(x_in, tau);      // [B, D], [B, 1] -> [B, D]
+#include "diffinfo/condition.h"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace diffinfo {
+
+struct NetworkOptions {
+  explicit NetworkOptions(int64_t dim) : dim_(dim) {}
+  /// "mlp" | "unet" (default "mlp").
+  TORCH_ARG(std::string, arch) = "mlp";
+  /// Data dimension D (input and output width; C·H·W for a U-Net).
+  TORCH_ARG(int64_t, dim);
+  /// MLP: hidden width; U-Net: channels of the first level (default 256).
+  TORCH_ARG(int64_t, width) = 256;
+  /// MLP: hidden layers; U-Net: residual blocks per level (default 3).
+  TORCH_ARG(int64_t, depth) = 3;
+  /// Number of Fourier frequencies of the time coordinate (default 16: 32 features).
+  TORCH_ARG(int64_t, fourier) = 16;
+  /// Width D_Y of a conditioning vector, 0 for none (default 0).
+  TORCH_ARG(int64_t, cond_dim) = 0;
+  /// Number K of class labels to condition on, 0 for none (default 0).
+  TORCH_ARG(int64_t, classes) = 0;
+  /// MLP: width of the label embedding (default 32); a U-Net embeds labels at its time-embedding width.
+  TORCH_ARG(int64_t, embedding) = 32;
+  /// U-Net: image shape {C, H, W}, C·H·W = dim.
+  TORCH_ARG(std::vector<int64_t>, image_shape);
+  /// U-Net: channel multiplier of each level; each level after the first halves the resolution.
+  TORCH_ARG(std::vector<int64_t>, mults) = std::vector<int64_t>{1, 2, 2};
+  /// U-Net: self-attention at levels whose side is at most this (the middle always has it).
+  TORCH_ARG(int64_t, attention) = 8;
+  /// U-Net: dropout inside residual blocks (default 0).
+  TORCH_ARG(double, dropout) = 0.0;
+};
+
+/// The known architectures, in order.
+std::vector<std::string> network_arches();
+/// The known U-Net presets, in order: tiny (CI-sized), small (2 CPU cores, about an hour), paper (GPU).
+std::vector<std::string> unet_presets();
+/// U-Net options of a preset for images of `image_shape` {C, H, W}; an unknown name throws listing the known.
+NetworkOptions unet_preset(const std::string& name, const std::vector<int64_t>& image_shape);
+
+class NetworkImpl : public torch::nn::Module {
+ public:
+  explicit NetworkImpl(NetworkOptions options) : options_(std::move(options)) {}
+  /// [B, D] scaled points, [B, 1] time coordinate, condition ([B, cond_dim] or [B] labels) -> [B, D].
+  virtual torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& tau, const Condition& cond = {}) = 0;
+  /// Re-draws every weight from `gen` (seeded initialisation; the output layer starts at 0, so
+  /// the untrained model says "the data are at equilibrium").
+  virtual void reset_parameters(torch::Generator& gen) = 0;
+  /// True when the network takes a condition (vectors or labels).
+  bool conditional() const { return options_.cond_dim() > 0 || options_.classes() > 0; }
+  const NetworkOptions& options() const { return options_; }
+
+ protected:
+  /// Throws unless `cond` fits this network for a batch of `b` rows.
+  void check_condition(const Condition& cond, int64_t b) const;
+  /// Labels with the null label (K) where the condition is null or not kept.
+  torch::Tensor labels_or_null(const Condition& cond, int64_t b, const torch::Device& device) const;
+  /// [y·keep, keep] of a vector condition, zeros and keep = 0 for the null condition.
+  torch::Tensor vector_input(const Condition& cond, const torch::Tensor& like) const;
+  /// [B, 2F+1] τ and its Fourier features; `freqs` from fourier_frequencies().
+  static torch::Tensor time_features(const torch::Tensor& tau, const torch::Tensor& freqs);
+  /// Geometric frequencies 1 … 64 over τ, which lies in about [−3, 3].
+  torch::Tensor fourier_frequencies() const;
+
+  NetworkOptions options_;
+};
+
+/// A handle to either architecture; converts from Mlp and UNet.
+class Network : public torch::nn::ModuleHolder<NetworkImpl> {
+ public:
+  using torch::nn::ModuleHolder<NetworkImpl>::ModuleHolder;
+  template <typename Impl>
+  Network(const torch::nn::ModuleHolder<Impl>& holder) : ModuleHolder(std::shared_ptr<NetworkImpl>(holder.ptr())) {}  // NOLINT: implicit by design
+};
+
+/// A network of `options.arch()`, checked and with LibTorch's default initialisation.
+Network make_network(const NetworkOptions& options);
+
+/// Copies every parameter of `from` into `to` (same architecture and options).
+void copy_parameters(Network& from, Network& to);
+
+}  // namespace diffinfo

@@ -1,0 +1,78 @@
+#include "diffinfo/model/network.h"
+
+#include "diffinfo/model/mlp.h"
+#include "diffinfo/model/unet.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace diffinfo {
+
+std::vector<std::string> network_arches() { return {"mlp", "unet"}; }
+
+std::vector<std::string> unet_presets() { return {"tiny", "small", "paper"}; }
+
+NetworkOptions unet_preset(const std::string& name, const std::vector<int64_t>& image_shape) {
+  TORCH_CHECK(image_shape.size() == 3, "a U-Net needs an image shape {C, H, W}");
+  const int64_t dim = image_shape[0] * image_shape[1] * image_shape[2];
+  auto o = NetworkOptions(dim).arch("unet").image_shape(image_shape);
+  if (name == "tiny") return o.width(16).depth(1).mults({1, 2}).attention(0);
+  if (name == "small") return o.width(32).depth(1).mults({1, 2, 2}).attention(8);
+  // DDPM's CIFAR-10 network (Ho et al. 2020): 128 channels, 2 blocks per level, attention at 16x16.
+  if (name == "paper") return o.width(128).depth(2).mults({1, 2, 2, 2}).attention(16).dropout(0.1);
+  throw std::invalid_argument("U-Net preset '" + name + "' not found; known: tiny, small, paper");
+}
+
+Network make_network(const NetworkOptions& options) {
+  if (options.arch() == "mlp") return Mlp(options);
+  if (options.arch() == "unet") return UNet(options);
+  throw std::invalid_argument("network architecture '" + options.arch() + "' not found; known: mlp, unet");
+}
+
+void copy_parameters(Network& from, Network& to) {
+  torch::NoGradGuard no_grad;
+  auto src = from->parameters();
+  auto dst = to->parameters();
+  TORCH_CHECK(src.size() == dst.size(), "copy_parameters: networks of different shapes");
+  for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+}
+
+void NetworkImpl::check_condition(const Condition& cond, int64_t b) const {
+  TORCH_CHECK(conditional() || cond.is_null(), "this network was trained without conditioning");
+  TORCH_CHECK(!cond.keep.defined() || (cond.keep.dim() == 1 && cond.keep.size(0) == b), "network expected a [", b,
+              "] keep mask, got ", cond.keep.sizes());
+  if (cond.is_null()) return;
+  if (options_.cond_dim() > 0)
+    TORCH_CHECK(cond.value.dim() == 2 && cond.value.size(0) == b && cond.value.size(1) == options_.cond_dim(),
+                "network expected a [", b, ", ", options_.cond_dim(), "] conditioning vector, got ", cond.value.sizes());
+  if (options_.classes() > 0)
+    TORCH_CHECK(cond.value.dim() == 1 && cond.value.size(0) == b && cond.value.scalar_type() == torch::kInt64,
+                "network expected [", b, "] int64 labels, got ", cond.value.sizes(), " ", cond.value.scalar_type());
+}
+
+torch::Tensor NetworkImpl::labels_or_null(const Condition& cond, int64_t b, const torch::Device& device) const {
+  auto null = torch::full({b}, options_.classes(), torch::dtype(torch::kInt64).device(device));
+  if (cond.is_null()) return null;
+  return cond.keep.defined() ? torch::where(cond.keep, cond.value, null) : cond.value;
+}
+
+torch::Tensor NetworkImpl::vector_input(const Condition& cond, const torch::Tensor& like) const {
+  const int64_t b = like.size(0);
+  auto keep = cond.is_null()         ? torch::zeros({b, 1}, like.options())
+              : cond.keep.defined() ? cond.keep.to(like.dtype()).unsqueeze(1)
+                                    : torch::ones({b, 1}, like.options());
+  auto y = cond.is_null() ? torch::zeros({b, options_.cond_dim()}, like.options()) : cond.value.to(like.dtype());
+  return torch::cat({y * keep, keep}, 1);
+}
+
+torch::Tensor NetworkImpl::time_features(const torch::Tensor& tau, const torch::Tensor& freqs) {
+  auto angle = tau * freqs;
+  return torch::cat({tau, torch::sin(angle), torch::cos(angle)}, 1);
+}
+
+torch::Tensor NetworkImpl::fourier_frequencies() const {
+  const int64_t f = options_.fourier();
+  return torch::pow(64.0, torch::arange(f, torch::kFloat32) / std::max<int64_t>(f - 1, 1));
+}
+
+}  // namespace diffinfo
