@@ -1,5 +1,6 @@
 #include "diffinfo/model/network.h"
 
+#include "diffinfo/model/dae.h"
 #include "diffinfo/model/mlp.h"
 #include "diffinfo/model/unet.h"
 
@@ -24,6 +25,7 @@ NetworkOptions unet_preset(const std::string& name, const std::vector<int64_t>& 
 }
 
 Network make_network(const NetworkOptions& options) {
+  if (options.latent() > 0) return Dae(options);
   if (options.arch() == "mlp") return Mlp(options);
   if (options.arch() == "unet") return UNet(options);
   throw std::invalid_argument("network architecture '" + options.arch() + "' not found; known: mlp, unet");

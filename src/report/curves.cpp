@@ -396,4 +396,56 @@ void plot_image_grid(const std::string& path, const torch::Tensor& images, doubl
   draw(path, data.str(), title, full.str(), 1);
 }
 
+namespace {
+
+std::string dae_text(const std::vector<DaeRow>& rows, double label_entropy) {
+  std::ostringstream out;
+  out.precision(10);
+  out << "tau,i_per,i_per_stderr,i_sem,i_sem_stderr,label_entropy\n";
+  for (const auto& r : rows)
+    out << r.tau << ',' << r.per.value << ',' << r.per.std_error << ',' << r.sem.value << ',' << r.sem.std_error << ','
+        << label_entropy << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+void write_dae_csv(const std::string& path, const std::vector<DaeRow>& rows, double label_entropy) {
+  write_text_atomic(path, dae_text(rows, label_entropy));
+}
+
+void plot_dae(const std::string& path, const std::vector<DaeRow>& rows, double label_entropy, const std::string& title) {
+  std::ostringstream body;
+  body << "unset logscale x\nset format x '%g'\nset key top right\nset xlabel 'split time {/Symbol t}'\n"
+       << "set ylabel 'I(Z; Y) (nats)'\nset yrange [0:*]\n"
+       << "plot DATA skip 1 using 1:2:3 with yerrorlines lw 2 pt 7 " << kBlue << " title 'I(Z_{per}; Y)'"
+       << ", '' skip 1 using 1:4:5 with yerrorlines lw 2 pt 5 " << kGreen << " title 'I(Z_{sem}; Y)'"
+       << ", '' skip 1 using 1:6 with lines lw 1 dt 2 lc rgb 'black' title 'H(Y)'\n";
+  draw(path, dae_text(rows, label_entropy), title, body.str(), 1);
+}
+
+void plot_latent_map(const std::string& path, const torch::Tensor& first, const std::string& first_name,
+                     const torch::Tensor& second, const std::string& second_name, const torch::Tensor& labels,
+                     const std::string& title) {
+  TORCH_CHECK(first.dim() == 2 && first.size(1) == 2 && second.sizes() == first.sizes() && labels.dim() == 1 &&
+                  labels.size(0) == first.size(0),
+              "a latent map needs two [N, 2] point sets and [N] labels");
+  auto a = first.to(torch::kFloat64).contiguous(), b = second.to(torch::kFloat64).contiguous();
+  auto y = labels.to(torch::kInt64).contiguous();
+  std::ostringstream data, body;
+  data.precision(8);
+  const auto pa = a.accessor<double, 2>(), pb = b.accessor<double, 2>();
+  const auto py = y.accessor<int64_t, 1>();
+  for (int64_t i = 0; i < a.size(0); ++i)
+    data << pa[i][0] << ',' << pa[i][1] << ',' << pb[i][0] << ',' << pb[i][1] << ',' << py[i] << "\n";
+  const int64_t classes = y.max().item<int64_t>() + 1;
+  body << "unset logscale x\nset format x '%g'\nunset key\nset cbrange [-0.5:" << classes - 0.5
+       << "]\nset cbtics 1\nset palette maxcolors " << std::min<int64_t>(classes, 10) << "\nset palette defined (0 '#1f77b4', 1 '#ff7f0e', 2 '#2ca02c', "
+          "3 '#d62728', 4 '#9467bd', 5 '#8c564b', 6 '#e377c2', 7 '#7f7f7f', 8 '#bcbd22', 9 '#17becf')\n"
+       << "set cblabel 'class'\nset xlabel 'axis 1'\nset ylabel 'axis 2'\n"
+       << "set title '" << first_name << "'\nplot DATA using 1:2:5 with points pt 7 ps 0.4 palette\n"
+       << "set title '" << second_name << "'\nplot DATA using 3:4:5 with points pt 7 ps 0.4 palette\n";
+  draw(path, data.str(), title, body.str(), 2);
+}
+
 }  // namespace diffinfo

@@ -46,6 +46,9 @@ nlohmann::json RunConfig::to_json() const {
   if (model.arch() != "mlp")  // likewise: an MLP run's model section is what it always was
     j["model"].update({{"arch", model.arch()}, {"image_shape", model.image_shape()}, {"mults", model.mults()},
                        {"attention", model.attention()}, {"dropout", model.dropout()}});
+  if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
+    j["model"].update({{"latent", model.latent()}, {"split_time", model.split_time()}, {"split", model.split()},
+                       {"kl_weight", model.kl_weight()}, {"image_shape", model.image_shape()}});
   return j;
 }
 
@@ -69,7 +72,13 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
           .mults(field(j, "model", "mults", where).get<std::vector<int64_t>>())
           .attention(field(j, "model", "attention", where).get<int64_t>())
           .dropout(field(j, "model", "dropout", where).get<double>());
-    else if (c.model.arch() != "mlp")
+    if (j["model"].value("latent", int64_t{0}) > 0)
+      c.model.latent(field(j, "model", "latent", where).get<int64_t>())
+          .split_time(field(j, "model", "split_time", where).get<double>())
+          .split(field(j, "model", "split", where).get<double>())
+          .kl_weight(field(j, "model", "kl_weight", where).get<double>())
+          .image_shape(field(j, "model", "image_shape", where).get<std::vector<int64_t>>());
+    if (c.model.arch() != "mlp" && c.model.arch() != "unet")
       throw std::runtime_error(where + ": model.arch '" + c.model.arch() + "' not found; known: mlp, unet");
     c.output = field(j, "model", "output", where).get<std::string>();
     c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())

@@ -105,7 +105,10 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     const double lr = learning_rate(o, step);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     optimizer.zero_grad();
+    // Dropout and a DAE's reparameterisation draw from LibTorch's default generator: reseeded per step too.
+    torch::manual_seed(derive_seed(o.seed(), static_cast<uint64_t>(step)) ^ 0x5eedULL);
     auto loss = objective.loss(model, x0, gen, cond_all.defined() ? cond_all.index_select(0, rows) : torch::Tensor());
+    if (auto penalty = net->penalty(); penalty.defined()) loss = loss + penalty;
     loss.backward();
     optimizer.step();
     {

@@ -450,6 +450,35 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/u2"));
 }
 
+TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
+  const auto dir = scratch_dir();
+  auto gen = make_generator(1);
+  write_idx(dir + "/im.idx", torch::randint(0, 256, {40, 8, 8}, gen, torch::kInt64).to(torch::kUInt8));
+  write_idx(dir + "/lb.idx", (torch::arange(40, torch::kInt64) % 4).to(torch::kUInt8));
+  ASSERT_EQ(run_cli("images --idx-images " + dir + "/im.idx --idx-labels " + dir + "/lb.idx --out " + dir + "/f.npy", dir).code, 0);
+  const std::string args = "dae --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --taus 0.3 0.7 --latent 2 --steps 10 "
+                           "--batch 8 --width 16 --mi-steps 10 --points 4 --samples 8 --reconstructions 3 --out " + dir + "/d --json";
+  auto r = run_cli(args, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["runs"].size(), 2u);
+  EXPECT_TRUE(j["runs"][1]["i_sem"].contains("stderr"));
+  EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(4.0), 1e-9);
+  EXPECT_EQ(lines(slurp(dir + "/d/dae.csv")), 3);
+  for (const char* f : {"/d/dae.png", "/d/latents_tau_0.30.png", "/d/reconstructions_tau_0.70.png", "/d/tau_0.30/z_per.npy"})
+    EXPECT_TRUE(std::filesystem::exists(dir + f)) << f;
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/d/tau_0.70/dae/config.json"))["model"]["split_time"], 0.7);
+  // Finished runs are found again, not retrained: the same numbers come back.
+  r = run_cli(args, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["runs"][0]["i_per"], j["runs"][0]["i_per"]);
+  expect_error(run_cli("dae --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --taus 1.5 --out " + dir + "/e", dir),
+               "--taus: split times must lie in (0, 1)");
+  write_npy(dir + "/short.npy", torch::zeros({7}, torch::kInt64));
+  expect_error(run_cli("dae --data " + dir + "/f.npy --labels " + dir + "/short.npy --out " + dir + "/e", dir),
+               "short.npy: holds 7 labels");
+}
+
 TEST(Cli, ImagesDefaultToDebiansFashionMnist) {
   if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"))
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";

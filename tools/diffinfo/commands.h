@@ -32,6 +32,7 @@ void add_thermo_sweep(CLI::App& app);
 void add_images(CLI::App& app);
 void add_scaling(CLI::App& app);
 void add_classify(CLI::App& app);
+void add_dae(CLI::App& app);
 
 /// A run's data x0 [N, D] (float64) from `data`, or the run's own when empty: {x, its path}.
 std::pair<torch::Tensor, std::string> load_run_data(const RunConfig& config, const std::string& run_dir,

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   diffinfo::cli::add_images(app);
   diffinfo::cli::add_scaling(app);
   diffinfo::cli::add_classify(app);
+  diffinfo::cli::add_dae(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -46,6 +46,14 @@ struct NetworkOptions {
   TORCH_ARG(int64_t, attention) = 8;
   /// U-Net: dropout inside residual blocks (default 0).
   TORCH_ARG(double, dropout) = 0.0;
+  /// Diffusion autoencoder (dae.h): the width D_Z of each latent, z_per and z_sem; 0 for none (default).
+  TORCH_ARG(int64_t, latent) = 0;
+  /// DAE: the split time τ in s; z_per conditions s < τ, z_sem s ≥ τ (default 0.1).
+  TORCH_ARG(double, split_time) = 0.1;
+  /// DAE: the same split as the network sees it, its time coordinate τ(s) (score_model.h).
+  TORCH_ARG(double, split) = 0.0;
+  /// DAE: weight γ of the encoders' KL term KL(q(z|x) ‖ N(0, I)) (seed 003 Eq. 66; default 0.01).
+  TORCH_ARG(double, kl_weight) = 0.01;
 };
 
 /// The known architectures, in order.
@@ -63,6 +71,8 @@ class NetworkImpl : public torch::nn::Module {
   /// Re-draws every weight from `gen` (seeded initialisation; the output layer starts at 0, so
   /// the untrained model says "the data are at equilibrium").
   virtual void reset_parameters(torch::Generator& gen) = 0;
+  /// A term the trainer adds to the loss of the forward pass just made, or undefined (the DAE's KL).
+  virtual torch::Tensor penalty() { return {}; }
   /// True when the network takes a condition (vectors or labels).
   bool conditional() const { return options_.cond_dim() > 0 || options_.classes() > 0; }
   const NetworkOptions& options() const { return options_; }

@@ -87,4 +87,19 @@ torch::Tensor tile_images(const torch::Tensor& images, int64_t columns, int64_t 
 void plot_image_grid(const std::string& path, const torch::Tensor& images, double low, double high, int64_t columns,
                      const std::string& title);
 
+/// Label information of a DAE's two latents at one split time τ (seed 003 Fig. 16).
+struct DaeRow {
+  double tau = 0;
+  Estimate per, sem;  ///< I(Z_per; Y), I(Z_sem; Y)
+};
+/// Columns tau,i_per,i_per_stderr,i_sem,i_sem_stderr,label_entropy.
+void write_dae_csv(const std::string& path, const std::vector<DaeRow>& rows, double label_entropy);
+/// I(Z_per; Y) and I(Z_sem; Y) against τ with their stderrs, H(Y) dashed.
+void plot_dae(const std::string& path, const std::vector<DaeRow>& rows, double label_entropy, const std::string& title);
+/// Two scatter panels of 2-D points [N, 2] (e.g. z_per and z_sem on their leading principal axes),
+/// coloured by class ([N] int64 labels).
+void plot_latent_map(const std::string& path, const torch::Tensor& first, const std::string& first_name,
+                     const torch::Tensor& second, const std::string& second_name, const torch::Tensor& labels,
+                     const std::string& title);
+
 }  // namespace diffinfo
