@@ -74,19 +74,8 @@ torch::Tensor DaeImpl::penalty() { return std::exchange(kl_, torch::Tensor()); }
 
 void DaeImpl::reset_parameters(torch::Generator& gen) {
   decoder_->reset_parameters(gen);
-  torch::NoGradGuard no_grad;
-  for (auto* encoder : {&per_, &sem_})
-    for (const auto& module : (*encoder)->modules(false)) {
-      if (auto* c = dynamic_cast<torch::nn::Conv2dImpl*>(module.get())) {
-        const double bound = 1.0 / std::sqrt(static_cast<double>(c->weight[0].numel()));
-        c->weight.uniform_(-bound, bound, gen);
-        c->bias.uniform_(-bound, bound, gen);
-      } else if (auto* f = dynamic_cast<torch::nn::LinearImpl*>(module.get())) {
-        const double bound = 1.0 / std::sqrt(static_cast<double>(f->weight.size(1)));
-        f->weight.uniform_(-bound, bound, gen);
-        f->bias.uniform_(-bound, bound, gen);
-      }
-    }
+  redraw_layers(*per_, gen);
+  redraw_layers(*sem_, gen);
 }
 
 double dae_split_coordinate(const ForwardProcess& process, double split_time, double data_var) {

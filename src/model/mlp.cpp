@@ -41,14 +41,8 @@ torch::Tensor MlpImpl::forward(const torch::Tensor& x, const torch::Tensor& tau,
 }
 
 void MlpImpl::reset_parameters(torch::Generator& gen) {
+  redraw_layers(*this, gen);
   torch::NoGradGuard no_grad;
-  for (const auto& layer : *layers_) {
-    auto* linear = layer->as<torch::nn::Linear>();
-    const double bound = 1.0 / std::sqrt(static_cast<double>(linear->weight.size(1)));
-    linear->weight.uniform_(-bound, bound, gen);
-    linear->bias.uniform_(-bound, bound, gen);
-  }
-  if (embed_) embed_->weight.normal_(0.0, 1.0, gen);
   out_->weight.zero_();
   out_->bias.zero_();
 }

@@ -5,6 +5,7 @@
 #include "diffinfo/model/unet.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace diffinfo {
@@ -70,6 +71,20 @@ torch::Tensor NetworkImpl::vector_input(const Condition& cond, const torch::Tens
 torch::Tensor NetworkImpl::time_features(const torch::Tensor& tau, const torch::Tensor& freqs) {
   auto angle = tau * freqs;
   return torch::cat({tau, torch::sin(angle), torch::cos(angle)}, 1);
+}
+
+void NetworkImpl::redraw_layers(torch::nn::Module& module, torch::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  auto uniform = [&gen](torch::Tensor& weight, torch::Tensor& bias, int64_t fan_in) {
+    const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
+    weight.uniform_(-bound, bound, gen);
+    if (bias.defined()) bias.uniform_(-bound, bound, gen);
+  };
+  for (const auto& m : module.modules(/*include_self=*/true)) {
+    if (auto* c = dynamic_cast<torch::nn::Conv2dImpl*>(m.get())) uniform(c->weight, c->bias, c->weight[0].numel());
+    else if (auto* f = dynamic_cast<torch::nn::LinearImpl*>(m.get())) uniform(f->weight, f->bias, f->weight.size(1));
+    else if (auto* e = dynamic_cast<torch::nn::EmbeddingImpl*>(m.get())) e->weight.normal_(0.0, 1.0, gen);
+  }
 }
 
 torch::Tensor NetworkImpl::fourier_frequencies() const {

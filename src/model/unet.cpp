@@ -174,21 +174,8 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& tau
 }
 
 void UNetImpl::reset_parameters(torch::Generator& gen) {
+  redraw_layers(*this, gen);
   torch::NoGradGuard no_grad;
-  // LibTorch's default bounds (uniform ±1/√fan_in), drawn from `gen` so a seed fixes the network.
-  for (const auto& module : modules(/*include_self=*/false)) {
-    if (auto* c = dynamic_cast<torch::nn::Conv2dImpl*>(module.get())) {
-      const double bound = 1.0 / std::sqrt(static_cast<double>(c->weight[0].numel()));
-      c->weight.uniform_(-bound, bound, gen);
-      c->bias.uniform_(-bound, bound, gen);
-    } else if (auto* f = dynamic_cast<torch::nn::LinearImpl*>(module.get())) {
-      const double bound = 1.0 / std::sqrt(static_cast<double>(f->weight.size(1)));
-      f->weight.uniform_(-bound, bound, gen);
-      f->bias.uniform_(-bound, bound, gen);
-    } else if (auto* e = dynamic_cast<torch::nn::EmbeddingImpl*>(module.get())) {
-      e->weight.normal_(0.0, 1.0, gen);
-    }
-  }
   // Each residual branch and the output start at 0: every block starts as the identity and e_θ = 0.
   for (const auto& module : modules(false))
     if (auto* blk = dynamic_cast<BlockImpl*>(module.get()))

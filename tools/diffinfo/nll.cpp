@@ -131,7 +131,7 @@ void run_nll(const NllArgs& a) {
   if (excess) line("NLL - (-ln p_d), paired", *excess, "KL(p_d || p_model) on the same rows");
   const bool escaped = limits.nll.escaped.numel() > 0;
   if (paired_gap) line("gap NLL - bound, paired", *paired_gap, "S0 + paired excess - bound");
-  else line("gap NLL - bound", {limits.nll.nll_kept.value - limits.bound.value.value, std::hypot(limits.nll.nll_kept.std_error, limits.bound.value.std_error)}, "");
+  else line("gap NLL - bound", limits.gap, "");
   std::printf("  %-24s %10.4f ± %.4f  offset %+g bits\n", "bits/dim", bpd.value, bpd.std_error, q.offset_bits());
   std::printf("  ODE: %s, %.0f evaluations per batch, divergence %s; per-sample values in %s\n",
               likelihood.solver().c_str(), limits.nll.nfe, likelihood.divergence().method().c_str(), csv.c_str());

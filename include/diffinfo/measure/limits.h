@@ -27,7 +27,7 @@ struct Limits {
   EntropyProduction production;
   ThermodynamicBound bound;            ///< divergence form: its 2:1 VE check is not automatic
   ThermodynamicBound bound_norm;       ///< norm form
-  Estimate gap;                        ///< NLL − bound (independent draws: stderrs add in quadrature)
+  Estimate gap;                        ///< NLL without escaped rows − bound (stderrs add in quadrature)
   /// nll, bounds, gap and the orderings bound ≤ NLL ≤ denoising bound as measured.
   nlohmann::json to_json() const;
 };

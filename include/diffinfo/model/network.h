@@ -88,6 +88,9 @@ class NetworkImpl : public torch::nn::Module {
   static torch::Tensor time_features(const torch::Tensor& tau, const torch::Tensor& freqs);
   /// Geometric frequencies 1 … 64 over τ, which lies in about [−3, 3].
   torch::Tensor fourier_frequencies() const;
+  /// Re-draws the Linear and Conv2d layers under `module` (itself included) from `gen` with LibTorch's
+  /// default bounds (uniform ±1/√fan_in) and label embeddings from N(0, 1).
+  static void redraw_layers(torch::nn::Module& module, torch::Generator& gen);
 
   NetworkOptions options_;
 };
