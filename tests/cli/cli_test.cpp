@@ -463,6 +463,7 @@ TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["runs"].size(), 2u);
   EXPECT_TRUE(j["runs"][1]["i_sem"].contains("stderr"));
+  EXPECT_TRUE(j["runs"][1]["classifier_per"].contains("stderr"));
   EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(4.0), 1e-9);
   EXPECT_EQ(lines(slurp(dir + "/d/dae.csv")), 3);
   for (const char* f : {"/d/dae.png", "/d/latents_tau_0.30.png", "/d/reconstructions_tau_0.70.png", "/d/tau_0.30/z_per.npy"})

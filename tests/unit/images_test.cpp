@@ -144,5 +144,26 @@ TEST(ClassifierReference, DeterministicLabelsGiveTheirEntropyAndRandomOnesNothin
   EXPECT_LT(r0.information.value, 4 * r0.information.std_error + 0.05);
 }
 
+TEST(ClassifierReference, VectorsGetAnMlpThatReachesTheBayesBound) {
+  // Two unit Gaussians at ±m in 2-D: the Bayes posterior is known, so H(Y) − CE_Bayes on the same test
+  // rows is the best the bound can read. The MLP's bound lies below it, and not far.
+  auto draw = [](int64_t n, uint64_t seed) {
+    auto gen = make_generator(seed);
+    auto y = torch::randint(0, 2, {n}, gen, torch::kInt64);
+    auto m = torch::tensor({{0.8, 0.4}}, torch::kFloat32);
+    auto x = randn({n, 2}, gen, torch::dtype(torch::kFloat32)) + (2 * y.to(torch::kFloat32) - 1).unsqueeze(1) * m;
+    return std::make_tuple(x, y, m);
+  };
+  const auto [x, y, m] = draw(4000, 3);
+  const auto [tx, ty, tm] = draw(4000, 4);
+  const auto r = classifier_reference(x, y, tx, ty, ClassifierOptions().epochs(10), torch::kCPU);
+  const auto sign = (2 * ty.to(torch::kFloat64) - 1);
+  const auto bayes_ce = torch::softplus(-2 * sign * tx.to(torch::kFloat64).mv(tm[0].to(torch::kFloat64))).mean().item<double>();
+  const double best = r.label_entropy - bayes_ce;
+  EXPECT_LT(r.information.value, best + 0.01);
+  EXPECT_GT(r.information.value, best - 0.03);
+  EXPECT_THROW(classifier_reference(x, y, tx.unsqueeze(1), ty, {}, torch::kCPU), c10::Error);
+}
+
 }  // namespace
 }  // namespace diffinfo

@@ -1,5 +1,6 @@
 #pragma once
-// A small CNN classifier of clean images, for an independent reference of label information:
+// A small classifier of clean images (a CNN) or of vectors (an MLP, e.g. for a DAE's latents), for an
+// independent reference of label information:
 // I(X; Y) ≥ H(Y) − CE, with CE the classifier's cross-entropy on held-out images (the variational
 // bound of Barber & Agakov; tight when the classifier is the true posterior). MINDE's label MI should
 // sit near it and below H(Y).
@@ -35,8 +36,8 @@ struct ClassifierReference {
   nlohmann::json to_json() const;
 };
 
-/// [N, C, H, W] float train images and [N] int64 labels 0…K−1, the same for test images ->
-/// the reference. Trains a 2-conv CNN on `device` with Adam.
+/// [N, C, H, W] float train images (or [N, D] vectors) and [N] int64 labels 0…K−1, the same for the test
+/// rows -> the reference. Trains a 2-conv CNN (an MLP for vectors) on `device` with Adam.
 ClassifierReference classifier_reference(const torch::Tensor& train_x, const torch::Tensor& train_y,
                                          const torch::Tensor& test_x, const torch::Tensor& test_y,
                                          const ClassifierOptions& options, const torch::Device& device);

@@ -90,11 +90,13 @@ void plot_image_grid(const std::string& path, const torch::Tensor& images, doubl
 /// Label information of a DAE's two latents at one split time τ (seed 003 Fig. 16).
 struct DaeRow {
   double tau = 0;
-  Estimate per, sem;  ///< I(Z_per; Y), I(Z_sem; Y)
+  Estimate per, sem;                        ///< I(Z_per; Y), I(Z_sem; Y) by MINDE
+  Estimate per_classifier, sem_classifier;  ///< H(Y) − held-out cross-entropy of a classifier of each latent
 };
-/// Columns tau,i_per,i_per_stderr,i_sem,i_sem_stderr,label_entropy.
+/// Columns tau,i_per,i_per_stderr,i_sem,i_sem_stderr,classifier_per,classifier_per_stderr,classifier_sem,
+/// classifier_sem_stderr,label_entropy.
 void write_dae_csv(const std::string& path, const std::vector<DaeRow>& rows, double label_entropy);
-/// I(Z_per; Y) and I(Z_sem; Y) against τ with their stderrs, H(Y) dashed.
+/// I(Z_per; Y) and I(Z_sem; Y) against τ with their stderrs, the classifier bounds dashed, H(Y) dotted.
 void plot_dae(const std::string& path, const std::vector<DaeRow>& rows, double label_entropy, const std::string& title);
 /// Two scatter panels of 2-D points [N, 2] (e.g. z_per and z_sem on their leading principal axes),
 /// coloured by class ([N] int64 labels).
