@@ -232,6 +232,9 @@ void BM_UNetTrain(benchmark::State& state) {
   }
   std::filesystem::remove_all(dir);
   state.counters["images/s"] = benchmark::Counter(double(steps * batch), benchmark::Counter::kIsIterationInvariantRate);
+  int64_t parameters = 0;
+  for (const auto& p : diffinfo::make_network(c.model)->parameters()) parameters += p.numel();
+  state.counters["parameters"] = double(parameters);
 }
 BENCHMARK(BM_UNetTrain)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 

@@ -43,6 +43,16 @@ void write_entropy_csv(const std::string& path, const EntropyProfile& neural, co
 
 namespace {
 
+// `text` shown as is in gnuplot's enhanced mode: run names like runs/fm_labels keep their underscores.
+std::string literal(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '_' || c == '^') out += "\\\\";  // two backslashes: the quoted string makes them one, which escapes c
+    out += c;
+  }
+  return out;
+}
+
 // Draws `body` (gnuplot commands that read the CSV as DATA) to a PNG or SVG at `path`, atomically.
 // `panels` plots stacked in one column.
 void draw(const std::string& path, const std::string& csv, const std::string& title, const std::string& body,
@@ -64,7 +74,7 @@ void draw(const std::string& path, const std::string& csv, const std::string& ti
      << "set datafile separator ','\n"
      << "DATA = '" << data << "'\n"
      << "set key top left\nset grid\nset logscale x\nset format x '10^{%L}'\n"
-     << "set multiplot layout " << panels << ",1 title \"" << title << "\"\n"
+     << "set multiplot layout " << panels << ",1 title \"" << literal(title) << "\"\n"
      << body << "\nunset multiplot\nset output\n";
   FILE* pipe = popen("gnuplot 2>&1", "w");
   if (!pipe) throw std::runtime_error(path + ": cannot start gnuplot");
