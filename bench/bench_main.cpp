@@ -256,19 +256,21 @@ void BM_UNetPlainLibTorch(benchmark::State& state) {
 }
 BENCHMARK(BM_UNetPlainLibTorch)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
-// Neural-entropy measurement with a U-Net: network evaluations (noised images) per second.
+// Neural-entropy measurement with a U-Net: network evaluations (noised images) per second, Arg 1 the
+// rows per forward pass (the CLI uses 256 for U-Nets).
 void BM_UNetMeasure(benchmark::State& state) {
   auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
   diffinfo::UNet net(diffinfo::unet_preset(unet_preset_name(state.range(0)), {1, 28, 28}));
   net->eval();
   diffinfo::ScoreModel model(process, net, "entropy", 0.35);
   const auto x = images(2048);
-  const auto opts = diffinfo::EntropyOptions().points(8).samples_per_point(128);
+  const auto opts = diffinfo::EntropyOptions().points(8).samples_per_point(128).batch_size(state.range(1));
   auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s) { return model.residual(xs, s); };
   for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(*process, residual, x, opts).total.value);
   state.counters["images/s"] = benchmark::Counter(double(opts.points() * opts.samples_per_point()),
                                                   benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_UNetMeasure)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UNetMeasure)->Args({0, 64})->Args({0, 256})->Args({0, 1024})->Args({1, 64})->Args({1, 256})->Args({1, 1024})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

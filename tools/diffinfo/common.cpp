@@ -27,11 +27,15 @@ void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& opt
   cmd->add_option("--points", options.points(), "strata on the time axis")->capture_default_str();
   cmd->add_option("--samples", options.samples_per_point(), "draws per stratum")->capture_default_str();
   cmd->add_option("--seed", options.seed(), "seed of the draws")->capture_default_str();
+  options.batch_size(0);  // auto: resolved by measure_options from the run's network
+  cmd->add_option("--eval-batch", options.batch_size(), "rows per forward pass (0: 8192 for an MLP, 64 for a U-Net)")
+      ->capture_default_str();
 }
 
 EntropyOptions measure_options(EntropyOptions options, const RunConfig& config) {
-  // A U-Net's activations are ~100× an MLP's per row: smaller forward passes keep memory near 1 GiB.
-  if (config.model.arch() == "unet") options.batch_size(std::min<int64_t>(options.batch_size(), 256));
+  // A U-Net's activations are ~100× an MLP's per row; on a CPU, 64 rows per pass run 1.7× faster than 256
+  // and 3.5× faster than 1024 (BM_UNetMeasure), as they stay in cache. On a GPU, pass a larger --batch.
+  if (options.batch_size() <= 0) options.batch_size(config.model.arch() == "unet" ? 64 : EntropyOptions().batch_size());
   return options.time_sampling(config.objective.time_sampling()).s_min(config.objective.s_min());
 }
 
