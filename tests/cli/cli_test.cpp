@@ -406,12 +406,17 @@ TEST(Cli, ImagesFromIdxAndCifarFilesAndTheirErrors) {
                "--grid: the 30 columns of a row are not an image of shape 1x4x4");
 }
 
-TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
-  const auto dir = scratch_dir();
-  auto gen = make_generator(0);
+// 40 random 8×8 images in 4 classes, through `diffinfo images` into DIR/f.npy (flat), f_labels.npy and f.spec.json.
+void write_images(const std::string& dir, uint64_t seed) {
+  auto gen = make_generator(seed);
   write_idx(dir + "/im.idx", torch::randint(0, 256, {40, 8, 8}, gen, torch::kInt64).to(torch::kUInt8));
   write_idx(dir + "/lb.idx", (torch::arange(40, torch::kInt64) % 4).to(torch::kUInt8));
   ASSERT_EQ(run_cli("images --idx-images " + dir + "/im.idx --idx-labels " + dir + "/lb.idx --out " + dir + "/f.npy", dir).code, 0);
+}
+
+TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
+  const auto dir = scratch_dir();
+  write_images(dir, 0);
   // The image shape comes from f.spec.json; the preset fixes the rest.
   auto r = run_cli("train --quiet --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --preset tiny --steps 6 "
                    "--batch 8 --out " + dir + "/lab", dir);
@@ -452,10 +457,7 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
 
 TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
   const auto dir = scratch_dir();
-  auto gen = make_generator(1);
-  write_idx(dir + "/im.idx", torch::randint(0, 256, {40, 8, 8}, gen, torch::kInt64).to(torch::kUInt8));
-  write_idx(dir + "/lb.idx", (torch::arange(40, torch::kInt64) % 4).to(torch::kUInt8));
-  ASSERT_EQ(run_cli("images --idx-images " + dir + "/im.idx --idx-labels " + dir + "/lb.idx --out " + dir + "/f.npy", dir).code, 0);
+  write_images(dir, 1);
   const std::string args = "dae --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --taus 0.3 0.7 --latent 2 --steps 10 "
                            "--batch 8 --width 16 --mi-steps 10 --points 4 --samples 8 --reconstructions 3 --out " + dir + "/d --json";
   auto r = run_cli(args, dir);

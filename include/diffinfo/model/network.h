@@ -95,7 +95,7 @@ class NetworkImpl : public torch::nn::Module {
   NetworkOptions options_;
 };
 
-/// A handle to either architecture; converts from Mlp and UNet.
+/// A handle to any of the networks; converts from Mlp, UNet and Dae.
 class Network : public torch::nn::ModuleHolder<NetworkImpl> {
  public:
   using torch::nn::ModuleHolder<NetworkImpl>::ModuleHolder;
