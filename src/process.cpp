@@ -1,5 +1,6 @@
 #include "diffinfo/process.h"
 
+#include "diffinfo/names.h"
 #include "diffinfo/processes/sl.h"
 #include "diffinfo/processes/ve.h"
 #include "diffinfo/processes/vp.h"
@@ -12,12 +13,6 @@ namespace diffinfo {
 namespace {
 
 double log_2pi_e() { return std::log(2.0 * M_PI) + 1.0; }
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
 
 }  // namespace
 
@@ -67,7 +62,7 @@ std::unique_ptr<ForwardProcess> make_process(const std::string& name, const Proc
   if (name == "vpx") return std::make_unique<VpProcess>(o.beta_min(), o.beta_max(), o.kappa(), true);
   if (name == "sl") return std::make_unique<SlProcess>(o.sigma0(), o.sl_margin());
   if (name == "ve") return std::make_unique<VeProcess>(o.sigma_min(), o.sigma_max());
-  TORCH_CHECK(false, "process '", name, "' not found; known: ", join(process_names()));
+  TORCH_CHECK(false, unknown_name("process", name, process_names()));
 }
 
 std::unique_ptr<ForwardProcess> process_from_config(const nlohmann::json& config) {

@@ -1,5 +1,6 @@
 #include "diffinfo/measure/likelihood.h"
 
+#include "diffinfo/names.h"
 #include "diffinfo/random.h"
 #include "diffinfo/time_sampler.h"
 
@@ -8,16 +9,6 @@
 
 namespace diffinfo {
 namespace {
-
-bool known(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-std::string listed(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
 
 torch::Tensor column_time(double s, const torch::Tensor& like) { return torch::full({like.size(0), 1}, s, like.options()); }
 
@@ -137,9 +128,8 @@ std::vector<std::string> divergence_names() { return {"exact", "hutchinson"}; }
 std::vector<std::string> probe_names() { return {"rademacher", "gaussian"}; }
 
 void validate(const DivergenceOptions& o) {
-  TORCH_CHECK(known(divergence_names(), o.method()), "divergence '", o.method(), "' not found; known: ",
-              listed(divergence_names()));
-  TORCH_CHECK(known(probe_names(), o.probe()), "probe '", o.probe(), "' not found; known: ", listed(probe_names()));
+  TORCH_CHECK(is_known(divergence_names(), o.method()), unknown_name("divergence", o.method(), divergence_names()));
+  TORCH_CHECK(is_known(probe_names(), o.probe()), unknown_name("probe", o.probe(), probe_names()));
   TORCH_CHECK(o.probes() >= 1, "Hutchinson needs probes >= 1, got ", o.probes());
 }
 
@@ -198,7 +188,7 @@ nlohmann::json LikelihoodResult::settings() const {
 
 LikelihoodResult ode_likelihood(const ForwardProcess& process, const ScoreFn& score, const torch::Tensor& data,
                                 const LikelihoodOptions& o) {
-  TORCH_CHECK(known(solver_names(), o.solver()), "solver '", o.solver(), "' not found; known: ", listed(solver_names()));
+  TORCH_CHECK(is_known(solver_names(), o.solver()), unknown_name("solver", o.solver(), solver_names()));
   validate(o.divergence());
   TORCH_CHECK(data.dim() == 2 && data.size(0) >= 2, "likelihood needs data [N >= 2, D], got ", data.sizes());
   TORCH_CHECK(o.rtol() > 0 && o.atol() > 0 && o.steps() >= 1 && o.batch_size() >= 1,

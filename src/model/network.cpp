@@ -3,6 +3,7 @@
 #include "diffinfo/model/dae.h"
 #include "diffinfo/model/mlp.h"
 #include "diffinfo/model/unet.h"
+#include "diffinfo/names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -22,14 +23,14 @@ NetworkOptions unet_preset(const std::string& name, const std::vector<int64_t>& 
   if (name == "small") return o.width(32).depth(1).mults({1, 2, 2}).attention(8);
   // DDPM's CIFAR-10 network (Ho et al. 2020): 128 channels, 2 blocks per level, attention at 16x16.
   if (name == "paper") return o.width(128).depth(2).mults({1, 2, 2, 2}).attention(16).dropout(0.1);
-  throw std::invalid_argument("U-Net preset '" + name + "' not found; known: tiny, small, paper");
+  throw std::invalid_argument(unknown_name("U-Net preset", name, unet_presets()));
 }
 
 Network make_network(const NetworkOptions& options) {
   if (options.latent() > 0) return Dae(options);
   if (options.arch() == "mlp") return Mlp(options);
   if (options.arch() == "unet") return UNet(options);
-  throw std::invalid_argument("network architecture '" + options.arch() + "' not found; known: mlp, unet");
+  throw std::invalid_argument(unknown_name("network architecture", options.arch(), network_arches()));
 }
 
 void copy_parameters(Network& from, Network& to) {

@@ -1,6 +1,7 @@
 #include "diffinfo/train/run.h"
 
 #include "diffinfo/io/files.h"
+#include "diffinfo/names.h"
 #include "diffinfo/train/checkpoint.h"
 
 #include <filesystem>
@@ -78,8 +79,8 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
           .split(field(j, "model", "split", where).get<double>())
           .kl_weight(field(j, "model", "kl_weight", where).get<double>())
           .image_shape(field(j, "model", "image_shape", where).get<std::vector<int64_t>>());
-    if (c.model.arch() != "mlp" && c.model.arch() != "unet")
-      throw std::runtime_error(where + ": model.arch '" + c.model.arch() + "' not found; known: mlp, unet");
+    if (!is_known(network_arches(), c.model.arch()))
+      throw std::runtime_error(where + ": " + unknown_name("model.arch", c.model.arch(), network_arches()));
     c.output = field(j, "model", "output", where).get<std::string>();
     c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())
         .time_sampling(field(j, "objective", "time_sampling", where).get<std::string>())

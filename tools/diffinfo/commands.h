@@ -54,9 +54,10 @@ torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir
 /// Throws unless the run models X itself (plain or conditional): joint and marginals runs do not.
 void require_model_of_x(const RunConfig& config, const std::string& run_dir);
 
-/// The estimator flags every measuring subcommand shares: --device, --points, --samples, --seed.
+/// The estimator flags every measuring subcommand shares: --device, --points, --samples, --seed, --eval-batch.
 void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options);
 /// `options` with the time law and s_min of the run's training objective: the estimate covers what was trained.
+/// A batch size of 0 means "auto": 64 rows per forward pass for a U-Net, EntropyOptions' default otherwise.
 EntropyOptions measure_options(EntropyOptions options, const RunConfig& config);
 
 /// A spec JSON written by 'diffinfo data'; a missing or malformed file throws naming it.
@@ -79,10 +80,10 @@ auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) 
   }
 }
 
-/// Trains an unconditional run of `config` on [N, D] data `x` (its rows and variance filled in here) into
-/// `dir` with a progress bar labelled `label`, resuming the run there when it has a checkpoint; a finished
-/// run returns at once (TrainResult::was_complete).
-TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std::string& dir, const torch::Device& device,
+/// Trains a run of `config` on [N, D] data and its condition rows, if any (the data's rows and variance are
+/// filled in here), into `dir` with a progress bar labelled `label`, resuming the run there when it has a
+/// checkpoint; a finished run returns at once (TrainResult::was_complete).
+TrainResult train_or_resume(RunConfig config, const TrainData& data, const std::string& dir, const torch::Device& device,
                             const std::string& label);
 
 /// The network flags of commands that train: --arch, --width, --depth, and the U-Net's --preset,

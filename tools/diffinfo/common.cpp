@@ -3,6 +3,7 @@
 #include "diffinfo/data/matrix.h"
 #include "diffinfo/info/knn_entropy.h"
 #include "diffinfo/io/files.h"
+#include "diffinfo/names.h"
 
 #include <unistd.h>
 
@@ -34,7 +35,7 @@ void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& opt
 
 EntropyOptions measure_options(EntropyOptions options, const RunConfig& config) {
   // A U-Net's activations are ~100× an MLP's per row; on a CPU, 64 rows per pass run 1.7× faster than 256
-  // and 3.5× faster than 1024 (BM_UNetMeasure), as they stay in cache. On a GPU, pass a larger --batch.
+  // and 3.5× faster than 1024 (BM_UNetMeasure), as they stay in cache. On a GPU, pass a larger --eval-batch.
   if (options.batch_size() <= 0) options.batch_size(config.model.arch() == "unet" ? 64 : EntropyOptions().batch_size());
   return options.time_sampling(config.objective.time_sampling()).s_min(config.objective.s_min());
 }
@@ -98,14 +99,14 @@ ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::st
   return in;
 }
 
-TrainResult train_or_resume(RunConfig config, const torch::Tensor& x, const std::string& dir, const torch::Device& device,
+TrainResult train_or_resume(RunConfig config, const TrainData& data, const std::string& dir, const torch::Device& device,
                             const std::string& label) {
-  config.data_rows = x.size(0);
-  config.data_var = x.var(0).mean().item<double>();
+  config.data_rows = data.x.size(0);
+  config.data_var = std::max(data.x.var(0).mean().item<double>(), 1e-12);  // a collapsed DAE latent is constant
   ProgressBar bar(label);
   TrainCallbacks callbacks;
   callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
-  auto result = train(config, x, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
+  auto result = train(config, data, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
   bar.finish();
   return result;
 }
@@ -130,7 +131,7 @@ NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t column
       throw std::runtime_error("--image-shape, --mults, --attention and --dropout belong to --arch unet");
     return NetworkOptions(columns).width(mlp.width()).depth(mlp.depth()).fourier(mlp.fourier());
   }
-  if (arch != "unet") throw std::runtime_error("--arch '" + arch + "' not found; known: mlp, unet");
+  if (arch != "unet") throw std::runtime_error(unknown_name("--arch", arch, network_arches()));
   auto o = unet_preset(preset, image_layout(data_path, image_shape, columns, data_path).shape);
   if (width_opt && width_opt->count() > 0) o.width(mlp.width());
   if (depth_opt && depth_opt->count() > 0) o.depth(mlp.depth());

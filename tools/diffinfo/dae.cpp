@@ -34,16 +34,6 @@ struct DaeArgs {
   EntropyOptions options;
 };
 
-// Trains (or resumes, or finds finished) the run `config` on `data` into `dir`.
-void train_run(const RunConfig& config, const TrainData& data, const std::string& dir, const torch::Device& device,
-               const std::string& label) {
-  ProgressBar bar(label);
-  TrainCallbacks callbacks;
-  callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
-  train(config, data, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
-  bar.finish();
-}
-
 // I(Z; Y) by MINDE from a conditional model of the latents z [N, D_Z] given labels y, trained in `dir`.
 EntropyProfile latent_information(const DaeArgs& a, const torch::Tensor& z, const std::string& z_path, const torch::Tensor& y,
                             const std::string& dir, const torch::Device& device, const std::string& label) {
@@ -51,13 +41,13 @@ EntropyProfile latent_information(const DaeArgs& a, const torch::Tensor& z, cons
   c.process = make_process("vp")->config();
   c.model = NetworkOptions(z.size(1)).width(128).depth(2).classes(y.max().item<int64_t>() + 1);
   c.train.steps(a.mi_steps).batch_size(256).checkpoint_every(1000);
-  c.data_path = z_path, c.data_rows = z.size(0), c.data_var = std::max(z.var(0).mean().item<double>(), 1e-12);
+  c.data_path = z_path;
   c.cond_kind = "labels", c.cond_path = std::filesystem::absolute(a.labels).string();
-  train_run(c, {z, y}, dir, device, label);
+  train_or_resume(c, {z, y}, dir, device, label);
   const auto run = load_run(dir, device);
   const auto model = run.model;
   const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& cond) {
-    return cond.is_null() ? model->residual(xs, s) : model->residual(xs, s, cond);
+    return model->residual(xs, s, cond);  // the null condition is e(x_s, s)
   };
   return mutual_information(*run.process, residual, z.to(device, torch::kFloat32), y.to(device),
                             measure_options(a.options, run.config))
@@ -117,9 +107,10 @@ void run_dae(const DaeArgs& a) {
                   .kl_weight(a.kl_weight);
     c.objective.p_uncond(0.0);  // the decoder always sees its latent
     c.train.steps(a.steps).batch_size(a.batch).lr(a.lr);
-    c.data_path = std::filesystem::absolute(a.data).string(), c.data_rows = x.size(0), c.data_var = var;
+    c.data_path = std::filesystem::absolute(a.data).string();
     c.cond_kind = "vector", c.cond_path = c.data_path, c.cond_var = var;  // the condition is x0 itself
-    train_run(c, {x, x}, dir + "/dae", device, "dae " + tau_name(tau));
+    // train_or_resume sets data_var to the same var, so the network's time coordinate matches `split`.
+    train_or_resume(c, {x, x}, dir + "/dae", device, "dae " + tau_name(tau));
 
     // The latent means of the first `rows` images.
     const auto run = load_run(dir + "/dae", device);

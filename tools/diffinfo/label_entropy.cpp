@@ -125,7 +125,7 @@ void run_label_entropy(const LabelEntropyArgs& a) {
                                "), got " + std::to_string(labels.size(0)));
     const auto mi = mutual_information(
         process, [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) { return model->residual(xs, s, c); },
-        x.to(device, torch::kFloat32), labels.to(device), measure_options(EntropyOptions(), run.config));
+        x.to(device, torch::kFloat32), labels.to(device), measure_options(EntropyOptions().batch_size(0), run.config));
     refs.minde = running_on(mi.minde, profile.s);
     std::vector<double> information;
     for (double h : entropy) information.push_back(profile.label_entropy - h);

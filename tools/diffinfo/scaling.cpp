@@ -43,6 +43,7 @@ void run_scaling(const ScalingArgs& a) {
   const auto order = torch::randperm(x.size(0), gen, torch::kInt64);  // nested subsets: each holds the smaller ones
   std::vector<Estimate> s_nn;
   nlohmann::json points = nlohmann::json::array();
+  const auto network = a.net.options(a.data, x.size(1));  // one network shape for every N
   for (const auto n : sizes) {
     const auto dir = run_file(a.out, "run-n" + std::to_string(n));
     const auto path = std::filesystem::absolute(run_file(a.out, "n" + std::to_string(n) + ".npy")).string();
@@ -50,7 +51,7 @@ void run_scaling(const ScalingArgs& a) {
     if (!file_exists(path)) write_npy(path, subset.to(torch::kFloat32));
     RunConfig config;
     config.process = make_process(a.process)->config();
-    config.model = a.net.options(a.data, x.size(1));
+    config.model = network;
     config.train.steps(a.steps).seed(a.options.seed());
     config.data_path = path;
     train_or_resume(config, subset, dir, device, "train N = " + std::to_string(n));
