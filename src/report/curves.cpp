@@ -172,7 +172,7 @@ namespace {
 // The label-entropy table, and the 1-based columns of its optional parts for the plot.
 struct LabelTable {
   std::string text;
-  int exact_on_path = 0, forward = 0, minde = 0;
+  int exact_on_path = 0, forward = 0, minde = 0, labelled = 0;
 };
 
 LabelTable label_table(const PosteriorProfile& p, const LabelReferences& refs, bool pairs) {
@@ -183,8 +183,13 @@ LabelTable label_table(const PosteriorProfile& p, const LabelReferences& refs, b
   LabelTable t;
   std::ostringstream out;
   out.precision(10);
-  out << "s,conditional_entropy,conditional_entropy_stderr,rate,rate_stderr,information";
-  int col = 6;
+  const bool labelled = !p.cross_entropy.empty();
+  out << "s,conditional_entropy,conditional_entropy_stderr,rate,rate_stderr,information,"
+         "posterior_minde,posterior_minde_stderr,null_gap,null_gap_stderr";
+  int col = 10;
+  if (labelled)
+    out << ",minde_on_paths,minde_on_paths_stderr,cross_entropy,cross_entropy_stderr,information_lower_bound,accuracy",
+        t.labelled = col + 1, col += 6;
   if (on_path) out << ",exact_on_path,exact_on_path_rate,gap,gap_stderr", t.exact_on_path = col + 1, col += 4;
   if (forward) out << ",exact,exact_stderr,exact_rate", t.forward = col + 1, col += 3;
   if (minde) out << ",minde_information", t.minde = col + 1, col += 1;
@@ -197,7 +202,12 @@ LabelTable label_table(const PosteriorProfile& p, const LabelReferences& refs, b
   out << "\n";
   for (size_t i = 0; i < n; ++i) {
     out << p.s[i] << ',' << p.entropy[i].value << ',' << p.entropy[i].std_error << ',' << p.rate[i].value << ','
-        << p.rate[i].std_error << ',' << p.information(i).value;
+        << p.rate[i].std_error << ',' << p.information(i).value << ',' << p.posterior_information[i].value << ','
+        << p.posterior_information[i].std_error << ',' << p.null_gap[i].value << ',' << p.null_gap[i].std_error;
+    if (labelled)
+      out << ',' << p.minde_information[i].value << ',' << p.minde_information[i].std_error << ','
+          << p.cross_entropy[i].value << ',' << p.cross_entropy[i].std_error << ','
+          << p.label_entropy - p.cross_entropy[i].value << ',' << p.accuracy[i].value;
     if (on_path)
       out << ',' << p.exact_entropy[i].value << ',' << p.exact_rate[i].value << ',' << p.gap[i].value << ','
           << p.gap[i].std_error;
@@ -234,6 +244,10 @@ void plot_label_entropy(const std::string& path, const PosteriorProfile& profile
   if (t.forward) body << ", '' skip 1 using 1:" << t.forward + 2 << " with lines lw 2 dt 2 " << kRed << " title 'exact (forward)'";
   body << "\nset xlabel 'diffusion time s'\nset key top right\nset ylabel 'I(X_s; C) (nats)'\n"
        << "plot DATA skip 1 using 1:6 with lines lw 2 " << kBlue << " title 'H(C) - H(C | X_s), posterior'";
+  body << ", '' skip 1 using 1:7 with lines lw 2 " << kRed << " title 'MINDE by posterior'";
+  if (t.labelled)
+    body << ", '' skip 1 using 1:" << t.labelled + 4 << " with lines lw 2 dt 3 " << kBlue << " title 'H(C) - CE, labels'"
+         << ", '' skip 1 using 1:" << t.labelled << " with lines lw 1 dt 2 " << kRed << " title 'MINDE, same paths'";
   if (t.minde) body << ", '' skip 1 using 1:" << t.minde << " with lines lw 2 dt 2 " << kGreen << " title 'MINDE'";
   draw(path, t.text, title, body.str(), 3);
 }

@@ -273,8 +273,28 @@ TEST(Cli, LabelEntropyEndToEndAndItsErrors) {
   EXPECT_EQ(j["pairs"].size(), 1u);
   const auto csv = slurp(run + "/label_entropy.csv");
   EXPECT_EQ(lines(csv), 42);  // header + T and 40 steps
-  EXPECT_EQ(csv.rfind("s,conditional_entropy,conditional_entropy_stderr,rate,rate_stderr,information,exact_on_path", 0), 0u);
+  EXPECT_EQ(csv.rfind("s,conditional_entropy,conditional_entropy_stderr,rate,rate_stderr,information,"
+                      "posterior_minde,posterior_minde_stderr,null_gap,null_gap_stderr,exact_on_path", 0), 0u);
   EXPECT_TRUE(std::filesystem::exists(dir + "/le.svg"));
+  EXPECT_TRUE(j["posterior_minde"].contains("stderr") && j["null_gap"].contains("stderr"));
+  EXPECT_FALSE(j.contains("cross_entropy_final"));  // unconditional generation has no labels
+
+  // On the labelled data: the paths are the rows diffused forward; the labels give the cross-entropy.
+  const auto d = run_cli("label-entropy --run " + run + " --from-data --trajectories 100 --steps 40 --json --csv " + dir +
+                             "/led.csv --plot " + dir + "/led.png", dir);
+  ASSERT_EQ(d.code, 0) << d.err;
+  const auto jd = nlohmann::json::parse(d.out);
+  EXPECT_NE(jd["paths"].get<std::string>().find("m.npy"), std::string::npos);
+  for (const char* key : {"cross_entropy_final", "information_lower_bound", "accuracy_final", "minde_on_paths", "posterior_minde"})
+    EXPECT_GT(jd[key]["stderr"].get<double>(), 0.0) << key;
+  EXPECT_NEAR(jd["information_lower_bound"]["value"].get<double>(),
+              jd["label_entropy"].get<double>() - jd["cross_entropy_final"]["value"].get<double>(), 1e-12);
+  EXPECT_NE(slurp(dir + "/led.csv").find("minde_on_paths,minde_on_paths_stderr,cross_entropy,cross_entropy_stderr,"
+                                         "information_lower_bound,accuracy"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/led.png"));
+  write_npy(dir + "/short.npy", torch::zeros({10}, torch::kInt64));
+  expect_error(run_cli("label-entropy --run " + run + " --from-data --labels " + dir + "/short.npy", dir),
+               "short.npy: expected 400 rows");
 
   ASSERT_EQ(run_cli("data joint-gaussian --dim-x 1 --dim-y 1 --n 400 --out " + dir + "/j.npy", dir).code, 0);
   ASSERT_EQ(run_cli("train --quiet --data " + dir + "/j.npy --cond " + dir + "/j_y.npy --steps 5 --width 8 --out " + dir + "/vec",

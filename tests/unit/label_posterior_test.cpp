@@ -118,5 +118,86 @@ TEST(DecisionWindows, FindsKnownPeaksAndTheirWidths) {
   EXPECT_EQ(decision_windows(s, r, 0.5).size(), 1u);  // the smaller peak is below half the top
 }
 
+// On labelled data: the paths are forward diffusions of mixture draws read back from T. With
+// exact scores the filtered posterior is the exact one on the same points, the cross-entropy
+// E[−log P(y | x_s)] is H(C | X_s), and both splits of MINDE's integral reach I(X_{s_end}; C) with
+// the null's gap at zero.
+TEST_P(LabelPosteriorTest, OnLabelledDataExactScoresGiveTheExactPosteriorAndInformation) {
+  auto p = make_process(GetParam());
+  const auto law = mixture_1d({-1.0, 1.0}, 0.05);
+  auto gen = make_generator(5);
+  torch::Tensor labels;
+  const auto x = law.sample(3000, gen, &labels);
+  const auto opts = PosteriorOptions().trajectories(2000).steps(300);
+  const auto prof = label_posterior_on_data(
+      *p, exact_scores(law, *p), law.weights(), x, labels, opts, torch::kCPU,
+      [&](const torch::Tensor& xs, const torch::Tensor& s) { return law.log_posterior(*p, xs, s); });
+  const size_t n = prof.s.size();
+  ASSERT_EQ(n, 301u);
+  ASSERT_EQ(prof.cross_entropy.size(), n);
+  int filter_ok = 0, ce_ok = 0;
+  auto forward_gen = make_generator(12);
+  const auto forward = law.conditional_label_entropy(*p, prof.s, 20000, forward_gen);
+  for (size_t k = 0; k < n; ++k) {
+    filter_ok += std::abs(prof.gap[k].value) <= 0.02 || within_stderr(prof.gap[k].value, 0.0, prof.gap[k].std_error, 3.0);
+    const double se = std::hypot(prof.cross_entropy[k].std_error, forward[k].std_error);
+    ce_ok += std::abs(prof.cross_entropy[k].value - forward[k].value) <= 0.02 ||
+             within_stderr(prof.cross_entropy[k].value, forward[k].value, se, 3.0);
+  }
+  EXPECT_GE(filter_ok, 298);
+  EXPECT_GE(ce_ok, 295);
+  auto info_gen = make_generator(13);
+  const auto truth = law.diffused(*p, prof.s.back()).label_information(200000, info_gen);
+  for (const auto* curve : {&prof.posterior_information, &prof.minde_information}) {
+    const auto& total = curve->back();
+    EXPECT_TRUE(within_stderr(total.value, truth.value, std::hypot(total.std_error, truth.std_error), 4.0))
+        << total.value << " ± " << total.std_error << " against " << truth.value;
+  }
+  EXPECT_LT(prof.null_gap.back().value, 1e-3);
+  EXPECT_GT(prof.accuracy.back().value, 0.99);
+  EXPECT_NEAR(prof.posterior_information.front().value, 0.0, 1e-12);  // ∫_T^T
+  EXPECT_THROW(label_posterior_on_data(*p, exact_scores(law, *p), law.weights(), x, labels.slice(0, 0, 10), opts, torch::kCPU),
+               c10::Error);
+}
+
+// A network's errors, modelled: each class's score and the null score carry their own smooth
+// error of size η/√Σ(s), as a network's residual does. MINDE integrates ‖δ_y − δ_null‖² at every s,
+// and below the decision, where I(X_s; C) no longer grows, it goes on growing like η² ln(1/s). The
+// posterior's part weighs the class errors by P_c(1 − P_c): once the class is decided it stops
+// growing, and the null's gap takes the excess. Where the class is still open the errors enter it
+// too, so on such data the posterior's own entropy and cross-entropy are the better totals.
+TEST(LabelPosterior, OnLabelledDataThePosteriorPartStopsAtTheDecision) {
+  auto p = make_process("vp");
+  const GaussianMixture law(torch::tensor({0.5, 0.3, 0.2}, torch::kFloat64),
+                            torch::tensor({{1.0, 0.0}, {-0.5, 0.8}, {-0.5, -0.8}}, torch::kFloat64),
+                            torch::eye(2, torch::kFloat64).expand({3, 2, 2}) * 0.1);
+  const double eta = 0.4;
+  const ConditionalScoreFn noisy = [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) {
+    auto exact = c.is_null() ? law.score(*p, x, s) : law.component_score(*p, x, s, c.value);
+    auto id = c.is_null() ? torch::full({x.size(0), 1}, 3.0, x.options()) : c.value.to(x.dtype()).unsqueeze(1);
+    auto error = torch::sin(2.0 * x + 1.7 * id + 0.5 * x.flip(1) + 0.3);  // differs by class, smooth in x
+    return exact + eta * error / p->kernel_var(s).to(x.dtype()).sqrt();
+  };
+  auto gen = make_generator(6);
+  torch::Tensor labels;
+  const auto x = law.sample(1500, gen, &labels);
+  const auto prof = label_posterior_on_data(*p, noisy, law.weights(), x, labels,
+                                            PosteriorOptions().trajectories(1500).steps(300), torch::kCPU);
+  auto info_gen = make_generator(14);
+  const double truth = law.diffused(*p, prof.s.back()).label_information(200000, info_gen).value;  // 1.007
+  // The decision: the first grid time where H(C | X_s) < 0.05 nats; from there to s_end (0.04 to 0.001).
+  size_t k = 0;
+  while (prof.entropy[k].value >= 0.05) ++k;
+  ASSERT_LT(prof.s[k], 0.1);
+  const auto grown = [&](const std::vector<Estimate>& curve) { return curve.back().value - curve[k].value; };
+  EXPECT_GT(grown(prof.minde_information), 1.0);              // η² ln(s_k / s_end) · E‖δ_y − δ_null‖²/2
+  EXPECT_LT(grown(prof.posterior_information), 0.05);
+  EXPECT_GT(prof.minde_information.back().value - truth, 2.0);
+  EXPECT_GT(prof.null_gap.back().value, 2.0);
+  // The posterior's own totals stay within 10 % of the truth.
+  EXPECT_NEAR(prof.information(prof.s.size() - 1).value, truth, 0.1 * truth);
+  EXPECT_NEAR(prof.label_entropy - prof.cross_entropy.back().value, truth, 0.1 * truth);
+}
+
 }  // namespace
 }  // namespace diffinfo

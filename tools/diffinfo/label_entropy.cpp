@@ -20,7 +20,8 @@ namespace {
 
 struct LabelEntropyArgs {
   std::string run, labels, data, plot, csv, exact_spec, device = "cpu";
-  bool json = false, pairs = false, minde = false;
+  bool json = false, pairs = false, minde = false, from_data = false;
+  int64_t eval_batch = 0;
   PosteriorOptions options;
 };
 
@@ -68,8 +69,11 @@ void run_label_entropy(const LabelEntropyArgs& a) {
   const auto run = load_run(a.run, device);
   if (run.config.cond_kind != "labels")
     throw std::runtime_error(a.run + ": label-entropy needs a class-conditional run (train --labels L.npy)");
-  const auto labels = load_condition(run.config, a.run, "", a.labels);
-  const auto labels_path = a.labels.empty() ? run.config.cond_path : a.labels;
+  // On data, the paths' rows and labels; the prior P(C) is their label frequencies either way.
+  std::optional<ConditionalInputs> rows;
+  if (a.from_data) rows = load_conditional_inputs(run.config, a.run, a.data, "", a.labels);
+  const auto labels = rows ? rows->cond : load_condition(run.config, a.run, "", a.labels);
+  const auto labels_path = rows ? rows->cond_path : a.labels.empty() ? run.config.cond_path : a.labels;
   const int64_t classes = run.config.model.classes();
   auto counts = torch::bincount(labels, {}, classes).to(torch::kFloat64);
   for (int64_t c = 0; c < classes; ++c)
@@ -96,7 +100,12 @@ void run_label_entropy(const LabelEntropyArgs& a) {
   }
   LogPosteriorFn exact;
   if (law) exact = [&](const torch::Tensor& x, const torch::Tensor& s) { return law->log_posterior(process, x, s); };
-  const auto profile = label_posterior(process, score, prior, run.config.model.dim(), a.options, device, exact);
+  // A U-Net's K + 1 passes per step go 64 rows at a time on a CPU (as measure_options); an MLP's 2048.
+  auto options = a.options;
+  options.batch_size(a.eval_batch > 0 ? a.eval_batch : run.config.model.arch() == "unet" ? 64 : 2048);
+  const auto profile = rows ? label_posterior_on_data(process, score, prior, rows->x, rows->cond, options, device, exact)
+                            : label_posterior(process, score, prior, run.config.model.dim(), options, device, exact);
+  const bool labelled = !profile.cross_entropy.empty();
   const auto entropy = values(profile.entropy);
   const auto windows = decision_windows(profile.s, values(profile.rate));
 
@@ -141,7 +150,8 @@ void run_label_entropy(const LabelEntropyArgs& a) {
   const auto csv = a.csv.empty() ? run_file(a.run, "label_entropy.csv") : a.csv;
   write_label_entropy_csv(csv, profile, refs, a.pairs);
   if (!a.plot.empty())
-    plot_label_entropy(a.plot, profile, refs, "label posterior along generation, " + process.name() + " (" + a.run + ")");
+    plot_label_entropy(a.plot, profile, refs,
+                       std::string(rows ? "label posterior along data paths, " : "label posterior along generation, ") + process.name() + " (" + a.run + ")");
 
   nlohmann::json out = {{"label_entropy", profile.label_entropy},
                         {"conditional_entropy_final", to_json(profile.entropy.back())},
@@ -154,10 +164,26 @@ void run_label_entropy(const LabelEntropyArgs& a) {
                         {"classes", classes},
                         {"prior", std::vector<double>(prior.data_ptr<double>(), prior.data_ptr<double>() + classes)},
                         {"process", process.config()},
-                        {"settings", to_json(a.options)},
+                        {"settings", to_json(options)},
+                        {"paths", rows ? "forward diffusion of " + rows->x_path + ", read back from T" : std::string("generated")},
+                        {"posterior_minde", to_json(profile.posterior_information.back())},
+                        {"null_gap", to_json(profile.null_gap.back())},
                         {"rate_window", profile.rate_window},
                         {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;
+  if (labelled) {
+    const auto& ce = profile.cross_entropy.back();
+    out["minde_on_paths"] = to_json(profile.minde_information.back());
+    out["cross_entropy_final"] = to_json(ce);
+    out["information_lower_bound"] = to_json(Estimate{profile.label_entropy - ce.value, ce.std_error});
+    out["accuracy_final"] = to_json(profile.accuracy.back());
+  }
+  for (const char* key : {"posterior_minde", "minde_on_paths"})
+    if (out.contains(key) && out[key]["value"].get<double>() > profile.label_entropy) {
+      out[std::string(key) + "_exceeds_label_entropy"] = true;
+      std::fprintf(stderr, "warning: %s = %.4f nats exceeds H(C) = %.4f nats: the estimate is biased\n", key,
+                   out[key]["value"].get<double>(), profile.label_entropy);
+    }
   if (a.pairs) {
     nlohmann::json pairs = nlohmann::json::array();
     const auto index = torch::triu_indices(classes, classes, 1);
@@ -179,6 +205,16 @@ void run_label_entropy(const LabelEntropyArgs& a) {
               static_cast<long long>(classes), labels_path.c_str());
   std::printf("final, s = %-10g H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
               profile.entropy.back().value, profile.entropy.back().std_error, profile.information(profile.s.size() - 1).value);
+  if (labelled)
+    std::printf("with the labels      I >= H(C) - CE = %.4f ± %.4f nats (CE %.4f, accuracy %.4f ± %.4f)\n",
+                out["information_lower_bound"]["value"].get<double>(), profile.cross_entropy.back().std_error,
+                profile.cross_entropy.back().value, profile.accuracy.back().value, profile.accuracy.back().std_error);
+  std::printf("MINDE by posterior   I = %.4f ± %.4f nats; null score's gap %.4f ± %.4f", profile.posterior_information.back().value,
+              profile.posterior_information.back().std_error, profile.null_gap.back().value, profile.null_gap.back().std_error);
+  if (labelled)
+    std::printf("; MINDE on these paths %.4f ± %.4f", profile.minde_information.back().value,
+                profile.minde_information.back().std_error);
+  std::printf("\n");
   for (const auto& w : windows)
     std::printf("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
   if (law) {
@@ -213,8 +249,13 @@ void add_label_entropy(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--pairs", a->pairs, "also the pairwise c vs c' entropies (CSV) and their decision windows (JSON)");
   cmd->add_option("--exact", a->exact_spec, "mixture spec JSON ('diffinfo data mixture'): exact curves and windows");
+  cmd->add_flag("--from-data", a->from_data,
+                "paths from the labelled data (--data, --labels; default the run's), diffused forward and read back from T, "
+                "instead of generated ones: adds the cross-entropy bound H(C) - CE and MINDE on the same paths; "
+                "--trajectories rows are drawn");
   cmd->add_flag("--minde", a->minde, "also I(X_s;C) by MINDE on the run's data, and the gap to the posterior's");
-  cmd->add_option("--data", a->data, "--minde: data x0 [N, D] (default: the run's)");
+  cmd->add_option("--data", a->data, "--from-data, --minde: data x0 [N, D] (default: the run's)");
+  cmd->add_option("--eval-batch", a->eval_batch, "paths per batch (0: 64 for a U-Net, 2048 for an MLP)")->capture_default_str();
   cmd->add_option("--seed", a->options.seed(), "seed of the trajectories")->capture_default_str();
   cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_flag("--json", a->json, "print one JSON object on stdout");

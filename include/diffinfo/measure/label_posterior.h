@@ -9,6 +9,19 @@
 // K-class posterior it keeps seed 001's binary forms: "c vs null" (the unconditional model standing
 // in for "not c": log-odds += log N_c − log N_null) and the pairwise "c vs c′" posteriors.
 //
+// On labelled data (`label_posterior_on_data`) each row is diffused forward to T by the exact
+// Gaussian transitions and the path is read back from T: a draw of the true reverse process, so
+// P(c | x_s) is the model's posterior on real noisy data, and with the rows' labels y it gives
+// the cross-entropy E[−log P(y | x_s)] (I(X_s; C) ≥ H(C) − CE for any posterior, Barber–Agakov).
+//
+// Along every path it splits MINDE's integrand. Given x_s, with s̄ = Σ_c P(c|x_s) s(x_s|c),
+//   E_y ‖s(x|y) − s(x)‖² = Σ_c P(c|x) ‖s(x|c) − s̄‖²  +  ‖s̄ − s(x)‖²,
+// the posterior spread of the class scores (the information; its integral ∫_s^T σ²/2 · (·) is
+// I(X_s; C) for exact scores) plus the null score's distance from the posterior mean of the class
+// scores (zero for exact scores: ∇log p = Σ_c P(c|x) ∇log p(·|c)). A network's independent errors
+// δ_c enter the first only as Σ_c P_c(1 − P_c)‖δ‖², which vanishes once the class is decided,
+// and MINDE's ‖δ_y − δ_null‖² enters the second whole.
+//
 //   auto p = diffinfo::label_posterior(*process, score, prior, dim, {}, torch::kCPU);
 //   p.entropy[k]   // H(C | X_s) at s = p.s[k] ± stderr over trajectories
 //   auto windows = diffinfo::decision_windows(p.s, rates);
@@ -59,6 +72,12 @@ struct PosteriorProfile {
   /// With an exact reference: its H(C | X_s) on the same trajectory points, its rate, and the
   /// paired difference estimate − exact.
   std::vector<Estimate> exact_entropy, exact_rate, gap;
+  /// I(X_s; C) as ∫_s^T σ²/2 Σ_c P(c|x) ‖s(x|c) − s̄‖² (trapezoid per path) and the null's gap
+  /// ∫_s^T σ²/2 ‖s̄ − s(x)‖², on every grid point.
+  std::vector<Estimate> posterior_information, null_gap;
+  /// On labelled paths (data rows, or generation from one class), y the path's label: MINDE's
+  /// ∫_s^T σ²/2 ‖s(x|y) − s(x)‖², the cross-entropy E[−log P(y | x_s)] and P(argmax_c P(c|x_s) = y).
+  std::vector<Estimate> minde_information, cross_entropy, accuracy;
 
   /// I(X_s; C) = H(C) − H(C | X_s) at index k.
   Estimate information(size_t k) const { return {label_entropy - entropy[k].value, entropy[k].std_error}; }
@@ -69,6 +88,14 @@ struct PosteriorProfile {
 PosteriorProfile label_posterior(const ForwardProcess& process, const ConditionalScoreFn& score,
                                  const torch::Tensor& prior, int64_t dim, const PosteriorOptions& options,
                                  const torch::Device& device, const LogPosteriorFn& exact = nullptr);
+
+/// The posterior along the time-reversed forward paths of labelled data [N, D] with labels [N]
+/// (int64, 0..K−1): one path per row, or `trajectories` rows drawn without replacement (seeded)
+/// when N is larger. `generate` does not apply.
+PosteriorProfile label_posterior_on_data(const ForwardProcess& process, const ConditionalScoreFn& score,
+                                         const torch::Tensor& prior, const torch::Tensor& data,
+                                         const torch::Tensor& labels, const PosteriorOptions& options,
+                                         const torch::Device& device, const LogPosteriorFn& exact = nullptr);
 
 /// dH/ds of a curve on the grid s (descending or ascending) by differences over ±window points,
 /// one-sided at the ends: the rate `label_posterior` reports, for reference curves.

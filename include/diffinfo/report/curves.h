@@ -40,7 +40,9 @@ struct LabelReferences {
   std::vector<double> minde;          ///< I(X_s; C) = ∫_s^T rate by MINDE on the same model
 };
 
-/// One row per visited s: H(C | X_s) ± stderr, dH/ds ± stderr, I(X_s; C); then, when present,
+/// One row per visited s: H(C | X_s) ± stderr, dH/ds ± stderr, I(X_s; C), MINDE by posterior and
+/// the null's gap (± stderr); on labelled paths MINDE on them, the cross-entropy (± stderr), H(C) − CE
+/// and the accuracy; then, when present,
 /// the exact posterior on the same points ("exact_on_path_*", "gap_*"), the forward curve
 /// ("exact_*"), MINDE's I(X_s; C) ("minde_information"); then the mean posterior of each class
 /// ("posterior_c"), the "c vs null" entropies ("versus_null_c") and, with `pairs`, "pair_c_c'".
