@@ -426,11 +426,12 @@ std::string dae_text(const std::vector<DaeRow>& rows, double label_entropy) {
   std::ostringstream out;
   out.precision(10);
   out << "tau,i_per,i_per_stderr,i_sem,i_sem_stderr,classifier_per,classifier_per_stderr,classifier_sem,"
-         "classifier_sem_stderr,label_entropy\n";
+         "classifier_sem_stderr,label_entropy,posterior_per,posterior_per_stderr,posterior_sem,posterior_sem_stderr\n";
   for (const auto& r : rows)
     out << r.tau << ',' << r.per.value << ',' << r.per.std_error << ',' << r.sem.value << ',' << r.sem.std_error << ','
         << r.per_classifier.value << ',' << r.per_classifier.std_error << ',' << r.sem_classifier.value << ','
-        << r.sem_classifier.std_error << ',' << label_entropy << "\n";
+        << r.sem_classifier.std_error << ',' << label_entropy << ',' << r.per_posterior.value << ','
+        << r.per_posterior.std_error << ',' << r.sem_posterior.value << ',' << r.sem_posterior.std_error << "\n";
   return out.str();
 }
 
@@ -445,8 +446,10 @@ void plot_dae(const std::string& path, const std::vector<DaeRow>& rows, double l
   body << "unset logscale x\nset format x '%g'\nset key top right\nset xlabel 'split time {/Symbol t}'\n"
        << "set ylabel 'I(Z; Y) (nats)'\nset yrange [0:*]\n"
        << "set key bottom right\n"
-       << "plot DATA skip 1 using 1:2:3 with yerrorlines lw 2 pt 7 " << kBlue << " title 'I(Z_{per}; Y), MINDE'"
-       << ", '' skip 1 using 1:4:5 with yerrorlines lw 2 pt 5 " << kGreen << " title 'I(Z_{sem}; Y), MINDE'"
+       << "plot DATA skip 1 using 1:11:12 with yerrorlines lw 2 pt 7 " << kBlue << " title 'I(Z_{per}; Y), MINDE by posterior'"
+       << ", '' skip 1 using 1:13:14 with yerrorlines lw 2 pt 5 " << kGreen << " title 'I(Z_{sem}; Y), MINDE by posterior'"
+       << ", '' skip 1 using 1:2:3 with yerrorlines lw 1 pt 7 ps 0.5 " << kBlue << " title 'I(Z_{per}; Y), MINDE'"
+       << ", '' skip 1 using 1:4:5 with yerrorlines lw 1 pt 5 ps 0.5 " << kGreen << " title 'I(Z_{sem}; Y), MINDE'"
        << ", '' skip 1 using 1:6:7 with yerrorlines lw 1 dt 2 pt 6 " << kBlue << " title 'Z_{per}: H(Y) - classifier CE'"
        << ", '' skip 1 using 1:8:9 with yerrorlines lw 1 dt 2 pt 4 " << kGreen << " title 'Z_{sem}: H(Y) - classifier CE'"
        << ", '' skip 1 using 1:10 with lines lw 1 dt 3 lc rgb 'black' title 'H(Y)'\n";

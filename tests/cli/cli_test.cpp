@@ -486,6 +486,8 @@ TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
   ASSERT_EQ(j["runs"].size(), 2u);
   EXPECT_TRUE(j["runs"][1]["i_sem"].contains("stderr"));
   EXPECT_TRUE(j["runs"][1]["classifier_per"].contains("stderr"));
+  EXPECT_GT(j["runs"][0]["i_per_posterior"]["stderr"].get<double>(), 0.0);
+  EXPECT_NE(slurp(dir + "/d/dae.csv").find("posterior_sem,posterior_sem_stderr"), std::string::npos);
   EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(4.0), 1e-9);
   EXPECT_EQ(lines(slurp(dir + "/d/dae.csv")), 3);
   for (const char* f : {"/d/dae.png", "/d/latents_tau_0.30.png", "/d/reconstructions_tau_0.70.png", "/d/tau_0.30/z_per.npy"})
@@ -495,6 +497,7 @@ TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
   r = run_cli(args, dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["runs"][0]["i_per"], j["runs"][0]["i_per"]);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["runs"][0]["i_per_posterior"], j["runs"][0]["i_per_posterior"]);
   expect_error(run_cli("dae --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --taus 1.5 --out " + dir + "/e", dir),
                "--taus: split times must lie in (0, 1)");
   write_npy(dir + "/short.npy", torch::zeros({7}, torch::kInt64));

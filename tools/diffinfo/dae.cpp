@@ -1,7 +1,7 @@
 // diffinfo dae: the diffusion-autoencoder experiment of seed 003 App. F.3. For each split time τ a
 // DAE (two Gaussian encoders, a conditional diffusion decoder on z_per for s < τ and z_sem for
 // s ≥ τ) is trained on the images; its latent means are exported; a small conditional diffusion
-// model on (z, y) per latent gives I(Z_per; Y) and I(Z_sem; Y) by MINDE, and a classifier of z the lower
+// model on (z, y) per latent gives I(Z_per; Y) and I(Z_sem; Y) by MINDE and by posterior, and a classifier of z the lower
 // bound H(Y) − CE beside it. Then a table and plot of
 // both against τ, a 2-D map of the latents coloured by class, and reconstructions. Every run resumes.
 #include "commands.h"
@@ -10,6 +10,7 @@
 #include "diffinfo/data/npy.h"
 #include "diffinfo/info/pca.h"
 #include "diffinfo/io/files.h"
+#include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/mutual_information.h"
 #include "diffinfo/model/classifier.h"
 #include "diffinfo/model/dae.h"
@@ -34,8 +35,15 @@ struct DaeArgs {
   EntropyOptions options;
 };
 
-// I(Z; Y) by MINDE from a conditional model of the latents z [N, D_Z] given labels y, trained in `dir`.
-EntropyProfile latent_information(const DaeArgs& a, const torch::Tensor& z, const std::string& z_path, const torch::Tensor& y,
+struct LatentInformation {
+  EntropyProfile minde;
+  Estimate posterior;  // MINDE by posterior on the latents' forward paths (label_posterior_on_data)
+};
+
+// I(Z; Y) from a conditional model of the latents z [N, D_Z] given labels y, trained in `dir`: by MINDE,
+// and by the posterior along the rows' forward paths (2000 rows, 200 steps), which does not integrate
+// the null score's error.
+LatentInformation latent_information(const DaeArgs& a, const torch::Tensor& z, const std::string& z_path, const torch::Tensor& y,
                             const std::string& dir, const torch::Device& device, const std::string& label) {
   RunConfig c;
   c.process = make_process("vp")->config();
@@ -49,9 +57,19 @@ EntropyProfile latent_information(const DaeArgs& a, const torch::Tensor& z, cons
   const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& cond) {
     return model->residual(xs, s, cond);  // the null condition is e(x_s, s)
   };
-  return mutual_information(*run.process, residual, z.to(device, torch::kFloat32), y.to(device),
-                            measure_options(a.options, run.config))
-      .minde;
+  auto minde = mutual_information(*run.process, residual, z.to(device, torch::kFloat32), y.to(device),
+                                  measure_options(a.options, run.config))
+                   .minde;
+  const auto counts = torch::bincount(y, {}, run.config.model.classes()).to(torch::kFloat64);
+  if (!(counts > 0).all().item<bool>())
+    throw std::runtime_error(a.labels + ": a class never occurs among the first " + std::to_string(y.size(0)) +
+                             " rows; the prior P(Y) needs every class (raise --rows)");
+  const ConditionalScoreFn score = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& cond) {
+    return model->score(xs, s, cond);
+  };
+  const auto paths = label_posterior_on_data(*run.process, score, counts / counts.sum(), z, y,
+                                             PosteriorOptions().trajectories(2000).steps(200).seed(a.options.seed()), device);
+  return {std::move(minde), paths.posterior_information.back()};
 }
 
 // The classifier reference H(Y) − CE of a latent: an MLP trained on the first 80 % of the rows, tested on the rest.
@@ -130,9 +148,14 @@ void run_dae(const DaeArgs& a) {
     write_npy(dir + "/z_sem.npy", z_sem);
     const auto per = latent_information(a, z_per, dir + "/z_per.npy", y_rows, dir + "/mi_per", device, "I(Z_per;Y)");
     const auto sem = latent_information(a, z_sem, dir + "/z_sem.npy", y_rows, dir + "/mi_sem", device, "I(Z_sem;Y)");
-    const DaeRow row{tau, per.total, sem.total, classifier_information(z_per, y_rows, a.options.seed(), device),
-                     classifier_information(z_sem, y_rows, a.options.seed(), device)};
-    settings = per.settings();
+    const DaeRow row{tau,
+                     per.minde.total,
+                     sem.minde.total,
+                     classifier_information(z_per, y_rows, a.options.seed(), device),
+                     classifier_information(z_sem, y_rows, a.options.seed(), device),
+                     per.posterior,
+                     sem.posterior};
+    settings = per.minde.settings();
     table.push_back(row);
 
     // A 2-D map of both latents (leading principal axes) and reconstructions of the first images.
@@ -153,6 +176,7 @@ void run_dae(const DaeArgs& a) {
                         .reshape({2 * r, layout.shape[0], layout.shape[1], layout.shape[2]}),
                     layout.low, layout.high, r, "originals (top) and DAE reconstructions, " + tau_label(tau));
     runs.push_back({{"tau", tau}, {"run", dir + "/dae"}, {"i_per", to_json(row.per)}, {"i_sem", to_json(row.sem)},
+                    {"i_per_posterior", to_json(row.per_posterior)}, {"i_sem_posterior", to_json(row.sem_posterior)},
                     {"classifier_per", to_json(row.per_classifier)}, {"classifier_sem", to_json(row.sem_classifier)},
                     {"latent_map", map}, {"reconstructions", recon_path}});
   }
@@ -177,12 +201,14 @@ void run_dae(const DaeArgs& a) {
     std::cout << out.dump(2) << "\n";
     return;
   }
-  std::printf("%6s  %20s  %20s  %20s  %20s   (H(Y) = %.4f nats)\n", "tau", "I(Z_per;Y) MINDE", "I(Z_sem;Y) MINDE",
-              "Z_per classifier", "Z_sem classifier", bound.label_entropy);
+  std::printf("%6s  %20s  %20s  %20s  %20s  %20s  %20s   (H(Y) = %.4f nats)\n", "tau", "I(Z_per;Y) MINDE", "I(Z_sem;Y) MINDE",
+              "Z_per by posterior", "Z_sem by posterior", "Z_per classifier", "Z_sem classifier", bound.label_entropy);
   for (const auto& r : table) {
     const bool over = check_label_bound(r.per, y_rows).exceeds || check_label_bound(r.sem, y_rows).exceeds;
-    std::printf("%6.2f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f%s\n", r.tau, r.per.value,
-                r.per.std_error, r.sem.value, r.sem.std_error, r.per_classifier.value, r.per_classifier.std_error,
+    std::printf("%6.2f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f%s\n",
+                r.tau, r.per.value, r.per.std_error, r.sem.value, r.sem.std_error, r.per_posterior.value,
+                r.per_posterior.std_error, r.sem_posterior.value, r.sem_posterior.std_error, r.per_classifier.value,
+                r.per_classifier.std_error,
                 r.sem_classifier.value, r.sem_classifier.std_error, over ? "  (MINDE above H(Y): biased)" : "");
   }
   std::printf("table %s, plot %s, maps and reconstructions in %s\n", csv.c_str(), plot.c_str(), a.out.c_str());
