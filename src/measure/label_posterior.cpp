@@ -249,10 +249,10 @@ PosteriorProfile label_posterior_on_data(const ForwardProcess& process, const Co
   TORCH_CHECK(data.dim() == 2 && labels.dim() == 1 && labels.size(0) == data.size(0),
               "label posterior on data needs data [N, D] and labels [N], got ", data.sizes(), " and ", labels.sizes());
   TORCH_CHECK(labels.scalar_type() == torch::kInt64, "label posterior on data needs int64 labels");
-  const auto y = labels.to(torch::kCPU);
-  TORCH_CHECK(y.numel() == 0 || (y.min().item<int64_t>() >= 0 && y.max().item<int64_t>() < prior.size(0)),
-              "labels must lie in 0..", prior.size(0) - 1);
   TORCH_CHECK(data.size(0) >= 2, "label posterior on data needs at least 2 rows, got ", data.size(0));
+  const auto y = labels.to(torch::kCPU);
+  TORCH_CHECK(y.min().item<int64_t>() >= 0 && y.max().item<int64_t>() < prior.size(0), "labels must lie in 0..",
+              prior.size(0) - 1);
   TORCH_CHECK(torch::isfinite(data).all().item<bool>(), "label posterior on data: the data hold NaN or Inf");
   const auto x = data.to(device, torch::kFloat32);
   auto options = o;

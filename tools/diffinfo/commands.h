@@ -51,6 +51,10 @@ ConditionalInputs load_conditional_inputs(const RunConfig& config, const std::st
 torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir, const std::string& cond,
                              const std::string& labels);
 
+/// [K] class frequencies of [N] int64 labels: the prior P(C) of a label posterior. Throws naming
+/// `labels_path` when a class never occurs.
+torch::Tensor class_prior(const torch::Tensor& labels, int64_t classes, const std::string& labels_path);
+
 /// Throws unless the run models X itself (plain or conditional): joint and marginals runs do not.
 void require_model_of_x(const RunConfig& config, const std::string& run_dir);
 

@@ -48,6 +48,14 @@ nlohmann::json read_spec(const std::string& path) {
   }
 }
 
+torch::Tensor class_prior(const torch::Tensor& labels, int64_t classes, const std::string& labels_path) {
+  const auto counts = torch::bincount(labels.to(torch::kCPU), {}, classes).to(torch::kFloat64);
+  for (int64_t c = 0; c < classes; ++c)
+    if (counts[c].item<double>() == 0)
+      throw std::runtime_error(labels_path + ": class " + std::to_string(c) + " never occurs; the prior P(C) needs every class");
+  return counts / counts.sum();
+}
+
 torch::Tensor load_condition(const RunConfig& config, const std::string& run_dir, const std::string& cond,
                              const std::string& labels) {
   if (!config.conditional())

@@ -60,14 +60,11 @@ LatentInformation latent_information(const DaeArgs& a, const torch::Tensor& z, c
   auto minde = mutual_information(*run.process, residual, z.to(device, torch::kFloat32), y.to(device),
                                   measure_options(a.options, run.config))
                    .minde;
-  const auto counts = torch::bincount(y, {}, run.config.model.classes()).to(torch::kFloat64);
-  if (!(counts > 0).all().item<bool>())
-    throw std::runtime_error(a.labels + ": a class never occurs among the first " + std::to_string(y.size(0)) +
-                             " rows; the prior P(Y) needs every class (raise --rows)");
   const ConditionalScoreFn score = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& cond) {
     return model->score(xs, s, cond);
   };
-  const auto paths = label_posterior_on_data(*run.process, score, counts / counts.sum(), z, y,
+  const auto prior = class_prior(y, run.config.model.classes(), a.labels + " (the first " + std::to_string(y.size(0)) + " rows)");
+  const auto paths = label_posterior_on_data(*run.process, score, prior, z, y,
                                              PosteriorOptions().trajectories(2000).steps(200).seed(a.options.seed()), device);
   return {std::move(minde), paths.posterior_information.back()};
 }

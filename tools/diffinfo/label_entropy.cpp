@@ -75,11 +75,7 @@ void run_label_entropy(const LabelEntropyArgs& a) {
   const auto labels = rows ? rows->cond : load_condition(run.config, a.run, "", a.labels);
   const auto labels_path = rows ? rows->cond_path : a.labels.empty() ? run.config.cond_path : a.labels;
   const int64_t classes = run.config.model.classes();
-  auto counts = torch::bincount(labels, {}, classes).to(torch::kFloat64);
-  for (int64_t c = 0; c < classes; ++c)
-    if (counts[c].item<double>() == 0)
-      throw std::runtime_error(labels_path + ": class " + std::to_string(c) + " never occurs; the prior P(C) needs every class");
-  const auto prior = counts / counts.sum();
+  const auto prior = class_prior(labels, classes, labels_path);
   const auto model = run.model;
   const auto& process = *run.process;
   const ConditionalScoreFn score = [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) {
@@ -179,7 +175,8 @@ void run_label_entropy(const LabelEntropyArgs& a) {
     out["accuracy_final"] = to_json(profile.accuracy.back());
   }
   for (const char* key : {"posterior_minde", "minde_on_paths"})
-    if (out.contains(key) && out[key]["value"].get<double>() > profile.label_entropy) {
+    if (out.contains(key) &&
+        check_label_bound({out[key]["value"].get<double>(), out[key]["stderr"].get<double>()}, labels).exceeds) {
       out[std::string(key) + "_exceeds_label_entropy"] = true;
       std::fprintf(stderr, "warning: %s = %.4f nats exceeds H(C) = %.4f nats: the estimate is biased\n", key,
                    out[key]["value"].get<double>(), profile.label_entropy);
