@@ -278,28 +278,41 @@ std::vector<DecisionWindow> decision_windows(const std::vector<double>& s_in, co
   const size_t n = s.size();
   std::vector<DecisionWindow> out;
   if (n < 3) return out;
-  const double top = *std::max_element(r.begin(), r.end());
-  if (!(top > 0)) return out;
-  // Candidates: local maxima at or above min_fraction of the top, largest first.
-  std::vector<size_t> peaks;
-  for (size_t i = 0; i < n; ++i)
-    if (r[i] >= min_fraction * top && (i == 0 || r[i] >= r[i - 1]) && (i + 1 == n || r[i] >= r[i + 1])) peaks.push_back(i);
-  std::sort(peaks.begin(), peaks.end(), [&](size_t a, size_t b) { return r[a] > r[b]; });
-  std::vector<std::pair<double, double>> taken;  // half-maximum intervals of accepted peaks
-  for (auto i : peaks) {
+  // Candidates: every local maximum, with its half-maximum interval and the nats decided in it.
+  struct Candidate {
+    size_t i;
+    double left, right, information;
+  };
+  std::vector<Candidate> candidates;
+  for (size_t i = 0; i < n; ++i) {
+    if (!(r[i] > 0) || (i > 0 && r[i] < r[i - 1]) || (i + 1 < n && r[i] < r[i + 1])) continue;
     const double half = 0.5 * r[i];
-    // Walk out to the half maximum on each side, interpolating linearly in s.
+    // Walk down each side to the half maximum, or to the valley before a neighbouring peak,
+    // interpolating linearly in s where the half maximum is crossed.
     size_t lo = i, hi = i;
-    while (lo > 0 && r[lo - 1] >= half) --lo;
-    while (hi + 1 < n && r[hi + 1] >= half) ++hi;
+    while (lo > 0 && r[lo - 1] >= half && r[lo - 1] <= r[lo]) --lo;
+    while (hi + 1 < n && r[hi + 1] >= half && r[hi + 1] <= r[hi]) ++hi;
+    const bool left_crosses = lo > 0 && r[lo - 1] < half, right_crosses = hi + 1 < n && r[hi + 1] < half;
     double left = s[lo], right = s[hi];
-    if (lo > 0) left = s[lo - 1] + (half - r[lo - 1]) / (r[lo] - r[lo - 1]) * (s[lo] - s[lo - 1]);
-    if (hi + 1 < n) right = s[hi] + (r[hi] - half) / (r[hi] - r[hi + 1]) * (s[hi + 1] - s[hi]);
+    if (left_crosses) left = s[lo - 1] + (half - r[lo - 1]) / (r[lo] - r[lo - 1]) * (s[lo] - s[lo - 1]);
+    if (right_crosses) right = s[hi] + (r[hi] - half) / (r[hi] - r[hi + 1]) * (s[hi + 1] - s[hi]);
+    // ∫ |rate| ds over [left, right] by trapezoids, the ends at the half maximum.
+    double area = 0.5 * (half + r[lo]) * (s[lo] - left) + 0.5 * (r[hi] + half) * (right - s[hi]);
+    for (size_t k = lo; k < hi; ++k) area += 0.5 * (r[k] + r[k + 1]) * (s[k + 1] - s[k]);
+    candidates.push_back({i, left, right, area});
+  }
+  if (candidates.empty()) return out;
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.information > b.information; });
+  const double most = candidates.front().information;
+  std::vector<std::pair<double, double>> taken;  // half-maximum intervals of accepted windows
+  for (const auto& c : candidates) {
+    if (c.information < min_fraction * most) break;
     const bool overlaps = std::any_of(taken.begin(), taken.end(),
-                                      [&](const auto& t) { return left < t.second && right > t.first; });
+                                      [&](const auto& t) { return c.left < t.second && c.right > t.first; });
     if (overlaps) continue;
-    taken.emplace_back(left, right);
-    out.push_back({peak_vertex(s, r, i), right - left, rate_in[order[i]]});
+    taken.emplace_back(c.left, c.right);
+    out.push_back({peak_vertex(s, r, c.i), c.right - c.left, rate_in[order[c.i]], c.information});
   }
   return out;
 }

@@ -459,7 +459,12 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = run_cli("nll --run " + dir + "/plain --rows 3 --solver heun --heun-steps 4 --divergence hutchinson --points 4 --samples 8 --json", dir);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(nlohmann::json::parse(r.out).contains("nll"));
+  const auto nll = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(nll.contains("nll"));
+  // The grid comes from the images' spec: 256 levels on [−1, 1], +7 bits per dimension.
+  EXPECT_EQ(nll["bits_per_dim"]["quantisation"]["levels"], 256);
+  EXPECT_EQ(nll["bits_per_dim"]["quantisation"]["from"], dir + "/f.spec.json");
+  EXPECT_DOUBLE_EQ(nll["bits_per_dim"]["offset_bits"].get<double>(), 7.0);
 
   // Images of another size for the trained run, data without an image shape, unknown names.
   ASSERT_EQ(run_cli("data gaussian --dim 60 --n 20 --out " + dir + "/g.npy", dir).code, 0);

@@ -115,7 +115,27 @@ TEST(DecisionWindows, FindsKnownPeaksAndTheirWidths) {
   EXPECT_NEAR(w[0].rate, -4.0, 1e-6);
   EXPECT_NEAR(w[1].s, 0.3, 1e-9);
   EXPECT_NEAR(w[1].width, fwhm * 0.05, 1e-3);
-  EXPECT_EQ(decision_windows(s, r, 0.5).size(), 1u);  // the smaller peak is below half the top
+  // Within its FWHM a Gaussian bump holds erf(√(ln 2)) ≈ 0.761 of its area h σ √(2π).
+  const double inside = std::erf(std::sqrt(std::log(2.0)));
+  EXPECT_NEAR(w[0].information, inside * 4.0 * 0.02 * std::sqrt(2.0 * M_PI), 1e-4);
+  EXPECT_NEAR(w[1].information, inside * 1.5 * 0.05 * std::sqrt(2.0 * M_PI), 1e-4);
+  EXPECT_EQ(decision_windows(s, r, 0.95).size(), 1u);  // the second holds 94 % of the first's nats
+}
+
+TEST(DecisionWindows, RankByTheInformationDecidedNotByPeakHeight) {
+  // A tall one-point spike (a noisy last step) beside a broad bump that decides far more.
+  std::vector<double> s, r;
+  for (int i = 0; i <= 1000; ++i) {
+    const double t = i / 1000.0;
+    s.push_back(t);
+    r.push_back(2.0 * std::exp(-0.5 * std::pow((t - 0.6) / 0.1, 2)) + (i == 5 ? 20.0 : 0.0));
+  }
+  const auto w = decision_windows(s, r);
+  ASSERT_EQ(w.size(), 1u);  // the spike holds ~0.01 nats, under 20 % of the bump's ~0.38
+  EXPECT_NEAR(w[0].s, 0.6, 1e-3);
+  EXPECT_NEAR(w[0].information, std::erf(std::sqrt(std::log(2.0))) * 2.0 * 0.1 * std::sqrt(2.0 * M_PI), 1e-3);
+  EXPECT_EQ(decision_windows(s, r, 0.0).size(), 2u);
+  EXPECT_NEAR(decision_windows(s, r, 0.0)[1].s, 0.005, 1e-3);
 }
 
 // On labelled data: the paths are forward diffusions of mixture draws read back from T. With

@@ -27,7 +27,7 @@ struct LabelEntropyArgs {
 
 nlohmann::json windows_json(const std::vector<DecisionWindow>& windows) {
   auto out = nlohmann::json::array();
-  for (const auto& w : windows) out.push_back({{"s", w.s}, {"width", w.width}, {"rate", w.rate}});
+  for (const auto& w : windows) out.push_back({{"s", w.s}, {"width", w.width}, {"rate", w.rate}, {"information", w.information}});
   return out;
 }
 
@@ -124,7 +124,8 @@ void run_label_entropy(const LabelEntropyArgs& a) {
     if (!windows.empty() && !exact_windows.empty()) exact_json["peak_offset"] = windows[0].s - exact_windows[0].s;
   }
   if (a.minde) {
-    const auto [x, x_path] = load_run_data(run.config, a.run, a.data);
+    // On data the paths' rows serve; otherwise the run's (or --data's) rows, one per label.
+    const auto [x, x_path] = rows ? std::make_pair(rows->x, rows->x_path) : load_run_data(run.config, a.run, a.data);
     if (x.size(0) != labels.size(0))
       throw std::runtime_error(labels_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " + x_path +
                                "), got " + std::to_string(labels.size(0)));

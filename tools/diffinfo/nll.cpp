@@ -26,24 +26,39 @@ struct NllArgs {
   EntropyOptions options;
 };
 
-Quantization quantization(const NllArgs& a) {
-  if (a.levels == 0) {
-    if (!a.range.empty() || a.dequantize)
-      throw std::runtime_error("--range and --dequantize describe quantised data: give --levels too");
+// The grid the data lie on: --levels and --range, or else the scaling that 'diffinfo images'
+// recorded in the spec beside the data; never guessed from the values.
+Quantization quantization(const NllArgs& a, const std::string& data_path, std::string& source) {
+  if (a.levels == 0 && a.range.empty()) {
+    const auto spec_path = spec_beside(data_path);
+    if (file_exists(spec_path)) {
+      const auto spec = read_spec(spec_path);
+      const auto scaling = spec.value("scaling", nlohmann::json::object());
+      if (spec.value("type", "") == "images" && scaling.contains("levels") && scaling.contains("range")) {
+        source = spec_path;
+        return {scaling["levels"].get<int64_t>(), scaling["range"][0].get<double>(), scaling["range"][1].get<double>()};
+      }
+    }
+    if (a.dequantize)
+      throw std::runtime_error("--dequantize describes quantised data: give --levels and --range (no image spec beside " +
+                               data_path + ")");
     return {};
   }
+  if (a.levels == 0) throw std::runtime_error("--range describes quantised data: give --levels too");
   if (a.range.size() != 2 || !(a.range[1] > a.range[0]))
     throw std::runtime_error("--levels needs --range LOW HIGH with HIGH > LOW: the data range is never guessed");
   if (a.levels < 2) throw std::runtime_error("--levels must be at least 2, got " + std::to_string(a.levels));
+  source = "--levels, --range";
   return {a.levels, a.range[0], a.range[1]};
 }
 
 void run_nll(const NllArgs& a) {
   const auto device = parse_device(a.device);
-  const auto q = quantization(a);
   const auto run = load_run(a.run, device);
   require_unconditional(run.config, a.run);
   auto [x, data_path] = load_run_data(run.config, a.run, a.data);
+  std::string grid_source;
+  const auto q = quantization(a, data_path, grid_source);
   if (a.rows < 0) throw std::runtime_error("--rows must be >= 0 (0: all), got " + std::to_string(a.rows));
   const int64_t rows = a.rows == 0 ? x.size(0) : std::min(a.rows, x.size(0));
   if (rows < 2) throw std::runtime_error(data_path + ": needs at least 2 rows to measure a likelihood");
@@ -79,7 +94,7 @@ void run_nll(const NllArgs& a) {
   out["bits_per_dim"]["offset_bits"] = q.offset_bits();
   out["bits_per_dim"]["quantisation"] =
       q.levels == 0 ? nlohmann::json("none: continuous data, no offset")
-                    : nlohmann::json({{"levels", q.levels}, {"range", {q.low, q.high}}, {"dequantised", a.dequantize}});
+                    : nlohmann::json({{"levels", q.levels}, {"range", {q.low, q.high}}, {"dequantised", a.dequantize}, {"from", grid_source}});
   out["thermodynamic_bound"]["data_entropy_method"] = s0.method;
   // With a known law: the model's excess NLL over −ln p_d on the same rows, KL(p_d ‖ p_θ), paired.
   std::optional<Estimate> excess, paired_gap;  // excess: escaped rows left out when any escaped
@@ -158,7 +173,7 @@ void add_nll(CLI::App& app) {
   cmd->add_option("--batch", a->likelihood.batch_size(), "samples integrated together")->capture_default_str();
   a->divergence.add(cmd);
   cmd->add_option("--ddpm-steps", a->ddpm_steps, "steps of the DDPM ELBO's VP schedule (0: skip)")->capture_default_str();
-  cmd->add_option("--levels", a->levels, "quantised data: values per coordinate (256 for 8 bits)");
+  cmd->add_option("--levels", a->levels, "quantised data: values per coordinate (256 for 8 bits; default: the image spec beside the data)");
   cmd->add_option("--range", a->range, "quantised data: LOW HIGH of the value range")->expected(2);
   cmd->add_flag("--dequantize", a->dequantize, "add uniform noise over each value's bin before measuring");
   cmd->add_option("--exact", a->exact, "spec JSON of the data's law, for S0 (default: k-NN estimate on the data)");
