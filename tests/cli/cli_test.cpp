@@ -285,6 +285,7 @@ TEST(Cli, LabelEntropyEndToEndAndItsErrors) {
   ASSERT_EQ(d.code, 0) << d.err;
   const auto jd = nlohmann::json::parse(d.out);
   EXPECT_NE(jd["paths"].get<std::string>().find("m.npy"), std::string::npos);
+  EXPECT_FALSE(jd["settings"].contains("generate"));  // no score drew these paths
   for (const char* key : {"cross_entropy_final", "information_lower_bound", "accuracy_final", "minde_on_paths", "posterior_minde"})
     EXPECT_GT(jd[key]["stderr"].get<double>(), 0.0) << key;
   EXPECT_NEAR(jd["information_lower_bound"]["value"].get<double>(),

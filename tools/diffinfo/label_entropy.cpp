@@ -168,6 +168,7 @@ void run_label_entropy(const LabelEntropyArgs& a) {
                         {"rate_window", profile.rate_window},
                         {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;
+  if (rows) out["settings"].erase("generate");  // the paths are the data's, not drawn by any score
   if (labelled) {
     const auto& ce = profile.cross_entropy.back();
     out["minde_on_paths"] = to_json(profile.minde_information.back());
