@@ -287,15 +287,15 @@ std::vector<DecisionWindow> decision_windows(const std::vector<double>& s_in, co
   for (size_t i = 0; i < n; ++i) {
     if (!(r[i] > 0) || (i > 0 && r[i] < r[i - 1]) || (i + 1 < n && r[i] < r[i + 1])) continue;
     const double half = 0.5 * r[i];
-    // Walk down each side to the half maximum, or to the valley before a neighbouring peak,
-    // interpolating linearly in s where the half maximum is crossed.
+    // Walk out on each side to the half maximum. A peak whose walk meets a higher point is a
+    // shoulder of a larger one (noise on a broad decision), not a window of its own.
     size_t lo = i, hi = i;
-    while (lo > 0 && r[lo - 1] >= half && r[lo - 1] <= r[lo]) --lo;
-    while (hi + 1 < n && r[hi + 1] >= half && r[hi + 1] <= r[hi]) ++hi;
-    const bool left_crosses = lo > 0 && r[lo - 1] < half, right_crosses = hi + 1 < n && r[hi + 1] < half;
+    while (lo > 0 && r[lo - 1] >= half && r[lo - 1] <= r[i]) --lo;
+    while (hi + 1 < n && r[hi + 1] >= half && r[hi + 1] <= r[i]) ++hi;
+    if ((lo > 0 && r[lo - 1] > r[i]) || (hi + 1 < n && r[hi + 1] > r[i])) continue;
     double left = s[lo], right = s[hi];
-    if (left_crosses) left = s[lo - 1] + (half - r[lo - 1]) / (r[lo] - r[lo - 1]) * (s[lo] - s[lo - 1]);
-    if (right_crosses) right = s[hi] + (r[hi] - half) / (r[hi] - r[hi + 1]) * (s[hi + 1] - s[hi]);
+    if (lo > 0) left = s[lo - 1] + (half - r[lo - 1]) / (r[lo] - r[lo - 1]) * (s[lo] - s[lo - 1]);
+    if (hi + 1 < n) right = s[hi] + (r[hi] - half) / (r[hi] - r[hi + 1]) * (s[hi + 1] - s[hi]);
     // ∫ |rate| ds over [left, right] by trapezoids, the ends at the half maximum.
     double area = 0.5 * (half + r[lo]) * (s[lo] - left) + 0.5 * (r[hi] + half) * (right - s[hi]);
     for (size_t k = lo; k < hi; ++k) area += 0.5 * (r[k] + r[k + 1]) * (s[k + 1] - s[k]);

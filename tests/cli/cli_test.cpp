@@ -286,6 +286,9 @@ TEST(Cli, LabelEntropyEndToEndAndItsErrors) {
   const auto jd = nlohmann::json::parse(d.out);
   EXPECT_NE(jd["paths"].get<std::string>().find("m.npy"), std::string::npos);
   EXPECT_FALSE(jd["settings"].contains("generate"));  // no score drew these paths
+  const auto& best = jd["information_lower_bound_best"];
+  EXPECT_GE(best["value"].get<double>(), jd["information_lower_bound"]["value"].get<double>());
+  EXPECT_GE(best["s"].get<double>(), jd["settings"]["s_end"].get<double>());
   for (const char* key : {"cross_entropy_final", "information_lower_bound", "accuracy_final", "minde_on_paths", "posterior_minde"})
     EXPECT_GT(jd[key]["stderr"].get<double>(), 0.0) << key;
   EXPECT_NEAR(jd["information_lower_bound"]["value"].get<double>(),

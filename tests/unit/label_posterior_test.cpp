@@ -136,6 +136,14 @@ TEST(DecisionWindows, RankByTheInformationDecidedNotByPeakHeight) {
   EXPECT_NEAR(w[0].information, std::erf(std::sqrt(std::log(2.0))) * 2.0 * 0.1 * std::sqrt(2.0 * M_PI), 1e-3);
   EXPECT_EQ(decision_windows(s, r, 0.0).size(), 2u);
   EXPECT_NEAR(decision_windows(s, r, 0.0)[1].s, 0.005, 1e-3);
+  // A ripple of ±15 % on the bump (a noisy rate) adds local maxima, each a shoulder of the top:
+  // still one window, holding the bump's nats to within the ripple.
+  std::vector<double> rippled;
+  for (size_t k = 0; k < s.size(); ++k)
+    rippled.push_back(2.0 * std::exp(-0.5 * std::pow((s[k] - 0.6) / 0.1, 2)) * (1.0 + 0.15 * std::sin(2.0 * M_PI * s[k] / 0.03)));
+  const auto one = decision_windows(s, rippled, 0.0);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_NEAR(one[0].information, w[0].information, 0.15 * w[0].information);
 }
 
 // On labelled data: the paths are forward diffusions of mixture draws read back from T. With

@@ -104,15 +104,16 @@ std::vector<double> curve_rate(const std::vector<double>& s, const std::vector<d
 /// A peak of |dH/ds|: where generation decides (seed 001's "decision window").
 struct DecisionWindow {
   double s = 0;      ///< where |rate| peaks (vertex of a parabola fitted to the top 20 % of the peak)
-  double width = 0;  ///< full width at half maximum, in s (cut at a valley before a neighbouring peak)
+  double width = 0;  ///< full width at half maximum, in s
   double rate = 0;   ///< dH/ds there, nats per unit s
   double information = 0;  ///< ∫ |dH/ds| ds over the half-maximum interval: the nats decided in it
 };
 
 /// The peaks of |rate| over the grid `s` (any order), ranked by the information decided in their
 /// half-maximum interval, not by peak height (a narrow spike of a noisy finite difference decides
-/// little): each a local maximum holding at least `min_fraction` of the top window's information,
-/// its interval not overlapping a higher-ranked one's; most information first.
+/// little): each a local maximum that no higher point shares a half-maximum interval with (else it
+/// is a shoulder of a larger peak), holding at least `min_fraction` of the top window's
+/// information, its interval not overlapping a higher-ranked one's; most information first.
 std::vector<DecisionWindow> decision_windows(const std::vector<double>& s, const std::vector<double>& rate,
                                              double min_fraction = 0.2);
 
