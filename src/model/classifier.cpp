@@ -25,7 +25,7 @@ torch::nn::Sequential make_classifier(const torch::Tensor& x, int64_t ch, int64_
 nlohmann::json ClassifierReference::to_json() const {
   return {{"information", diffinfo::to_json(information)},
           {"cross_entropy", diffinfo::to_json(cross_entropy)},
-          {"accuracy", accuracy},
+          {"accuracy", diffinfo::to_json(accuracy)},
           {"label_entropy", label_entropy},
           {"classes", classes},
           {"steps", steps},
@@ -85,7 +85,7 @@ ClassifierReference classifier_reference(const torch::Tensor& train_x, const tor
     hit.push_back((logits.argmax(1) == y).cpu());
   }
   r.cross_entropy = mean_estimate(torch::cat(nll));
-  r.accuracy = torch::cat(hit).to(torch::kFloat64).mean().item<double>();
+  r.accuracy = mean_estimate(torch::cat(hit).to(torch::kFloat64));
   r.label_entropy = label_entropy(test_y.cpu());
   r.information = {r.label_entropy - r.cross_entropy.value, r.cross_entropy.std_error};
   return r;

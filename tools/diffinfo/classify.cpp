@@ -49,9 +49,9 @@ void run_classify(const ClassifyArgs& a) {
   }
   std::printf("classifier reference  I(X; Y) >= H(Y) - CE = %.4f ± %.4f nats\n", r.information.value,
               r.information.std_error);
-  std::printf("  H(Y) = %.4f nats (ln %lld = %.4f), test cross-entropy %.4f ± %.4f, accuracy %.2f %% (%lld test images)\n",
+  std::printf("  H(Y) = %.4f nats (ln %lld = %.4f), test cross-entropy %.4f ± %.4f, accuracy %.2f ± %.2f %% (%lld test images)\n",
               r.label_entropy, static_cast<long long>(r.classes), std::log(double(r.classes)), r.cross_entropy.value,
-              r.cross_entropy.std_error, 100 * r.accuracy, static_cast<long long>(tx.size(0)));
+              r.cross_entropy.std_error, 100 * r.accuracy.value, 100 * r.accuracy.std_error, static_cast<long long>(tx.size(0)));
 }
 
 }  // namespace

@@ -112,8 +112,9 @@ struct ImageLayout {
   double low = -1, high = 1;
 };
 ImageLayout image_layout(const std::string& data_path, std::vector<int64_t> shape, int64_t columns, const std::string& what);
-/// X.npy -> X.spec.json, where 'diffinfo images' and 'diffinfo data' describe what they wrote.
-std::string spec_beside(const std::string& data_path);
+/// "x.npy" -> "x" + suffix: the files written beside data, such as x.spec.json, where 'diffinfo
+/// images' and 'diffinfo data' describe what they wrote, and x_labels.npy.
+std::string sibling(const std::string& data_path, const std::string& suffix);
 
 /// The run's EMA score s_θ as a ScoreFn: float64 in and out, the network in float32.
 ScoreFn run_score(const LoadedRun& run);

@@ -150,12 +150,12 @@ NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t column
   return o;
 }
 
-std::string spec_beside(const std::string& data_path) {
-  return (ends_with(data_path, ".npy") ? data_path.substr(0, data_path.size() - 4) : data_path) + ".spec.json";
+std::string sibling(const std::string& data_path, const std::string& suffix) {
+  return (ends_with(data_path, ".npy") ? data_path.substr(0, data_path.size() - 4) : data_path) + suffix;
 }
 
 ImageLayout image_layout(const std::string& data_path, std::vector<int64_t> shape, int64_t columns, const std::string& what) {
-  const auto spec_path = spec_beside(data_path);
+  const auto spec_path = sibling(data_path, ".spec.json");
   ImageLayout l;
   if (file_exists(spec_path)) {
     const auto spec = read_spec(spec_path);

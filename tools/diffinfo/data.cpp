@@ -24,12 +24,6 @@ struct DataArgs {
   std::string task;
 };
 
-// "x.npy" -> "x" + suffix.
-std::string sibling(const std::string& out, const std::string& suffix) {
-  const auto stem = ends_with(out, ".npy") ? out.substr(0, out.size() - 4) : out;
-  return stem + suffix;
-}
-
 void write(const DataArgs& a, const Synthetic& s) {
   if (!ends_with(a.out, ".npy") || a.out.size() < 5)
     throw std::runtime_error("--out " + a.out + ": expected a .npy file name");

@@ -46,8 +46,7 @@ void run_images(const ImagesArgs& a) {
   d = subset_images(d, a.n, a.classes, a.seed);
   auto x = scale_images(d.images, a.scale);
   if (a.layout == "flat") x = x.reshape({x.size(0), -1});
-  const auto stem = ends_with(a.out, ".npy") ? a.out.substr(0, a.out.size() - 4) : a.out;
-  const auto labels_out = a.labels_out.empty() ? stem + "_labels.npy" : a.labels_out;
+  const auto labels_out = a.labels_out.empty() ? sibling(a.out, "_labels.npy") : a.labels_out;
   write_npy(a.out, x);
   write_npy(labels_out, d.labels);
   const auto [low, high] = image_range(a.scale);
@@ -60,11 +59,12 @@ void run_images(const ImagesArgs& a) {
                                {"scaling", {{"name", a.scale}, {"range", {low, high}}, {"levels", 256}}},
                                {"subset", {{"n", a.n}, {"classes", a.classes}, {"seed", a.seed}}},
                                {"labels", labels_out}};
-  write_text_atomic(stem + ".spec.json", spec.dump(2) + "\n");
+  const auto spec_path = sibling(a.out, ".spec.json");
+  write_text_atomic(spec_path, spec.dump(2) + "\n");
   std::cout << "wrote " << a.out << " [" << x.sizes()[0];
   for (int64_t i = 1; i < x.dim(); ++i) std::cout << ", " << x.size(i);
   std::cout << "] float32 in [" << low << ", " << high << "], " << labels_out << " [" << d.labels.size(0)
-            << "] int64 and " << stem << ".spec.json\n";
+            << "] int64 and " << spec_path << "\n";
 }
 
 }  // namespace

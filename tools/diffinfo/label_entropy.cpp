@@ -212,13 +212,13 @@ void run_label_entropy(const LabelEntropyArgs& a) {
               static_cast<long long>(classes), labels_path.c_str());
   std::printf("final, s = %-10g H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
               profile.entropy.back().value, profile.entropy.back().std_error, profile.information(profile.s.size() - 1).value);
-  if (labelled)
+  if (labelled) {
     std::printf("with the labels      I >= H(C) - CE = %.4f ± %.4f nats (CE %.4f, accuracy %.4f ± %.4f)\n",
                 out["information_lower_bound"]["value"].get<double>(), profile.cross_entropy.back().std_error,
                 profile.cross_entropy.back().value, profile.accuracy.back().value, profile.accuracy.back().std_error);
-  if (labelled)
     std::printf("tightest on the grid I >= %.4f ± %.4f nats at s = %.4g\n", out["information_lower_bound_best"]["value"].get<double>(),
                 out["information_lower_bound_best"]["stderr"].get<double>(), out["information_lower_bound_best"]["s"].get<double>());
+  }
   std::printf("MINDE by posterior   I = %.4f ± %.4f nats; null score's gap %.4f ± %.4f", profile.posterior_information.back().value,
               profile.posterior_information.back().std_error, profile.null_gap.back().value, profile.null_gap.back().std_error);
   if (labelled)

@@ -30,7 +30,7 @@ struct NllArgs {
 // recorded in the spec beside the data; never guessed from the values.
 Quantization quantization(const NllArgs& a, const std::string& data_path, std::string& source) {
   if (a.levels == 0 && a.range.empty()) {
-    const auto spec_path = spec_beside(data_path);
+    const auto spec_path = sibling(data_path, ".spec.json");
     if (file_exists(spec_path)) {
       const auto spec = read_spec(spec_path);
       const auto scaling = spec.value("scaling", nlohmann::json::object());

@@ -29,7 +29,7 @@ struct ClassifierOptions {
 
 struct ClassifierReference {
   Estimate cross_entropy;  ///< mean −ln q(y|x) on the test images, nats
-  double accuracy = 0;     ///< on the test images
+  Estimate accuracy;       ///< fraction right on the test images
   double label_entropy = 0;  ///< H(Y) of the test labels' empirical law, nats
   Estimate information;    ///< H(Y) − CE, a lower bound on I(X; Y)
   int64_t classes = 0, steps = 0;
