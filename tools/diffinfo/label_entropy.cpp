@@ -176,12 +176,10 @@ void run_label_entropy(const LabelEntropyArgs& a) {
     out["information_lower_bound"] = to_json(Estimate{profile.label_entropy - ce.value, ce.std_error});
     // The bound holds at every s (I(X_0; C) ≥ I(X_s; C) ≥ H(C) − CE(s)); where the posterior is best
     // calibrated it is tightest. Picked on the same paths: optimistic by about a stderr at most.
-    size_t best = 0;
-    for (size_t k = 0; k < profile.cross_entropy.size(); ++k)
-      if (profile.cross_entropy[k].value < profile.cross_entropy[best].value) best = k;
-    out["information_lower_bound_best"] = to_json(
-        Estimate{profile.label_entropy - profile.cross_entropy[best].value, profile.cross_entropy[best].std_error});
-    out["information_lower_bound_best"]["s"] = profile.s[best];
+    const auto best = std::min_element(profile.cross_entropy.begin(), profile.cross_entropy.end(),
+                                       [](const Estimate& a, const Estimate& b) { return a.value < b.value; });
+    out["information_lower_bound_best"] = to_json(Estimate{profile.label_entropy - best->value, best->std_error});
+    out["information_lower_bound_best"]["s"] = profile.s[static_cast<size_t>(best - profile.cross_entropy.begin())];
     out["accuracy_final"] = to_json(profile.accuracy.back());
   }
   for (const char* key : {"posterior_minde", "minde_on_paths"})
