@@ -499,6 +499,13 @@ TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
   EXPECT_NE(slurp(dir + "/d/dae.csv").find("posterior_sem,posterior_sem_stderr"), std::string::npos);
   EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(4.0), 1e-9);
   EXPECT_EQ(lines(slurp(dir + "/d/dae.csv")), 3);
+  // Every MINDE-family estimate above H(Y) is named, and only those.
+  for (const auto& run : j["runs"]) {
+    std::vector<std::string> above;
+    for (const char* key : {"i_per", "i_sem", "i_per_posterior", "i_sem_posterior"})
+      if (run[key]["value"].get<double>() > j["label_entropy"].get<double>()) above.emplace_back(key);
+    EXPECT_EQ(run["exceeds_label_entropy"].get<std::vector<std::string>>(), above);
+  }
   for (const char* f : {"/d/dae.png", "/d/latents_tau_0.30.png", "/d/reconstructions_tau_0.70.png", "/d/tau_0.30/z_per.npy"})
     EXPECT_TRUE(std::filesystem::exists(dir + f)) << f;
   EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/d/tau_0.70/dae/config.json"))["model"]["split_time"], 0.7);

@@ -21,6 +21,9 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace diffinfo::cli {
 namespace {
@@ -75,6 +78,15 @@ Estimate classifier_information(const torch::Tensor& z, const torch::Tensor& y, 
   return classifier_reference(z.narrow(0, 0, train), y.narrow(0, 0, train), z.narrow(0, train, n - train),
                               y.narrow(0, train, n - train), ClassifierOptions().epochs(20).seed(seed), device)
       .information;
+}
+
+// The names of a row's MINDE-family estimates that lie above H(Y) (each is biased there).
+std::vector<std::string> above_label_entropy(const DaeRow& r, const torch::Tensor& y) {
+  std::vector<std::string> names;
+  for (const auto& [name, e] : {std::pair<const char*, const Estimate&>{"i_per", r.per}, {"i_sem", r.sem},
+                                {"i_per_posterior", r.per_posterior}, {"i_sem_posterior", r.sem_posterior}})
+    if (check_label_bound(e, y).exceeds) names.emplace_back(name);
+  return names;
 }
 
 std::string tau_name(double tau) {
@@ -175,6 +187,7 @@ void run_dae(const DaeArgs& a) {
     runs.push_back({{"tau", tau}, {"run", dir + "/dae"}, {"i_per", to_json(row.per)}, {"i_sem", to_json(row.sem)},
                     {"i_per_posterior", to_json(row.per_posterior)}, {"i_sem_posterior", to_json(row.sem_posterior)},
                     {"classifier_per", to_json(row.per_classifier)}, {"classifier_sem", to_json(row.sem_classifier)},
+                    {"exceeds_label_entropy", above_label_entropy(row, y_rows)},
                     {"latent_map", map}, {"reconstructions", recon_path}});
   }
 
@@ -201,12 +214,15 @@ void run_dae(const DaeArgs& a) {
   std::printf("%6s  %20s  %20s  %20s  %20s  %20s  %20s   (H(Y) = %.4f nats)\n", "tau", "I(Z_per;Y) MINDE", "I(Z_sem;Y) MINDE",
               "Z_per by posterior", "Z_sem by posterior", "Z_per classifier", "Z_sem classifier", bound.label_entropy);
   for (const auto& r : table) {
-    const bool over = check_label_bound(r.per, y_rows).exceeds || check_label_bound(r.sem, y_rows).exceeds;
+    const auto over = above_label_entropy(r, y_rows);
+    std::string flag;
+    for (const auto& name : over) flag += (flag.empty() ? "  (above H(Y), biased: " : ", ") + name;
+    if (!flag.empty()) flag += ")";
     std::printf("%6.2f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f%s\n",
                 r.tau, r.per.value, r.per.std_error, r.sem.value, r.sem.std_error, r.per_posterior.value,
                 r.per_posterior.std_error, r.sem_posterior.value, r.sem_posterior.std_error, r.per_classifier.value,
                 r.per_classifier.std_error,
-                r.sem_classifier.value, r.sem_classifier.std_error, over ? "  (MINDE above H(Y): biased)" : "");
+                r.sem_classifier.value, r.sem_classifier.std_error, flag.c_str());
   }
   std::printf("table %s, plot %s, maps and reconstructions in %s\n", csv.c_str(), plot.c_str(), a.out.c_str());
 }
