@@ -475,6 +475,11 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   expect_error(run_cli("entropy --run " + dir + "/plain --data " + dir + "/g.npy", dir), "60");
   expect_error(run_cli("train --data " + dir + "/g.npy --arch unet --out " + dir + "/u2", dir),
                "g.npy: the 60 columns of a row are not an image of shape (none: pass --image-shape C H W)");
+  // An image spec without its pixel grid is named, not half-read.
+  std::filesystem::copy_file(dir + "/f.npy", dir + "/h.npy");
+  spit(dir + "/h.spec.json", R"({"type": "images", "image_shape": [1, 8, 8]})");
+  expect_error(run_cli("train --data " + dir + "/h.npy --arch unet --out " + dir + "/u2", dir),
+               "h.spec.json: not an image spec (expected image_shape [C, H, W] and scaling {range [LOW, HIGH], levels >= 2}");
   expect_error(run_cli("train --data " + dir + "/f.npy --arch transformer --out " + dir + "/u2", dir),
                "--arch 'transformer' not found; known: mlp, unet");
   expect_error(run_cli("train --data " + dir + "/f.npy --arch unet --preset huge --out " + dir + "/u2", dir),

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -104,6 +105,16 @@ struct NetworkArgs {
   /// The network for `columns`-wide rows of `data_path` (a U-Net reads the image shape from its spec).
   NetworkOptions options(const std::string& data_path, int64_t columns) const;
 };
+
+/// What 'diffinfo images' recorded in the spec beside `data_path` (x.spec.json): the image shape and
+/// the grid of pixel values. Empty when no image spec lies there; throws naming the spec when it is malformed.
+struct ImageSpec {
+  std::string path;
+  std::vector<int64_t> shape;
+  double low = -1, high = 1;
+  int64_t levels = 256;
+};
+std::optional<ImageSpec> image_spec(const std::string& data_path);
 
 /// The image shape and pixel range of [N, D] data: `shape` (C H W) when given, else from the spec that
 /// 'diffinfo images' wrote beside `data_path`; throws naming `what` unless C·H·W = `columns`.

@@ -154,15 +154,31 @@ std::string sibling(const std::string& data_path, const std::string& suffix) {
   return (ends_with(data_path, ".npy") ? data_path.substr(0, data_path.size() - 4) : data_path) + suffix;
 }
 
+std::optional<ImageSpec> image_spec(const std::string& data_path) {
+  const auto path = sibling(data_path, ".spec.json");
+  if (!file_exists(path)) return std::nullopt;
+  const auto spec = read_spec(path);
+  if (spec.value("type", "") != "images") return std::nullopt;
+  try {
+    ImageSpec s;
+    s.path = path;
+    s.shape = spec.at("image_shape").get<std::vector<int64_t>>();
+    const auto& scaling = spec.at("scaling");
+    s.low = scaling.at("range").at(0).get<double>(), s.high = scaling.at("range").at(1).get<double>();
+    s.levels = scaling.at("levels").get<int64_t>();
+    if (s.shape.size() != 3 || !(s.high > s.low) || s.levels < 2) throw std::invalid_argument("out of range");
+    return s;
+  } catch (const std::exception&) {
+    throw std::runtime_error(path + ": not an image spec (expected image_shape [C, H, W] and scaling {range [LOW, HIGH], "
+                                    "levels >= 2}, as 'diffinfo images' writes)");
+  }
+}
+
 ImageLayout image_layout(const std::string& data_path, std::vector<int64_t> shape, int64_t columns, const std::string& what) {
-  const auto spec_path = sibling(data_path, ".spec.json");
   ImageLayout l;
-  if (file_exists(spec_path)) {
-    const auto spec = read_spec(spec_path);
-    if (spec.value("type", "") == "images") {
-      if (shape.empty()) shape = spec.at("image_shape").get<std::vector<int64_t>>();
-      l.low = spec.at("scaling").at("range")[0].get<double>(), l.high = spec.at("scaling").at("range")[1].get<double>();
-    }
+  if (const auto spec = image_spec(data_path)) {
+    if (shape.empty()) shape = spec->shape;
+    l.low = spec->low, l.high = spec->high;
   }
   if (shape.size() != 3 || shape[0] * shape[1] * shape[2] != columns)
     throw std::runtime_error(what + ": the " + std::to_string(columns) + " columns of a row are not an image of shape " +

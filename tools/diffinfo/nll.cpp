@@ -30,14 +30,9 @@ struct NllArgs {
 // recorded in the spec beside the data; never guessed from the values.
 Quantization quantization(const NllArgs& a, const std::string& data_path, std::string& source) {
   if (a.levels == 0 && a.range.empty()) {
-    const auto spec_path = sibling(data_path, ".spec.json");
-    if (file_exists(spec_path)) {
-      const auto spec = read_spec(spec_path);
-      const auto scaling = spec.value("scaling", nlohmann::json::object());
-      if (spec.value("type", "") == "images" && scaling.contains("levels") && scaling.contains("range")) {
-        source = spec_path;
-        return {scaling["levels"].get<int64_t>(), scaling["range"][0].get<double>(), scaling["range"][1].get<double>()};
-      }
+    if (const auto spec = image_spec(data_path)) {
+      source = spec->path;
+      return {spec->levels, spec->low, spec->high};
     }
     if (a.dequantize)
       throw std::runtime_error("--dequantize describes quantised data: give --levels and --range (no image spec beside " +
