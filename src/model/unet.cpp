@@ -185,6 +185,12 @@ void UNetImpl::reset_parameters(torch::Generator& gen) {
       }
   out_->weight.zero_();
   out_->bias.zero_();
+  // zero_labels: every label starts as the null label, so the conditional model starts equal to the
+  // unconditional one and a label moves the output only where training finds it informative. Drawn
+  // at random, the labels' embeddings each start as a different network at every s, and the loss
+  // barely pulls them together at small s, where the label carries no information: MINDE reads that
+  // spread as information. The price: labels are learned more slowly (README, Images).
+  if (labels_ && options_.zero_labels()) labels_->weight.zero_();
 }
 
 }  // namespace diffinfo

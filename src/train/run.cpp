@@ -47,6 +47,7 @@ nlohmann::json RunConfig::to_json() const {
   if (model.arch() != "mlp")  // likewise: an MLP run's model section is what it always was
     j["model"].update({{"arch", model.arch()}, {"image_shape", model.image_shape()}, {"mults", model.mults()},
                        {"attention", model.attention()}, {"dropout", model.dropout()}});
+  if (model.zero_labels()) j["model"]["zero_labels"] = true;  // absent otherwise: older checkpoints stay loadable
   if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
     j["model"].update({{"latent", model.latent()}, {"split_time", model.split_time()}, {"split", model.split()},
                        {"kl_weight", model.kl_weight()}, {"image_shape", model.image_shape()}});
@@ -72,7 +73,8 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
       c.model.image_shape(field(j, "model", "image_shape", where).get<std::vector<int64_t>>())
           .mults(field(j, "model", "mults", where).get<std::vector<int64_t>>())
           .attention(field(j, "model", "attention", where).get<int64_t>())
-          .dropout(field(j, "model", "dropout", where).get<double>());
+          .dropout(field(j, "model", "dropout", where).get<double>())
+          .zero_labels(j["model"].value("zero_labels", false));  // absent in runs from before the flag
     if (j["model"].value("latent", int64_t{0}) > 0)
       c.model.latent(field(j, "model", "latent", where).get<int64_t>())
           .split_time(field(j, "model", "split_time", where).get<double>())

@@ -449,6 +449,12 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   EXPECT_EQ(config["model"]["arch"], "unet");
   EXPECT_EQ(config["model"]["image_shape"], nlohmann::json({1, 8, 8}));
   EXPECT_EQ(config["model"]["width"], 16);
+  EXPECT_FALSE(config["model"].contains("zero_labels"));  // absent unless set: older runs load as they did
+  r = run_cli("train --quiet --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --preset tiny --steps 2 "
+              "--batch 8 --zero-labels --out " + dir + "/zero", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/zero/config.json"))["model"]["zero_labels"], true);
+  expect_error(run_cli("train --data " + dir + "/f.npy --zero-labels --out " + dir + "/u3", dir), "belong to --arch unet");
   r = run_cli("mi --run " + dir + "/lab --points 4 --samples 8 --json", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(nlohmann::json::parse(r.out).contains("exceeds_label_entropy"));

@@ -72,6 +72,11 @@ TEST(UNet, FreshNetworkSaysTheDataAreAtEquilibriumAndTheSeedFixesIt) {
   }
   EXPECT_TRUE(all_same);
   EXPECT_TRUE(any_differs);
+  // Labels are drawn at random, or with zero_labels all start as the null label.
+  EXPECT_GT(a->named_parameters()["labels.weight"].std().item<double>(), 0.5);
+  UNet z(unet_preset("tiny", {1, 8, 8}).classes(3).zero_labels(true));
+  z->reset_parameters(g3);
+  EXPECT_TRUE(torch::equal(z->named_parameters()["labels.weight"], torch::zeros({4, 4 * o.width()})));
 }
 
 TEST(UNet, ConditionsOnLabelsWithANullLabelAndOnVectors) {

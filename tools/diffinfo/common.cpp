@@ -130,13 +130,16 @@ std::vector<CLI::Option*> NetworkArgs::add(CLI::App* cmd) {
           cmd->add_option("--image-shape", image_shape, "U-Net: C H W (default: from the data's spec)")->expected(3),
           cmd->add_option("--mults", mults, "U-Net: channel multiplier per level (default: the preset's)"),
           cmd->add_option("--attention", attention, "U-Net: self-attention at levels of side <= this (default: the preset's)"),
-          cmd->add_option("--dropout", dropout, "U-Net: dropout in residual blocks (default: the preset's)")};
+          cmd->add_option("--dropout", dropout, "U-Net: dropout in residual blocks (default: the preset's)"),
+          cmd->add_flag("--zero-labels", zero_labels,
+                        "U-Net with --labels: label embeddings start at 0, as the null label (MINDE's null gap shrinks; "
+                        "labels are learned more slowly)")};
 }
 
 NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t columns) const {
   if (arch == "mlp") {
-    if (!image_shape.empty() || !mults.empty() || attention >= 0 || dropout >= 0)
-      throw std::runtime_error("--image-shape, --mults, --attention and --dropout belong to --arch unet");
+    if (!image_shape.empty() || !mults.empty() || attention >= 0 || dropout >= 0 || zero_labels)
+      throw std::runtime_error("--image-shape, --mults, --attention, --dropout and --zero-labels belong to --arch unet");
     return NetworkOptions(columns).width(mlp.width()).depth(mlp.depth()).fourier(mlp.fourier());
   }
   if (arch != "unet") throw std::runtime_error(unknown_name("--arch", arch, network_arches()));
@@ -146,6 +149,7 @@ NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t column
   if (!mults.empty()) o.mults(mults);
   if (attention >= 0) o.attention(attention);
   if (dropout >= 0) o.dropout(dropout);
+  o.zero_labels(zero_labels);
   make_network(o);  // checks the combination now, before any training starts
   return o;
 }
