@@ -455,6 +455,7 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/zero/config.json"))["model"]["zero_labels"], true);
   expect_error(run_cli("train --data " + dir + "/f.npy --zero-labels --out " + dir + "/u3", dir), "belong to --arch unet");
+  expect_error(run_cli("train --data " + dir + "/f.npy --arch unet --zero-labels --out " + dir + "/u3", dir), "it needs --labels");
   r = run_cli("mi --run " + dir + "/lab --points 4 --samples 8 --json", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(nlohmann::json::parse(r.out).contains("exceeds_label_entropy"));

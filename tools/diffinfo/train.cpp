@@ -84,6 +84,7 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     if (a.net.arch != "mlp" && (config.cond_kind == "coordinates" || config.cond_kind == "joint"))
       throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
     config.model = a.net.options(config.data_path, x.size(1));
+    if (a.net.zero_labels && a.labels.empty()) throw std::runtime_error("--zero-labels sets where labels start: it needs --labels");
     config.data_var = x.var(0).mean().item<double>();
     if (config.cond_kind == "vector") {
       config.model.cond_dim(cond.size(1));
