@@ -163,19 +163,22 @@ std::optional<ImageSpec> image_spec(const std::string& data_path) {
   if (!file_exists(path)) return std::nullopt;
   const auto spec = read_spec(path);
   if (spec.value("type", "") != "images") return std::nullopt;
+  const auto malformed = [&path] {
+    return std::runtime_error(path + ": not an image spec (expected image_shape [C, H, W] and scaling {range [LOW, HIGH], "
+                                     "levels >= 2}, as 'diffinfo images' writes)");
+  };
+  ImageSpec s;
+  s.path = path;
   try {
-    ImageSpec s;
-    s.path = path;
     s.shape = spec.at("image_shape").get<std::vector<int64_t>>();
     const auto& scaling = spec.at("scaling");
     s.low = scaling.at("range").at(0).get<double>(), s.high = scaling.at("range").at(1).get<double>();
     s.levels = scaling.at("levels").get<int64_t>();
-    if (s.shape.size() != 3 || !(s.high > s.low) || s.levels < 2) throw std::invalid_argument("out of range");
-    return s;
-  } catch (const std::exception&) {
-    throw std::runtime_error(path + ": not an image spec (expected image_shape [C, H, W] and scaling {range [LOW, HIGH], "
-                                    "levels >= 2}, as 'diffinfo images' writes)");
+  } catch (const nlohmann::json::exception&) {
+    throw malformed();
   }
+  if (s.shape.size() != 3 || !(s.high > s.low) || s.levels < 2) throw malformed();
+  return s;
 }
 
 ImageLayout image_layout(const std::string& data_path, std::vector<int64_t> shape, int64_t columns, const std::string& what) {
