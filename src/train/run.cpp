@@ -48,6 +48,7 @@ nlohmann::json RunConfig::to_json() const {
     j["model"].update({{"arch", model.arch()}, {"image_shape", model.image_shape()}, {"mults", model.mults()},
                        {"attention", model.attention()}, {"dropout", model.dropout()}});
   if (model.zero_labels()) j["model"]["zero_labels"] = true;  // absent otherwise: older checkpoints stay loadable
+  if (t.label_lr() != 1.0) j["train"]["label_lr"] = t.label_lr();  // likewise
   if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
     j["model"].update({{"latent", model.latent()}, {"split_time", model.split_time()}, {"split", model.split()},
                        {"kl_weight", model.kl_weight()}, {"image_shape", model.image_shape()}});
@@ -96,7 +97,8 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
         .ema_decay(field(j, "train", "ema_decay", where).get<double>())
         .seed(field(j, "train", "seed", where).get<uint64_t>())
         .checkpoint_every(field(j, "train", "checkpoint_every", where).get<int64_t>())
-        .log_every(field(j, "train", "log_every", where).get<int64_t>());
+        .log_every(field(j, "train", "log_every", where).get<int64_t>())
+        .label_lr(j["train"].value("label_lr", 1.0));  // absent in runs from before the option
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = field(j, "data", "rows", where).get<int64_t>();
     c.data_var = field(j, "data", "var", where).get<double>();

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace diffinfo {
 namespace {
@@ -29,6 +30,24 @@ void truncate_log(const std::string& path, int64_t last_step) {
   write_text_atomic(path, kept);
 }
 
+// The optimiser's parameter groups, each with its factor on the learning rate: the label
+// embeddings form a group of their own when their factor is not 1 (TrainOptions::label_lr);
+// otherwise one group in the network's order, as in runs from before the option.
+struct ParameterGroups {
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  std::vector<double> factors;
+};
+
+ParameterGroups parameter_groups(torch::nn::Module& net, double label_lr) {
+  std::unordered_set<const c10::TensorImpl*> label_weights;
+  for (const auto& m : net.modules())
+    if (auto* e = dynamic_cast<torch::nn::EmbeddingImpl*>(m.get())) label_weights.insert(e->weight.unsafeGetTensorImpl());
+  std::vector<torch::Tensor> labels, rest;
+  for (const auto& p : net.parameters()) (label_weights.count(p.unsafeGetTensorImpl()) ? labels : rest).push_back(p);
+  if (label_lr == 1.0 || labels.empty()) return {{torch::optim::OptimizerParamGroup(net.parameters())}, {1.0}};
+  return {{torch::optim::OptimizerParamGroup(rest), torch::optim::OptimizerParamGroup(labels)}, {1.0, label_lr}};
+}
+
 }  // namespace
 
 double learning_rate(const TrainOptions& o, int64_t step) {
@@ -44,6 +63,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   const auto& data = train_data.x;
   const auto& o = config.train;
   TORCH_CHECK(o.steps() >= 1 && o.batch_size() >= 1 && o.lr() > 0, "training needs steps, batch_size >= 1 and lr > 0");
+  TORCH_CHECK(o.label_lr() > 0, "label_lr must be > 0, got ", o.label_lr());
   TORCH_CHECK(o.ema_decay() >= 0 && o.ema_decay() < 1, "ema_decay must lie in [0, 1), got ", o.ema_decay());
   TORCH_CHECK(o.checkpoint_every() >= 1 && o.log_every() >= 1, "checkpoint_every and log_every must be >= 1");
   if (data.dim() != 2 || data.size(1) != config.model.dim())
@@ -70,7 +90,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   net->to(device);
   ema->to(device);
   copy_parameters(net, ema);
-  torch::optim::Adam optimizer(net->parameters(), torch::optim::AdamOptions(o.lr()));
+  auto groups = parameter_groups(*net, o.label_lr());
+  torch::optim::Adam optimizer(groups.groups, torch::optim::AdamOptions(o.lr()));
 
   TrainResult result;
   if (resume) {
@@ -103,7 +124,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     const auto rows = randint(x_all.size(0), o.batch_size(), gen, device);
     auto x0 = x_all.index_select(0, rows);
     const double lr = learning_rate(o, step);
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    for (size_t g = 0; g < groups.factors.size(); ++g)
+      static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups.factors[g]);
     optimizer.zero_grad();
     // Dropout and a DAE's reparameterisation draw from LibTorch's default generator: reseeded per step too.
     torch::manual_seed(derive_seed(o.seed(), static_cast<uint64_t>(step)) ^ 0x5eedULL);

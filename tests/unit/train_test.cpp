@@ -7,6 +7,7 @@
 #include "support.h"
 
 #include <filesystem>
+#include <map>
 
 namespace diffinfo {
 namespace {
@@ -86,6 +87,55 @@ TEST(Train, KilledRunResumesExactlyAsAnUnbrokenOne) {
   // The log holds each step once: the lost tail (steps 41–50) was dropped before resuming.
   auto count = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
   EXPECT_EQ(count(slurp(dir + "/broken/train_log.jsonl")), count(slurp(dir + "/whole/train_log.jsonl")));
+}
+
+RunConfig labelled_config(int64_t steps, double label_lr) {
+  auto c = small_config(steps);
+  c.model.classes(2);
+  c.cond_kind = "labels";
+  c.train.label_lr(label_lr).warmup(1).lr_final(1.0).ema_decay(0.0);  // EMA decay 0: the stored weights are the trained ones
+  return c;
+}
+
+std::map<std::string, torch::Tensor> stored_weights(const std::string& dir) {
+  std::map<std::string, torch::Tensor> out;
+  for (const auto& p : load_run(dir, torch::kCPU).model->net()->named_parameters()) out[p.key()] = p.value().detach().clone();
+  return out;
+}
+
+TEST(Train, LabelEmbeddingsLearnAtTheirOwnRate) {
+  const auto dir = scratch_dir();
+  auto x = data2d();
+  auto labels = (x.select(1, 0) > 0.5).to(torch::kInt64);
+  // The output layer starts at 0, so step 1 moves only it; step 2 moves each other weight by
+  // lr · 0.744 · g/|g| (Adam's bias-corrected moments after a zero first gradient), times its
+  // group's factor: the label embedding's step grows linearly with label_lr, the rest's stays the same.
+  std::vector<std::map<std::string, torch::Tensor>> w;
+  for (double factor : {1.0, 2.0, 3.0}) {
+    const auto run = dir + "/f" + std::to_string(w.size());
+    train(labelled_config(2, factor), {x, labels}, run, false, torch::kCPU);
+    w.push_back(stored_weights(run));
+  }
+  ASSERT_EQ(w[0].count("embed.weight"), 1u);
+  for (const auto& [name, value] : w[0]) {
+    if (name == "embed.weight") continue;
+    EXPECT_TRUE(torch::equal(value, w[1][name])) << name;
+    EXPECT_TRUE(torch::equal(value, w[2][name])) << name;
+  }
+  const auto step1 = w[1]["embed.weight"] - w[0]["embed.weight"], step2 = w[2]["embed.weight"] - w[1]["embed.weight"];
+  EXPECT_NEAR(step1.abs().max().item<double>(), 0.744e-3, 0.01e-3);  // lr 1e-3 after a warm-up of one step
+  EXPECT_TRUE(torch::allclose(step1, step2, 1e-4, 1e-6));
+
+  // Two parameter groups resume as exactly as one.
+  TrainCallbacks die;
+  die.progress = [](int64_t step, int64_t, double) {
+    if (step == 30) throw std::runtime_error("killed");
+  };
+  train(labelled_config(40, 3.0), {x, labels}, dir + "/whole", false, torch::kCPU);
+  EXPECT_THROW(train(labelled_config(40, 3.0), {x, labels}, dir + "/broken", false, torch::kCPU, die), std::runtime_error);
+  train(labelled_config(40, 3.0), {x, labels}, dir + "/broken", true, torch::kCPU);
+  EXPECT_TRUE(same(ema_weights(dir + "/whole"), ema_weights(dir + "/broken")));
+  EXPECT_EQ(load_run(dir + "/whole", torch::kCPU).config.train.label_lr(), 3.0);
 }
 
 TEST(Train, RefusesToOverwriteARun) {

@@ -85,6 +85,8 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
       throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
     config.model = a.net.options(config.data_path, x.size(1));
     if (a.net.zero_labels && a.labels.empty()) throw std::runtime_error("--zero-labels sets where labels start: it needs --labels");
+    if (a.train.label_lr() != 1.0 && a.labels.empty())
+      throw std::runtime_error("--label-lr sets how fast labels are learned: it needs --labels");
     config.data_var = x.var(0).mean().item<double>();
     if (config.cond_kind == "vector") {
       config.model.cond_dim(cond.size(1));
@@ -144,6 +146,9 @@ void add_train(CLI::App& app) {
                       "conditional runs: probability of training on the null condition")->capture_default_str(),
       cmd->add_option("--batch", a->train.batch_size(), "batch size")->capture_default_str(),
       cmd->add_option("--lr", a->train.lr(), "peak learning rate")->capture_default_str(),
+      cmd->add_option("--label-lr", a->train.label_lr(),
+                      "--labels: factor on the label embeddings' learning rate (with --zero-labels, a faster start)")
+          ->capture_default_str(),
       cmd->add_option("--warmup", a->train.warmup(), "learning-rate warm-up steps")->capture_default_str(),
       cmd->add_option("--ema", a->train.ema_decay(), "EMA decay of the measured weights")->capture_default_str(),
       cmd->add_option("--seed", a->train.seed(), "seed of initialisation, batches, times and noise")->capture_default_str(),

@@ -28,6 +28,10 @@ struct TrainOptions {
   TORCH_ARG(int64_t, warmup) = 200;
   /// The cosine decay ends at lr · lr_final (default 0.05).
   TORCH_ARG(double, lr_final) = 0.05;
+  /// Factor on the learning rate of the label embeddings (default 1): with zero-initialised labels
+  /// (NetworkOptions::zero_labels) they move only as fast as the loss pulls them, and at the shared
+  /// rate the class information is still growing when the schedule ends (README, Images).
+  TORCH_ARG(double, label_lr) = 1.0;
   /// Decay of the exponential moving average of the weights used for measurement (default 0.999).
   TORCH_ARG(double, ema_decay) = 0.999;
   /// Seed of initialisation, batches, times and noise (default 0).
