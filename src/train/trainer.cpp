@@ -39,12 +39,13 @@ struct ParameterGroups {
 };
 
 ParameterGroups parameter_groups(torch::nn::Module& net, double label_lr) {
+  if (label_lr == 1.0) return {{torch::optim::OptimizerParamGroup(net.parameters())}, {1.0}};
   std::unordered_set<const c10::TensorImpl*> label_weights;
   for (const auto& m : net.modules())
     if (auto* e = dynamic_cast<torch::nn::EmbeddingImpl*>(m.get())) label_weights.insert(e->weight.unsafeGetTensorImpl());
   std::vector<torch::Tensor> labels, rest;
   for (const auto& p : net.parameters()) (label_weights.count(p.unsafeGetTensorImpl()) ? labels : rest).push_back(p);
-  if (label_lr == 1.0 || labels.empty()) return {{torch::optim::OptimizerParamGroup(net.parameters())}, {1.0}};
+  if (labels.empty()) return {{torch::optim::OptimizerParamGroup(rest)}, {1.0}};
   return {{torch::optim::OptimizerParamGroup(rest), torch::optim::OptimizerParamGroup(labels)}, {1.0, label_lr}};
 }
 
