@@ -14,7 +14,7 @@ GaussianData::GaussianData(const torch::Tensor& mean, const torch::Tensor& cov) 
   mean_ = mean.to(torch::kCPU, torch::kFloat64);
   cov_ = cov.to(torch::kCPU, torch::kFloat64);
   TORCH_CHECK(torch::allclose(cov_, cov_.t(), 1e-9, 1e-12), "Gaussian covariance must be symmetric");
-  evals_ = torch::linalg::eigvalsh(cov_, "L");
+  evals_ = torch::linalg_eigvalsh(cov_, "L");
   TORCH_CHECK((evals_ > 0).all().item<bool>(), "Gaussian covariance must be positive definite; smallest eigenvalue ",
               evals_.min().item<double>());
 }

@@ -10,7 +10,7 @@ namespace {
 
 const auto kF64 = torch::kFloat64;
 
-double log_det(const torch::Tensor& m) { return std::get<1>(torch::linalg::slogdet(m)).item<double>(); }
+double log_det(const torch::Tensor& m) { return std::get<1>(torch::linalg_slogdet(m)).item<double>(); }
 
 }  // namespace
 
@@ -23,10 +23,10 @@ JointGaussian::JointGaussian(const torch::Tensor& cov_x, const torch::Tensor& a,
               a_.sizes());
   TORCH_CHECK(sigma_eps > 0, "joint Gaussian needs sigma_eps > 0, got ", sigma_eps);
   cov_y_ = a_.mm(cov_x_).mm(a_.t()) + sigma_eps * sigma_eps * torch::eye(dim_y(), kF64);
-  gain_ = torch::linalg::solve(cov_y_, a_.mm(cov_x_), /*left=*/true).t();  // K = Σ_X Aᵀ Σ_Y⁻¹ (Σ_Y symmetric)
+  gain_ = torch::linalg_solve(cov_y_, a_.mm(cov_x_), /*left=*/true).t();  // K = Σ_X Aᵀ Σ_Y⁻¹ (Σ_Y symmetric)
   cond_cov_ = cov_x_ - gain_.mm(a_).mm(cov_x_);
   cond_cov_ = 0.5 * (cond_cov_ + cond_cov_.t());
-  auto [evals, evecs] = torch::linalg::eigh(cond_cov_, "L");
+  auto [evals, evecs] = torch::linalg_eigh(cond_cov_, "L");
   TORCH_CHECK((evals > 0).all().item<bool>(), "joint Gaussian: the conditional covariance is not positive definite");
   cond_evals_ = evals;
   cond_evecs_ = evecs;

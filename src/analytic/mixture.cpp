@@ -27,7 +27,7 @@ GaussianMixture::GaussianMixture(const torch::Tensor& weights, const torch::Tens
   means_ = means.to(torch::kCPU, kF64).contiguous();
   covs_ = covs.to(torch::kCPU, kF64).contiguous();
   TORCH_CHECK(torch::allclose(covs_, covs_.transpose(1, 2), 1e-9, 1e-12), "mixture covariances must be symmetric");
-  auto [evals, evecs] = torch::linalg::eigh(covs_, "L");
+  auto [evals, evecs] = torch::linalg_eigh(covs_, "L");
   TORCH_CHECK((evals > 0).all().item<bool>(), "mixture covariances must be positive definite; smallest eigenvalue ",
               evals.min().item<double>());
   evals_ = evals;

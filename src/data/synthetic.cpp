@@ -14,13 +14,13 @@ namespace {
 const auto kF64 = torch::kFloat64;
 
 torch::Tensor random_orthogonal(int64_t d, torch::Generator& gen) {
-  auto [q, r] = torch::linalg::qr(torch::randn({d, d}, gen, kF64));
+  auto [q, r] = torch::linalg_qr(torch::randn({d, d}, gen, kF64));
   return q * r.diagonal().sign().unsqueeze(0);  // Haar-distributed
 }
 
 // (X, Y) jointly normal with unit variances and covariance `cov` [dx + dy, dx + dy].
 Synthetic correlated_normal(const torch::Tensor& cov, int64_t dx, int64_t n, torch::Generator& gen) {
-  auto z = torch::randn({n, cov.size(0)}, gen, kF64).mm(torch::linalg::cholesky(cov).t());
+  auto z = torch::randn({n, cov.size(0)}, gen, kF64).mm(torch::linalg_cholesky(cov).t());
   return {z.slice(1, 0, dx).contiguous(), z.slice(1, dx).contiguous(), {},
           {{"mutual_information", gaussian_mutual_information(cov, dx)}}};
 }
@@ -150,7 +150,7 @@ Synthetic make_joint_gaussian(const JointGaussianSpec& spec, int64_t n, torch::G
   out.y = out.x.mm(a.t()) + spec.sigma_eps() * torch::randn({n, dy}, gen, kF64);
   // Eq. 55: I = ½ ln(det Σ_Y / det Σ_ε), Σ_Y = AΣ_XAᵀ + σ_ε² I.
   auto cov_y = a.mm(cov_x).mm(a.t()) + spec.sigma_eps() * spec.sigma_eps() * torch::eye(dy, kF64);
-  const double mi = 0.5 * (std::get<1>(torch::linalg::slogdet(cov_y)).item<double>() -
+  const double mi = 0.5 * (std::get<1>(torch::linalg_slogdet(cov_y)).item<double>() -
                            static_cast<double>(dy) * std::log(spec.sigma_eps() * spec.sigma_eps()));
   out.spec = {{"type", "joint-gaussian"},
               {"mode", spec.mode()},

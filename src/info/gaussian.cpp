@@ -12,7 +12,7 @@ torch::Tensor spd(const torch::Tensor& c, const char* what) {
 }
 
 double spd_logdet(const torch::Tensor& c) {
-  auto l = torch::linalg::cholesky(c);  // throws when c is not positive definite
+  auto l = torch::linalg_cholesky(c);  // throws when c is not positive definite
   return 2.0 * l.diagonal().log().sum().item<double>();
 }
 
@@ -32,7 +32,7 @@ double gaussian_kl(const torch::Tensor& m0, const torch::Tensor& c0, const torch
   auto a = spd(c0, "covariance 0"), b = spd(c1, "covariance 1");
   auto dm = (m1 - m0).to(torch::kCPU, torch::kFloat64).reshape({-1, 1});
   TORCH_CHECK(a.sizes() == b.sizes() && dm.size(0) == a.size(0), "Gaussian KL needs matching dimensions");
-  auto b_inv = torch::linalg::inv(b);
+  auto b_inv = torch::linalg_inv(b);
   const double d = static_cast<double>(a.size(0));
   return 0.5 * (b_inv.mm(a).trace().item<double>() + dm.t().mm(b_inv).mm(dm).item<double>() - d + spd_logdet(b) - spd_logdet(a));
 }

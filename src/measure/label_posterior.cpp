@@ -56,7 +56,7 @@ double peak_vertex(const std::vector<double>& s, const std::vector<double>& r, s
   const double centre = s[i];
   t = t - centre;  // conditioning
   auto design = torch::stack({t * t, t, torch::ones({n}, kF64)}, 1);
-  auto coef = torch::linalg::solve(design.t().mm(design), design.t().mm(y), /*left=*/true).squeeze(1);  // normal equations
+  auto coef = torch::linalg_solve(design.t().mm(design), design.t().mm(y), /*left=*/true).squeeze(1);  // normal equations
   const double a = coef[0].item<double>(), b = coef[1].item<double>();
   if (!(a < 0)) return s[i];
   const double vertex = centre - b / (2 * a);

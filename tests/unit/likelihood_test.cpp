@@ -130,7 +130,7 @@ TEST(Likelihood, BitsPerDimCarryTheQuantisationOffset) {
 // E‖∇log p_s − ∇log p(x_s|x0)‖² = D/Σ − tr A⁻¹ for Gaussian data, so the bound's expectation is closed.
 double denoising_bound_closed_form(const GaussianData& g, const ForwardProcess& p, const torch::Tensor& x, double s_min) {
   const double d = static_cast<double>(g.dim());
-  auto evals = torch::linalg::eigvalsh(g.cov(), "L");
+  auto evals = torch::linalg_eigvalsh(g.cov(), "L");
   auto rate = [&](double s) {
     const auto at = p.at(s);
     const double inv = (at.mu * at.mu * evals + at.var).reciprocal().sum().item<double>();
@@ -169,7 +169,7 @@ TEST(DdpmElbo, ExactScoreMatchesItsClosedFormAndBoundsTheEntropy) {
   const int64_t steps = 1000;
   const auto b = ddpm_elbo(*p, exact_score(law, *p), x, steps, 3);
   // With the exact score x̂0 = E[x0|x_k], so E‖x0 − x̂0‖² = Σ_i c_i(1−ᾱ)/(ᾱc_i + 1−ᾱ) (eigenvalues c_i of C).
-  auto c = torch::linalg::eigvalsh(g.cov(), "L");
+  auto c = torch::linalg_eigvalsh(g.cov(), "L");
   auto abar = [&](int64_t k) { return std::pow(p->at(static_cast<double>(k) / steps).mu, 2); };
   auto mse = [&](double a) { return (c * (1 - a) / (a * c + 1 - a)).sum().item<double>(); };
   const double d = 4, b1 = 1 - abar(1), an = abar(steps);
