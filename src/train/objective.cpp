@@ -12,6 +12,7 @@ DenoisingObjective::DenoisingObjective(const ForwardProcess& process, const Obje
   TORCH_CHECK(w == "likelihood" || w == "noise" || w == "none", "weighting '", w,
               "' not found; known: likelihood, noise, none");
   TORCH_CHECK(options.p_uncond() >= 0 && options.p_uncond() < 1, "p_uncond must lie in [0, 1), got ", options.p_uncond());
+  TORCH_CHECK(options.null_consistency() >= 0, "null_consistency must be >= 0, got ", options.null_consistency());
 }
 
 torch::Tensor DenoisingObjective::weighting(const torch::Tensor& s) const {
@@ -31,9 +32,24 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
   auto x_s = process_.sample(x0, st, eps);
   Condition c;
   if (cond.defined()) c = {cond, rand({b}, gen, torch::dtype(torch::kFloat64).device(x0.device())) >= options_.p_uncond()};
-  auto r = model.scaled_score(x_s, st, c) + eps;
+  const auto out = model.scaled_score(x_s, st, c);
+  auto r = out + eps;
   if (const auto mask = model.modelled(c, x_s); mask.defined()) r = r * mask;  // a joint model's block only
-  return (w.squeeze(1) * r.pow(2).sum(1)).mean();
+  auto loss = (w.squeeze(1) * r.pow(2).sum(1)).mean();
+  if (cond.defined() && options_.null_consistency() > 0) {
+    // The null rows' own conditions give a target without ε: one forward pass over those rows, no backward.
+    const auto dropped = c.keep.logical_not().nonzero().squeeze(1);
+    if (dropped.numel() > 0) {
+      torch::Tensor target;
+      {
+        torch::NoGradGuard no_grad;
+        target = model.scaled_score(x_s.index_select(0, dropped), st.index_select(0, dropped), Condition(cond).rows(dropped));
+      }
+      const auto gap = (out.index_select(0, dropped) - target).pow(2).sum(1);
+      loss = loss + options_.null_consistency() * (w.squeeze(1).index_select(0, dropped) * gap).sum() / static_cast<double>(b);
+    }
+  }
+  return loss;
 }
 
 }  // namespace diffinfo

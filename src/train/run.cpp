@@ -49,6 +49,7 @@ nlohmann::json RunConfig::to_json() const {
                        {"attention", model.attention()}, {"dropout", model.dropout()}});
   if (model.zero_labels()) j["model"]["zero_labels"] = true;  // absent otherwise: older checkpoints stay loadable
   if (t.label_lr() != 1.0) j["train"]["label_lr"] = t.label_lr();  // likewise
+  if (objective.null_consistency() != 0.0) j["objective"]["null_consistency"] = objective.null_consistency();  // likewise
   if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
     j["model"].update({{"latent", model.latent()}, {"split_time", model.split_time()}, {"split", model.split()},
                        {"kl_weight", model.kl_weight()}, {"image_shape", model.image_shape()}});
@@ -88,7 +89,8 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
     c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())
         .time_sampling(field(j, "objective", "time_sampling", where).get<std::string>())
         .s_min(field(j, "objective", "s_min", where).get<double>())
-        .p_uncond(j["objective"].value("p_uncond", 0.0));
+        .p_uncond(j["objective"].value("p_uncond", 0.0))
+        .null_consistency(j["objective"].value("null_consistency", 0.0));  // absent in runs from before the option
     c.train.steps(field(j, "train", "steps", where).get<int64_t>())
         .batch_size(field(j, "train", "batch_size", where).get<int64_t>())
         .lr(field(j, "train", "lr", where).get<double>())

@@ -451,13 +451,21 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   EXPECT_EQ(config["model"]["width"], 16);
   EXPECT_FALSE(config["model"].contains("zero_labels"));  // absent unless set: older runs load as they did
   r = run_cli("train --quiet --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --preset tiny --steps 2 "
-              "--batch 8 --zero-labels --label-lr 10 --out " + dir + "/zero", dir);
+              "--batch 8 --zero-labels --label-lr 10 --null-consistency 0.5 --out " + dir + "/zero", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   const auto zero = nlohmann::json::parse(slurp(dir + "/zero/config.json"));
   EXPECT_EQ(zero["model"]["zero_labels"], true);
   EXPECT_EQ(zero["train"]["label_lr"], 10.0);
+  EXPECT_EQ(zero["objective"]["null_consistency"], 0.5);
   EXPECT_FALSE(config["train"].contains("label_lr"));
+  EXPECT_FALSE(config["objective"].contains("null_consistency"));
   expect_error(run_cli("train --resume --steps 4 --label-lr 3 --out " + dir + "/zero", dir), "cannot change on --resume");
+  expect_error(run_cli("train --resume --steps 4 --null-consistency 2 --out " + dir + "/zero", dir), "cannot change on --resume");
+  expect_error(run_cli("train --data " + dir + "/f.npy --null-consistency 1 --out " + dir + "/u3", dir), "it needs --labels or --cond");
+  expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --null-consistency 1 --p-uncond 0 --out " +
+                       dir + "/u3", dir), "it needs --p-uncond > 0");
+  expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --null-consistency -1 --out " + dir + "/u3",
+                       dir), "null_consistency must be >= 0");
   expect_error(run_cli("train --data " + dir + "/f.npy --label-lr 3 --out " + dir + "/u3", dir), "it needs --labels");
   expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --label-lr 0 --out " + dir + "/u3", dir),
                "label_lr must be > 0");

@@ -94,6 +94,39 @@ TEST(Objective, ImportanceAndUniformTimesEstimateTheSameObjective) {
   EXPECT_TRUE(within_stderr(means[0].value, means[1].value, std::hypot(means[0].std_error, means[1].std_error)));
 }
 
+TEST(Objective, NullConsistencyPullsOnlyTheNullOutputTowardItsRowsConditions) {
+  auto p = vp();
+  Mlp net(NetworkOptions(2).width(16).depth(1).classes(3));
+  auto init = make_generator(0);
+  net->reset_parameters(init);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& w : net->parameters()) w.normal_(0, 0.5, init);  // every label its own output
+  }
+  ScoreModel model(p, net, "entropy", 1.0);
+  auto x0 = torch::randn({64, 2}), labels = torch::randint(0, 3, {64}, torch::kInt64);
+  std::vector<torch::Tensor> losses;
+  for (double weight : {0.0, 1.0, 2.0}) {
+    DenoisingObjective objective(*p, ObjectiveOptions().p_uncond(0.5).null_consistency(weight));
+    auto gen = make_generator(5);  // the same draws for each weight: the term adds no draws of its own
+    losses.push_back(objective.loss(model, x0, gen, labels));
+  }
+  const auto pull = losses[1] - losses[0];
+  EXPECT_GT(pull.item<double>(), 0.0);
+  EXPECT_NEAR((losses[2] - losses[0]).item<double>(), 2.0 * pull.item<double>(), 1e-4 * pull.item<double>());
+  // The target is held fixed: the pull moves the null label's embedding (row 3) and never a class's.
+  net->zero_grad();
+  pull.backward();
+  const auto grad = net->named_parameters()["embed.weight"].grad();
+  EXPECT_GT(grad[3].abs().max().item<double>(), 1e-3);
+  EXPECT_LT(grad.slice(0, 0, 3).abs().max().item<double>(), 1e-6 * grad[3].abs().max().item<double>());
+  // Without a condition there are no null rows to pull.
+  auto gen0 = make_generator(5), gen1 = make_generator(5);
+  EXPECT_TRUE(torch::equal(DenoisingObjective(*p, ObjectiveOptions()).loss(model, x0, gen0),
+                           DenoisingObjective(*p, ObjectiveOptions().null_consistency(1.0)).loss(model, x0, gen1)));
+  EXPECT_THROW(DenoisingObjective(*p, ObjectiveOptions().null_consistency(-1.0)), c10::Error);
+}
+
 TEST(Objective, UnknownWeightingIsAnError) {
   auto p = vp();
   EXPECT_THROW(DenoisingObjective(*p, ObjectiveOptions().weighting("snr")), c10::Error);

@@ -87,6 +87,10 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     if (a.net.zero_labels && a.labels.empty()) throw std::runtime_error("--zero-labels sets where labels start: it needs --labels");
     if (a.train.label_lr() != 1.0 && a.labels.empty())
       throw std::runtime_error("--label-lr sets how fast labels are learned: it needs --labels");
+    if (a.objective.null_consistency() != 0.0 && a.labels.empty() && a.cond.empty())
+      throw std::runtime_error("--null-consistency trains the null condition: it needs --labels or --cond");
+    if (a.objective.null_consistency() != 0.0 && a.objective.p_uncond() == 0.0)
+      throw std::runtime_error("--null-consistency acts on the rows trained on the null condition: it needs --p-uncond > 0");
     config.data_var = x.var(0).mean().item<double>();
     if (config.cond_kind == "vector") {
       config.model.cond_dim(cond.size(1));
@@ -144,6 +148,9 @@ void add_train(CLI::App& app) {
       cmd->add_option("--s-min", a->objective.s_min(), "smallest diffusion time")->capture_default_str(),
       cmd->add_option("--p-uncond", a->objective.p_uncond(),
                       "conditional runs: probability of training on the null condition")->capture_default_str(),
+      cmd->add_option("--null-consistency", a->objective.null_consistency(),
+                      "conditional runs: weight of the pull of each null row toward its own condition's output "
+                      "(MINDE's null gap shrinks; 0: off)")->capture_default_str(),
       cmd->add_option("--batch", a->train.batch_size(), "batch size")->capture_default_str(),
       cmd->add_option("--lr", a->train.lr(), "peak learning rate")->capture_default_str(),
       cmd->add_option("--label-lr", a->train.label_lr(),

@@ -24,6 +24,12 @@ struct ObjectiveOptions {
   /// Conditional training: probability that a row's condition is replaced by the null token,
   /// so one network learns both e_θ(x, s; y) and e_θ(x, s) (default 0.2).
   TORCH_ARG(double, p_uncond) = 0.2;
+  /// Conditional training: weight of the null-consistency term. A row trained on the null condition
+  /// is also pulled toward its own condition's output, held fixed: W λ/(pΣ) ‖√Σ (s_θ(x_s) − sg s_θ(x_s | y))‖².
+  /// Its minimiser is the posterior mean Σ_y P(y | x_s) s_θ(x_s | y), which is the marginal score when the
+  /// conditional ones are exact, so the null output learns the marginal of the model's own conditionals
+  /// from a target without the noise ε, and MINDE's null-score gap shrinks (default 0: off).
+  TORCH_ARG(double, null_consistency) = 0.0;
 };
 
 class DenoisingObjective {
@@ -31,7 +37,8 @@ class DenoisingObjective {
   DenoisingObjective(const ForwardProcess& process, const ObjectiveOptions& options);
 
   /// [B, D] clean batch, its condition rows (or the null condition) -> scalar loss, the batch mean
-  /// of the weighted residual norm. A given condition is dropped row-wise with probability p_uncond.
+  /// of the weighted residual norm. A given condition is dropped row-wise with probability p_uncond;
+  /// with null_consistency > 0, the dropped rows add that term.
   torch::Tensor loss(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
                      const torch::Tensor& cond = {}) const;
   /// [B, 1] times (CPU, double) -> [B, 1] λ(s).
