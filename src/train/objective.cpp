@@ -26,7 +26,7 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
   const int64_t b = x0.size(0);
   auto [s, pdf] = times_.map(rand({b}, gen, torch::kFloat64));
   // λ(s)/p(s) ‖s_θ + ε/√Σ‖² = λ/(p Σ) ‖√Σ s_θ + ε‖²: evaluated at the O(1) scale.
-  auto w = (weighting(s) / (pdf * process_.kernel_var(s))).to(x0.options());
+  const auto w = (weighting(s) / (pdf * process_.kernel_var(s))).to(x0.options()).squeeze(1);  // [B]
   auto eps = randn(x0.sizes(), gen, x0.options());
   auto st = s.to(x0.options());
   auto x_s = process_.sample(x0, st, eps);
@@ -35,9 +35,10 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
   const auto out = model.scaled_score(x_s, st, c);
   auto r = out + eps;
   if (const auto mask = model.modelled(c, x_s); mask.defined()) r = r * mask;  // a joint model's block only
-  auto loss = (w.squeeze(1) * r.pow(2).sum(1)).mean();
+  auto loss = (w * r.pow(2).sum(1)).mean();
   if (cond.defined() && options_.null_consistency() > 0) {
-    // The null rows' own conditions give a target without ε: one forward pass over those rows, no backward.
+    // The null rows' own conditions give a target without ε: one forward pass over those rows, no backward
+    // (nonzero waits for a GPU once a step; only runs with the option pay that).
     const auto dropped = c.keep.logical_not().nonzero().squeeze(1);
     if (dropped.numel() > 0) {
       torch::Tensor target;
@@ -46,7 +47,7 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
         target = model.scaled_score(x_s.index_select(0, dropped), st.index_select(0, dropped), Condition(cond).rows(dropped));
       }
       const auto gap = (out.index_select(0, dropped) - target).pow(2).sum(1);
-      loss = loss + options_.null_consistency() * (w.squeeze(1).index_select(0, dropped) * gap).sum() / static_cast<double>(b);
+      loss = loss + options_.null_consistency() * (w.index_select(0, dropped) * gap).sum() / static_cast<double>(b);
     }
   }
   return loss;
