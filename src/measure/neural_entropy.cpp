@@ -25,6 +25,16 @@ Estimate EntropyProfile::above(size_t j) const {
   return {total.value - below.value, std::sqrt(std::max(var, 0.0))};
 }
 
+EfoldGain EntropyProfile::gain_per_efold(double s_end) const {
+  TORCH_CHECK(!curve.empty(), "a profile without strata has no gain per e-fold");
+  size_t j = 0;
+  while (j + 1 < curve.size() && curve[j + 1].s_hi <= s_end) ++j;
+  const double s_lo = curve.front().s_lo, s_hi = curve[j].s_hi;
+  const double efolds = std::log(s_hi / s_lo);
+  const auto& gained = curve[j].cumulative;
+  return {{gained.value / efolds, gained.std_error / efolds}, s_lo, s_hi};
+}
+
 std::vector<EntropyProfile> integrate_rates(const ForwardProcess& process, const IntegrandFn& integrand,
                                             int64_t columns, const torch::Tensor& data, const EntropyOptions& o) {
   TORCH_CHECK(o.points() >= 1, "entropy estimate needs points >= 1, got ", o.points());

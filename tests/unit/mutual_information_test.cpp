@@ -173,6 +173,39 @@ TEST(ExactMi, MixtureLabelsMatchTheExactPosterior) {
   EXPECT_LT(ref.total.value, bound.label_entropy - 0.1);
 }
 
+TEST(SmallSDrift, ExactScoresFlattenAndAnOffsetGainsWhatItsIntegrandSays) {
+  // Exact scores: the mixture's I(X_s; Y) flattens as s -> 0, so its lowest decade gains nothing.
+  auto gen = make_generator(1);
+  const auto s = make_mixture(MixtureSpec().dim(2).components(3).spread(0.6).var(0.3), 20000, gen);
+  auto p = make_process("vp");
+  const auto opts = EntropyOptions().points(50).samples_per_point(200);
+  const auto ref = exact_mutual_information(s.spec, *p, s.x, s.labels, opts);
+  const auto flat = ref.curve.minde.gain_per_efold(10 * opts.s_min());
+  EXPECT_DOUBLE_EQ(flat.s_lo, opts.s_min());
+  EXPECT_GT(flat.s_hi, 5 * opts.s_min());
+  EXPECT_LE(flat.s_hi, 10 * opts.s_min());
+  EXPECT_TRUE(within_stderr(flat.per_efold.value, 0.0, flat.per_efold.std_error, 4.0, 1e-4));
+  // A conditional output off by c / sqrt(Σ(s)) (noise prediction off by a constant c): MINDE's
+  // integrand is σ²‖c‖²/(2Σ), about ‖c‖²/2 per e-fold at small s; its integral by quadrature in ln s.
+  const auto c = torch::tensor({0.3, -0.4}, torch::kFloat64);
+  const ConditionalResidualFn offset = [&](const torch::Tensor& xs, const torch::Tensor& t, const Condition& y) {
+    const auto zero = torch::zeros_like(xs);
+    return y.is_null() ? zero : zero + c.to(xs.dtype()) / p->kernel_var(t).sqrt();
+  };
+  const auto drift = mutual_information(*p, offset, s.x, s.labels, opts).minde.gain_per_efold(10 * opts.s_min());
+  const int n = 4000;
+  const double a = std::log(drift.s_lo), b = std::log(drift.s_hi);
+  double integral = 0;
+  for (int i = 0; i <= n; ++i) {
+    const double t = std::exp(a + (b - a) * i / n);
+    const auto at = p->at(t);
+    integral += (i == 0 || i == n ? 0.5 : 1.0) * t * at.sigma * at.sigma / at.var;
+  }
+  const double want = 0.5 * 0.25 * integral * (b - a) / n / (b - a);
+  EXPECT_NEAR(want, 0.125, 0.005);
+  EXPECT_TRUE(within_stderr(drift.per_efold.value, want, drift.per_efold.std_error, 4.0, 1e-3 * want));
+}
+
 TEST(LabelBound, EntropyOfCountsAndTheFlag) {
   auto labels = torch::tensor({0, 0, 1, 1, 2, 2, 2, 2}, torch::kInt64);
   const double h = -(0.25 * std::log(0.25) * 2 + 0.5 * std::log(0.5));

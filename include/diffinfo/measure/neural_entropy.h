@@ -48,6 +48,13 @@ struct RatePoint {
   Estimate cumulative;  ///< ∫_{s_min}^{s_hi} rate, nats
 };
 
+/// A curve's mean gain per e-fold of s over its lowest strata (EntropyProfile::gain_per_efold).
+struct EfoldGain {
+  Estimate per_efold;  ///< ∫_{s_lo}^{s_hi} rate ds / ln(s_hi / s_lo), nats per e-fold
+  double s_lo = 0;     ///< s_min
+  double s_hi = 0;     ///< the last stratum edge at or below the asked end (at least the first stratum's)
+};
+
 struct EntropyProfile {
   Estimate total;  ///< ∫_{s_min}^{T} rate, nats
   double t_max = 1.0;
@@ -57,6 +64,11 @@ struct EntropyProfile {
   nlohmann::json settings() const;
   /// ∫ from the start of stratum j up to T, nats: e.g. I(X_s; Y) = ∫_s^T rate (seed 003 Eq. 14).
   Estimate above(size_t j) const;
+  /// What the curve gains per e-fold of s between s_min and about s_end. For an MI curve with
+  /// exact scores it vanishes as s_min → 0: I(X_s; Y) is monotone and bounded by H(Y), and for
+  /// X with a density its rate per e-fold falls like s. What a network adds there is its error,
+  /// integrated as if it were information (MINDE's residuals are amplified like 1/Σ(s)).
+  EfoldGain gain_per_efold(double s_end) const;
 };
 
 /// [N, D] data x0 on the model's device -> S_NN with stderr and the rate curve.
