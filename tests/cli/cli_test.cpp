@@ -564,13 +564,15 @@ TEST(Cli, ImagesDefaultToDebiansFashionMnist) {
 TEST(Cli, ScalingFitsNeuralEntropyAgainstLogN) {
   const auto dir = scratch_dir();
   ASSERT_EQ(run_cli("data gaussian --dim 2 --n 400 --out " + dir + "/g.npy", dir).code, 0);
-  const std::string args = "scaling --data " + dir + "/g.npy --sizes 50 100 200 --steps 30 --width 16 --points 5 --samples 16 --out " +
+  const std::string args = "scaling --data " + dir + "/g.npy --sizes 50 100 200 --steps 30 --batch 32 --width 16 --points 5 --samples 16 --out " +
                            dir + "/sc --json";
   auto r = run_cli(args, dir);
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_TRUE(j["slope"].contains("stderr"));
   ASSERT_EQ(j["points"].size(), 3u);
+  EXPECT_EQ(j["batch"], 32);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/sc/run-n50/config.json"))["train"]["batch_size"], 32);
   EXPECT_EQ(lines(slurp(dir + "/sc/scaling.csv")), 4);
   EXPECT_TRUE(std::filesystem::exists(dir + "/sc/scaling.png"));
   // Again: the runs are finished, so the same numbers come back without training.

@@ -23,7 +23,7 @@ namespace {
 struct ScalingArgs {
   std::string data, out = "scaling", process = "vp", device = "cpu";
   std::vector<int64_t> sizes;
-  int64_t steps = TrainOptions().steps();
+  int64_t steps = TrainOptions().steps(), batch = TrainOptions().batch_size();
   NetworkArgs net;
   bool json = false;
   EntropyOptions options;
@@ -52,7 +52,7 @@ void run_scaling(const ScalingArgs& a) {
     RunConfig config;
     config.process = make_process(a.process)->config();
     config.model = network;
-    config.train.steps(a.steps).seed(a.options.seed());
+    config.train.steps(a.steps).batch_size(a.batch).seed(a.options.seed());
     config.data_path = path;
     train_or_resume(config, subset, dir, device, "train N = " + std::to_string(n));
     const auto run = load_run(dir, device);
@@ -86,6 +86,7 @@ void run_scaling(const ScalingArgs& a) {
                                   {"points", points},
                                   {"data", a.data},
                                   {"steps", a.steps},
+                                  {"batch", a.batch},
                                   {"process", make_process(a.process)->config()},
                                   {"table", csv},
                                   {"plot", plot}};
@@ -111,6 +112,7 @@ void add_scaling(CLI::App& app) {
       ->check(CLI::IsMember(process_names()))
       ->capture_default_str();
   cmd->add_option("--steps", a->steps, "training steps per model")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--batch", a->batch, "batch size (a U-Net on a CPU: 64)")->check(CLI::PositiveNumber)->capture_default_str();
   a->net.add(cmd);
   cmd->add_flag("--json", a->json, "print the summary JSON on stdout");
   add_measure_options(cmd, a->device, a->options);
