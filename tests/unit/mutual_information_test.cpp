@@ -201,7 +201,7 @@ TEST(SmallSDrift, ExactScoresFlattenAndAnOffsetGainsWhatItsIntegrandSays) {
     const auto at = p->at(t);
     integral += (i == 0 || i == n ? 0.5 : 1.0) * t * at.sigma * at.sigma / at.var;
   }
-  const double want = 0.5 * 0.25 * integral * (b - a) / n / (b - a);
+  const double want = 0.5 * 0.25 * integral / n;  // ‖c‖²/2 × the mean of sσ²/Σ over ln s
   EXPECT_NEAR(want, 0.125, 0.005);
   EXPECT_TRUE(within_stderr(drift.per_efold.value, want, drift.per_efold.std_error, 4.0, 1e-3 * want));
 }
