@@ -366,10 +366,10 @@ void write_scaling_csv(const std::string& path, const std::vector<int64_t>& n, c
 void plot_scaling(const std::string& path, const std::vector<int64_t>& n, const std::vector<Estimate>& s_nn,
                   const LineFit& fit, const std::string& title) {
   std::ostringstream body;
-  body << "set format x '%g'\nset key top left\nset ylabel 'S_{NN} (nats)'\n"
+  body << "set format x '%g'\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\nset key top left\nset ylabel 'S_{NN} (nats)'\n"
        << "plot DATA skip 1 using 1:3:4 with yerrorbars pt 7 ps 1 " << kBlue << " title 'S_{NN}'"
-       << ", '' skip 1 using 1:5 with lines lw 2 dt 2 " << kRed << " title sprintf('%.1f + %.1f ln N', "
-       << fit.intercept.value << ", " << fit.slope.value << ")\n"
+       << ", '' skip 1 using 1:5 with lines lw 2 dt 2 " << kRed << " title sprintf('%.1f %+.1f (± %.1f) ln N', "
+       << fit.intercept.value << ", " << fit.slope.value << ", " << fit.slope.std_error << ")\n"
        << "set xlabel 'training-set size N'\nset ylabel 'residual (nats)'\n"
        << "plot 0 with lines lw 1 dt 2 lc rgb 'black' notitle, DATA skip 1 using 1:6:4 with yerrorbars pt 7 ps 1 " << kBlue
        << " notitle\n";
