@@ -66,6 +66,7 @@ void run_mi(const MiArgs& a) {
                                 process.name() + " process (" + a.run + ")");
 
   const auto config = run.config.to_json();
+  const char* running = joint ? "I(X_s; Y_s)" : "I(X_s; Y)";  // what the curve's ∫_s^T rate is
   nlohmann::json out = {{"mutual_information", to_json(mi.minde.total)},
                         {"entropy_difference", to_json(mi.difference.total)},
                         {"conditional_entropy_nn", to_json(mi.conditional.total)},
@@ -79,7 +80,7 @@ void run_mi(const MiArgs& a) {
                         {"condition_kind", run.config.cond_kind},
                         {"estimator", joint ? "joint diffusion of Z = [X, Y] (MINDE-j); entropy_difference is S(X,Y) - S(X) - S(Y)"
                                             : "conditional model (MINDE-c); entropy_difference is S^X|Y - S^X"},
-                        {"curve_running", joint ? "I(X_s; Y_s)" : "I(X_s; Y)"},
+                        {"curve_running", running},
                         {"rows", x.size(0)},
                         {"process", process.config()},
                         {"settings", mi.minde.settings()},
@@ -96,9 +97,9 @@ void run_mi(const MiArgs& a) {
                           {"units", "nats of MINDE per e-fold of s; exact scores give ~0"}};
   if (drift.per_efold.value > 2.0 * drift.per_efold.std_error && decade > 0.01 * std::abs(mi.minde.total.value))
     std::fprintf(stderr, "diffinfo: warning: MINDE still gains %.4f ± %.4f nats per e-fold of s on [%.3g, %.3g] "
-                         "(%.4f nats there); exact scores flatten I(X_s; Y) as s -> 0, so this is network error "
-                         "counted as information (I(X_s; Y) at larger s: the curve's mi_above)\n",
-                 drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi, decade);
+                         "(%.4f nats there); exact scores flatten %s as s -> 0, so this is network error "
+                         "counted as information (%s at larger s: the curve's mi_above)\n",
+                 drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi, decade, running, running);
   std::optional<LabelBound> bound;
   if (run.config.cond_kind == "labels") {
     bound = check_label_bound(mi.minde.total, inputs.cond);
