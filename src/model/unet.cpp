@@ -133,11 +133,23 @@ UNetImpl::UNetImpl(const NetworkOptions& o) : NetworkImpl(o), shape_(o.image_sha
   }
   out_norm_ = register_module("out_norm", torch::nn::GroupNorm(groups(ch), ch));
   out_ = register_module("conv_out", conv3(ch, shape_[0]));
+  // Registered last, so that the other layers draw what they draw without it.
+  if (o.label_gate()) {
+    TORCH_CHECK(o.classes() > 0, "U-Net label_gate scales label embeddings: it needs classes > 0");
+    gate_ = register_module("label_gate", torch::nn::Linear(emb, emb));
+  }
 }
 
 torch::Tensor UNetImpl::embedding(const torch::Tensor& tau, const Condition& cond, int64_t b, const torch::Device& device) {
-  auto e = time_->forward(time_features(tau, freqs_));
-  if (labels_) e = e + labels_->forward(labels_or_null(cond, b, device));
+  const auto t = time_->forward(time_features(tau, freqs_));
+  auto e = t;
+  if (labels_) {
+    auto label = labels_->forward(labels_or_null(cond, b, device));
+    // With label_gate the label's reach depends on s: below the times where the class is decided a label
+    // carries nothing, and a gate near 0 makes every label, the null one too, the same network there.
+    if (gate_) label = label * (2.0 * torch::sigmoid(gate_->forward(t)));
+    e = e + label;
+  }
   if (vector_) e = e + vector_->forward(vector_input(cond, tau));
   return torch::silu(e);
 }
@@ -191,6 +203,11 @@ void UNetImpl::reset_parameters(torch::Generator& gen) {
   // barely pulls them together at small s, where the label carries no information: MINDE reads that
   // spread as information. The price: labels are learned more slowly (README, Images).
   if (labels_ && options_.zero_labels()) labels_->weight.zero_();
+  // The gate starts at 1 on every channel and at every s: the gated network starts as the ungated one.
+  if (gate_) {
+    gate_->weight.zero_();
+    gate_->bias.zero_();
+  }
 }
 
 }  // namespace diffinfo

@@ -48,6 +48,7 @@ nlohmann::json RunConfig::to_json() const {
     j["model"].update({{"arch", model.arch()}, {"image_shape", model.image_shape()}, {"mults", model.mults()},
                        {"attention", model.attention()}, {"dropout", model.dropout()}});
   if (model.zero_labels()) j["model"]["zero_labels"] = true;  // absent otherwise: older checkpoints stay loadable
+  if (model.label_gate()) j["model"]["label_gate"] = true;    // likewise
   if (t.label_lr() != 1.0) j["train"]["label_lr"] = t.label_lr();  // likewise
   if (objective.null_consistency() != 0.0) j["objective"]["null_consistency"] = objective.null_consistency();  // likewise
   if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
@@ -76,7 +77,8 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
           .mults(field(j, "model", "mults", where).get<std::vector<int64_t>>())
           .attention(field(j, "model", "attention", where).get<int64_t>())
           .dropout(field(j, "model", "dropout", where).get<double>())
-          .zero_labels(j["model"].value("zero_labels", false));  // absent in runs from before the flag
+          .zero_labels(j["model"].value("zero_labels", false))   // absent in runs from before the flag
+          .label_gate(j["model"].value("label_gate", false));    // likewise
     if (j["model"].value("latent", int64_t{0}) > 0)
       c.model.latent(field(j, "model", "latent", where).get<int64_t>())
           .split_time(field(j, "model", "split_time", where).get<double>())

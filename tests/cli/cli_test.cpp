@@ -451,10 +451,12 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   EXPECT_EQ(config["model"]["width"], 16);
   EXPECT_FALSE(config["model"].contains("zero_labels"));  // absent unless set: older runs load as they did
   r = run_cli("train --quiet --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --preset tiny --steps 2 "
-              "--batch 8 --zero-labels --label-lr 10 --null-consistency 0.5 --out " + dir + "/zero", dir);
+              "--batch 8 --zero-labels --label-gate --label-lr 10 --null-consistency 0.5 --out " + dir + "/zero", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   const auto zero = nlohmann::json::parse(slurp(dir + "/zero/config.json"));
   EXPECT_EQ(zero["model"]["zero_labels"], true);
+  EXPECT_EQ(zero["model"]["label_gate"], true);
+  EXPECT_FALSE(config["model"].contains("label_gate"));
   EXPECT_EQ(zero["train"]["label_lr"], 10.0);
   EXPECT_EQ(zero["objective"]["null_consistency"], 0.5);
   EXPECT_FALSE(config["train"].contains("label_lr"));
@@ -471,6 +473,8 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
                "label_lr must be > 0");
   expect_error(run_cli("train --data " + dir + "/f.npy --zero-labels --out " + dir + "/u3", dir), "belong to --arch unet");
   expect_error(run_cli("train --data " + dir + "/f.npy --arch unet --zero-labels --out " + dir + "/u3", dir), "it needs --labels");
+  expect_error(run_cli("train --data " + dir + "/f.npy --label-gate --out " + dir + "/u3", dir), "belong to --arch unet");
+  expect_error(run_cli("train --data " + dir + "/f.npy --arch unet --label-gate --out " + dir + "/u3", dir), "it needs --labels");
   r = run_cli("mi --run " + dir + "/lab --points 4 --samples 8 --json", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(nlohmann::json::parse(r.out).contains("exceeds_label_entropy"));

@@ -100,6 +100,35 @@ TEST(UNet, ConditionsOnLabelsWithANullLabelAndOnVectors) {
   EXPECT_THROW(vec->forward(x, tau, torch::zeros({3, 3})), c10::Error);
 }
 
+TEST(UNet, LabelGateStartsAsTheUngatedNetworkAndCanSwitchLabelsOff) {
+  const auto o = unet_preset("tiny", {1, 8, 8}).classes(3);
+  auto plain = random_unet(o);
+  UNet gated(NetworkOptions(o).label_gate(true));
+  auto gen = make_generator(1);
+  gated->reset_parameters(gen);
+  torch::NoGradGuard no_grad;
+  // Every layer but the gate draws what it draws without one; copy the perturbed weights across.
+  auto from = plain->named_parameters();
+  for (auto& p : gated->named_parameters())
+    if (p.key().rfind("label_gate.", 0) != 0) p.value().copy_(from[p.key()]);
+  auto x = torch::randn({3, 64}), tau = torch::rand({3, 1}), labels = torch::tensor({0, 1, 2});
+  EXPECT_TRUE(torch::allclose(gated->forward(x, tau, labels), plain->forward(x, tau, labels), 1e-5, 1e-5));
+  // A closed gate makes every label the same network as the null label's...
+  auto bias = gated->named_parameters()["label_gate.bias"];  // a handle on the parameter
+  bias.fill_(-40.0);
+  const auto null = gated->forward(x, tau);
+  EXPECT_TRUE(torch::allclose(gated->forward(x, tau, labels), null, 1e-5, 1e-5));
+  EXPECT_FALSE(torch::allclose(plain->forward(x, tau, labels), plain->forward(x, tau), 1e-3, 1e-3));
+  // The gate is a function of s that training moves: the loss reaches its weights.
+  bias.zero_();
+  {
+    torch::AutoGradMode grad(true);
+    gated->forward(x, tau, labels).pow(2).sum().backward();
+  }
+  EXPECT_GT(gated->named_parameters()["label_gate.weight"].grad().abs().sum().item<double>(), 0.0);
+  EXPECT_THROW(UNet(unet_preset("tiny", {1, 8, 8}).label_gate(true)), c10::Error);  // nothing to gate
+}
+
 TEST(UNet, RejectsShapesThatDoNotFit) {
   EXPECT_THROW(UNet(unet_preset("tiny", {1, 8, 8}).dim(65)), c10::Error);
   EXPECT_THROW(UNet(unet_preset("tiny", {1, 8, 8}).mults({})), c10::Error);

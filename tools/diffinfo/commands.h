@@ -92,14 +92,14 @@ TrainResult train_or_resume(RunConfig config, const TrainData& data, const std::
                             const std::string& label);
 
 /// The network flags of commands that train: --arch, --width, --depth, and the U-Net's --preset,
-/// --image-shape, --mults, --attention, --dropout, --zero-labels. A U-Net takes its preset's shape, then the flags given.
+/// --image-shape, --mults, --attention, --dropout, --zero-labels, --label-gate. A U-Net takes its preset's shape, then the flags given.
 struct NetworkArgs {
   std::string arch = "mlp", preset = "small";
   NetworkOptions mlp{1};  ///< the MLP's width and depth defaults
   std::vector<int64_t> image_shape, mults;
   int64_t attention = -1;
   double dropout = -1;
-  bool zero_labels = false;
+  bool zero_labels = false, label_gate = false;
   CLI::Option *width_opt = nullptr, *depth_opt = nullptr;
   /// Adds the flags to `cmd`; returns them (they cannot change on --resume).
   std::vector<CLI::Option*> add(CLI::App* cmd);

@@ -133,13 +133,17 @@ std::vector<CLI::Option*> NetworkArgs::add(CLI::App* cmd) {
           cmd->add_option("--dropout", dropout, "U-Net: dropout in residual blocks (default: the preset's)"),
           cmd->add_flag("--zero-labels", zero_labels,
                         "U-Net with --labels: label embeddings start at 0, as the null label (MINDE's null gap shrinks; "
-                        "labels are learned more slowly)")};
+                        "labels are learned more slowly)"),
+          cmd->add_flag("--label-gate", label_gate,
+                        "U-Net with --labels: a learned gate g(s) on the label embeddings, so labels can be switched "
+                        "off at small s")};
 }
 
 NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t columns) const {
   if (arch == "mlp") {
-    if (!image_shape.empty() || !mults.empty() || attention >= 0 || dropout >= 0 || zero_labels)
-      throw std::runtime_error("--image-shape, --mults, --attention, --dropout and --zero-labels belong to --arch unet");
+    if (!image_shape.empty() || !mults.empty() || attention >= 0 || dropout >= 0 || zero_labels || label_gate)
+      throw std::runtime_error(
+          "--image-shape, --mults, --attention, --dropout, --zero-labels and --label-gate belong to --arch unet");
     return NetworkOptions(columns).width(mlp.width()).depth(mlp.depth()).fourier(mlp.fourier());
   }
   if (arch != "unet") throw std::runtime_error(unknown_name("--arch", arch, network_arches()));
@@ -151,7 +155,7 @@ NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t column
   if (dropout >= 0) o.dropout(dropout);
   o.zero_labels(zero_labels);
   make_network(o);  // checks the combination now, before any training starts
-  return o;
+  return o.label_gate(label_gate);  // a gate needs the labels, which the caller adds (and checks for)
 }
 
 std::string sibling(const std::string& data_path, const std::string& suffix) {

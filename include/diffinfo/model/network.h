@@ -48,6 +48,9 @@ struct NetworkOptions {
   TORCH_ARG(double, dropout) = 0.0;
   /// U-Net with labels: the label embeddings start at 0, each label as the null label (default: N(0, 1)).
   TORCH_ARG(bool, zero_labels) = false;
+  /// U-Net with labels: each label's embedding is scaled per channel by a learned gate of the diffusion
+  /// time, g(s) = 2σ(A t(s) + a), 1 at the start, so training can switch labels off at small s (default off).
+  TORCH_ARG(bool, label_gate) = false;
   /// Diffusion autoencoder (dae.h): the width D_Z of each latent, z_per and z_sem; 0 for none (default).
   TORCH_ARG(int64_t, latent) = 0;
   /// DAE: the split time τ in s; z_per conditions s < τ, z_sem s ≥ τ (default 0.1).

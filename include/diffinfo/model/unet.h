@@ -1,6 +1,7 @@
 #pragma once
 // The U-Net for images (DDPM's shape, Ho et al. 2020): a time embedding of τ (Fourier features
-// and a two-layer MLP) to which a label or vector embedding is added; residual blocks with
+// and a two-layer MLP) to which a label or vector embedding is added (a label optionally scaled by a
+// learned gate of the time, NetworkOptions::label_gate); residual blocks with
 // GroupNorm and SiLU that take the embedding; self-attention at low resolution and in the middle;
 // skip connections from each level of the way down to the same level of the way up. Points come
 // and go flat, [B, C·H·W], like every other network's, so nothing outside knows the shape.
@@ -24,7 +25,7 @@ class UNetImpl : public NetworkImpl {
   torch::Tensor freqs_;
   torch::nn::Sequential time_{nullptr};
   torch::nn::Embedding labels_{nullptr};
-  torch::nn::Linear vector_{nullptr};
+  torch::nn::Linear vector_{nullptr}, gate_{nullptr};
   torch::nn::Conv2d in_{nullptr}, out_{nullptr};
   torch::nn::GroupNorm out_norm_{nullptr};
   // One list of blocks (residual block, then attention at low resolution) per level; the
