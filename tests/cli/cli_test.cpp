@@ -550,6 +550,10 @@ TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
   write_npy(dir + "/short.npy", torch::zeros({7}, torch::kInt64));
   expect_error(run_cli("dae --data " + dir + "/f.npy --labels " + dir + "/short.npy --out " + dir + "/e", dir),
                "short.npy: holds 7 labels");
+  // The decoder's condition is its latent: label flags are an error that names the flag, not a library check.
+  expect_error(run_cli("dae --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --label-gate --out " + dir + "/e",
+                       dir),
+               "--label-gate gates the label embeddings: it needs train --labels");
 }
 
 TEST(Cli, ImagesDefaultToDebiansFashionMnist) {
@@ -585,6 +589,9 @@ TEST(Cli, ScalingFitsNeuralEntropyAgainstLogN) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["slope"], j["slope"]);
   expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 --out " + dir + "/sc2", dir), "at least 3");
   expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 1000 --out " + dir + "/sc2", dir), "has 400 rows");
+  expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 200 --arch unet --zero-labels --out " + dir + "/sc3", dir),
+               "--zero-labels sets where labels start: it needs train --labels");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/sc3"));
 }
 
 }  // namespace

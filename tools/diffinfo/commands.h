@@ -104,7 +104,8 @@ struct NetworkArgs {
   /// Adds the flags to `cmd`; returns them (they cannot change on --resume).
   std::vector<CLI::Option*> add(CLI::App* cmd);
   /// The network for `columns`-wide rows of `data_path` (a U-Net reads the image shape from its spec).
-  NetworkOptions options(const std::string& data_path, int64_t columns) const;
+  /// `labelled`: the run trains on class labels; --zero-labels and --label-gate need them.
+  NetworkOptions options(const std::string& data_path, int64_t columns, bool labelled) const;
 };
 
 /// What 'diffinfo images' recorded in the spec beside `data_path` (x.spec.json): the image shape and

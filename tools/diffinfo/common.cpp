@@ -139,7 +139,7 @@ std::vector<CLI::Option*> NetworkArgs::add(CLI::App* cmd) {
                         "off at small s")};
 }
 
-NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t columns) const {
+NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t columns, bool labelled) const {
   if (arch == "mlp") {
     if (!image_shape.empty() || !mults.empty() || attention >= 0 || dropout >= 0 || zero_labels || label_gate)
       throw std::runtime_error(
@@ -147,6 +147,9 @@ NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t column
     return NetworkOptions(columns).width(mlp.width()).depth(mlp.depth()).fourier(mlp.fourier());
   }
   if (arch != "unet") throw std::runtime_error(unknown_name("--arch", arch, network_arches()));
+  const std::string needs_labels = ": it needs train --labels (scaling and dae learn no label embeddings)";
+  if (zero_labels && !labelled) throw std::runtime_error("--zero-labels sets where labels start" + needs_labels);
+  if (label_gate && !labelled) throw std::runtime_error("--label-gate gates the label embeddings" + needs_labels);
   auto o = unet_preset(preset, image_layout(data_path, image_shape, columns, data_path).shape);
   if (width_opt && width_opt->count() > 0) o.width(mlp.width());
   if (depth_opt && depth_opt->count() > 0) o.depth(mlp.depth());

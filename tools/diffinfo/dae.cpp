@@ -125,7 +125,7 @@ void run_dae(const DaeArgs& a) {
     const auto dir = (std::filesystem::path(a.out) / tau_name(tau)).string();
     RunConfig c;
     c.process = process->config();
-    c.model = a.net.options(a.data, x.size(1))
+    c.model = a.net.options(a.data, x.size(1), false)  // the decoder's condition is its latent, not a label
                   .image_shape(layout.shape)
                   .cond_dim(x.size(1))
                   .latent(a.latent)

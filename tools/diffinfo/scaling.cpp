@@ -38,12 +38,12 @@ void run_scaling(const ScalingArgs& a) {
   if (sizes.front() < 2 || sizes.back() > x.size(0))
     throw std::runtime_error(a.data + ": has " + std::to_string(x.size(0)) + " rows; --sizes must lie in [2, " +
                              std::to_string(x.size(0)) + "]");
+  const auto network = a.net.options(a.data, x.size(1), false);  // one network shape for every N; no labels
   std::filesystem::create_directories(a.out);
   auto gen = make_generator(a.options.seed());
   const auto order = torch::randperm(x.size(0), gen, torch::kInt64);  // nested subsets: each holds the smaller ones
   std::vector<Estimate> s_nn;
   nlohmann::json points = nlohmann::json::array();
-  const auto network = a.net.options(a.data, x.size(1));  // one network shape for every N
   for (const auto n : sizes) {
     const auto dir = run_file(a.out, "run-n" + std::to_string(n));
     const auto path = std::filesystem::absolute(run_file(a.out, "n" + std::to_string(n) + ".npy")).string();

@@ -83,9 +83,7 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
   } else {
     if (a.net.arch != "mlp" && (config.cond_kind == "coordinates" || config.cond_kind == "joint"))
       throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
-    config.model = a.net.options(config.data_path, x.size(1));
-    if (a.net.zero_labels && a.labels.empty()) throw std::runtime_error("--zero-labels sets where labels start: it needs --labels");
-    if (a.net.label_gate && a.labels.empty()) throw std::runtime_error("--label-gate gates the label embeddings: it needs --labels");
+    config.model = a.net.options(config.data_path, x.size(1), !a.labels.empty());
     if (a.train.label_lr() != 1.0 && a.labels.empty())
       throw std::runtime_error("--label-lr sets how fast labels are learned: it needs --labels");
     if (a.objective.null_consistency() != 0.0 && a.labels.empty() && a.cond.empty())
