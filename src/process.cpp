@@ -30,6 +30,10 @@ torch::Tensor ForwardProcess::sample(const torch::Tensor& x0, const torch::Tenso
   return mean_factor(s).to(x0.dtype()) * x0 + kernel_var(s).sqrt().to(x0.dtype()) * eps;
 }
 
+torch::Tensor ForwardProcess::kernel_score(const torch::Tensor& x0, const torch::Tensor& s, const torch::Tensor& x_s) const {
+  return (mean_factor(s).to(x_s.dtype()) * x0 - x_s) / kernel_var(s).to(x_s.dtype());
+}
+
 torch::Tensor ForwardProcess::eq_score(const torch::Tensor& x) const {
   if (std::isinf(eq_var())) return torch::zeros_like(x);
   return -x / eq_var();

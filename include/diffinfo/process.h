@@ -71,6 +71,9 @@ class ForwardProcess {
   torch::Tensor drift(const torch::Tensor& x, const torch::Tensor& s) const;
   /// [B, D] data, [B, 1] times, [B, D] standard normal -> [B, D] x_s = μ(s) x0 + √Σ(s) ε.
   torch::Tensor sample(const torch::Tensor& x0, const torch::Tensor& s, const torch::Tensor& eps) const;
+  /// [B, D] data, [B, 1] times, [B, D] x_s -> [B, D] ∇log p(x_s | x0) = −(x_s − μ x0)/Σ = −ε/√Σ, the
+  /// denoising target (MATH.md §2), whose mean given x_s is the score ∇log p_s(x_s).
+  torch::Tensor kernel_score(const torch::Tensor& x0, const torch::Tensor& s, const torch::Tensor& x_s) const;
   /// [B, D] points -> [B, D] ∇log p_eq(x) (zero when p_eq is flat).
   torch::Tensor eq_score(const torch::Tensor& x) const;
   /// [B, D] points -> [B] log p_eq(x) in nats (0 when p_eq is flat: unnormalised).

@@ -127,6 +127,7 @@ PosteriorProfile run_posterior(const ForwardProcess& process, const ConditionalS
   auto spread = per_path(), null_gap = per_path();
   auto minde = labelled ? per_path() : torch::Tensor(), ce = labelled ? per_path() : torch::Tensor(),
        hit = labelled ? per_path() : torch::Tensor();
+  auto mmse_gap = on_data ? per_path() : torch::Tensor(), posterior_mmse_gap = on_data ? per_path() : torch::Tensor();
   out.posterior = torch::zeros({points, classes}, kF64);
   out.versus_null = torch::zeros({points, classes}, kF64);
   out.pairs = torch::zeros({points, pair_index.size(1)}, kF64);
@@ -136,14 +137,15 @@ PosteriorProfile run_posterior(const ForwardProcess& process, const ConditionalS
     auto gen = make_generator(derive_seed(o.seed(), static_cast<uint64_t>(chunk)));
     torch::Tensor y;  // [b] int64 CPU, the paths' labels
     std::vector<torch::Tensor> path;  // on data: x at every grid time, T first
-    torch::Tensor x;
+    torch::Tensor x, x0;              // x0: on data, the paths' rows
     if (on_data) {
       const auto idx = rows.slice(0, start, start + b);
       y = source.labels->index_select(0, idx);
+      x0 = source.data->index_select(0, idx.to(device));
       // Forward from x_0: exact Gaussian transitions s_{k+1} -> s_k up the descending grid.
       path.resize(static_cast<size_t>(points));
       const auto last = process.at(times.back());
-      auto xs = last.mu * source.data->index_select(0, idx.to(device)) + std::sqrt(last.var) * randn({b, dim}, gen, f32);
+      auto xs = last.mu * x0 + std::sqrt(last.var) * randn({b, dim}, gen, f32);
       path.back() = xs;
       for (int64_t k = points - 2; k >= 0; --k) {
         const auto lo = process.at(times[static_cast<size_t>(k) + 1]), hi = process.at(times[static_cast<size_t>(k)]);
@@ -185,6 +187,16 @@ PosteriorProfile run_posterior(const ForwardProcess& process, const ConditionalS
         put(minde, half_g2 * (own - null_score).pow(2).sum(1).to(torch::kCPU, kF64));
         put(ce, -log_post.gather(1, y.view({b, 1})).squeeze(1));
         put(hit, (log_post.argmax(1) == y).to(kF64));
+        if (on_data) {
+          // MMSE gaps against the path's own denoising target t = ∇log p(x_s | x_0) (mutual_information.h):
+          // ‖u − t‖² − ‖s(x|y) − t‖² for u the null score and s̄, formed as (u − s_y)·(u + s_y − 2t).
+          const auto target = process.kernel_score(x0, st, x);
+          auto gap_of = [&](const torch::Tensor& u) {
+            return half_g2 * ((u - own) * (u + own - 2.0 * target)).sum(1).to(torch::kCPU, kF64);
+          };
+          put(mmse_gap, gap_of(null_score));
+          put(posterior_mmse_gap, gap_of(mean));
+        }
       }
       if (k + 1 == points) break;
 
@@ -225,6 +237,10 @@ PosteriorProfile run_posterior(const ForwardProcess& process, const ConditionalS
     out.minde_information = column_estimates(integral_above(minde, times));
     out.cross_entropy = column_estimates(ce);
     out.accuracy = column_estimates(hit);
+  }
+  if (on_data) {
+    out.mmse_gap_information = column_estimates(integral_above(mmse_gap, times));
+    out.posterior_mmse_gap = column_estimates(integral_above(posterior_mmse_gap, times));
   }
   if (exact) {
     out.exact_entropy = column_estimates(h_exact);

@@ -273,12 +273,11 @@ BoundTerms denoising_bound(const ForwardProcess& process, const ScoreFn& score, 
                            const EntropyOptions& options) {
   TORCH_CHECK(data.dim() == 2 && data.size(0) >= 2, "the denoising bound needs data [N >= 2, D], got ", data.sizes());
   const int64_t d = data.size(1);
-  // ε = (x_s − μ x0)/√Σ is recovered from the row behind each x_s; the integrand is ‖s_θ + ε/√Σ‖².
+  // The target −ε/√Σ is recovered from the row behind each x_s; the integrand is ‖s_θ + ε/√Σ‖².
   auto integrand = [&](const torch::Tensor& x_s, const torch::Tensor& s, const torch::Tensor& rows) {
-    auto x0 = data.index_select(0, rows);
-    auto mu = process.mean_factor(s), var = process.kernel_var(s);
-    auto scaled = score(x_s.to(torch::kFloat64), s.to(torch::kFloat64)).to(x_s.dtype()) * var.sqrt() + (x_s - mu * x0) / var.sqrt();
-    return (scaled.pow(2).sum(1, true) / var).to(torch::kFloat64);
+    auto x = x_s.to(torch::kFloat64), t = s.to(torch::kFloat64);
+    auto target = process.kernel_score(data.index_select(0, rows).to(torch::kFloat64), t, x);
+    return (score(x, t).to(torch::kFloat64) - target).pow(2).sum(1, true);
   };
   const auto diffusion = integrate_rates(process, integrand, 1, data, options).front().total;
   const auto at = process.at(options.s_min());

@@ -3,6 +3,32 @@
 #include "diffinfo/info/discrete.h"
 
 namespace diffinfo {
+namespace {
+
+// [B, D] conditional (or joint) residual e_c, unconditional (or product) residual e_u and denoising
+// target t, [B] the squared norms behind S^{X|Y} and S^X -> [B, 6] the integrands of
+// MutualInformationProfile in its order: MINDE ‖e_c − e_u‖², the entropy difference, both norms, the
+// MMSE gap ‖e_u − t‖² − ‖e_c − t‖² and MINDE minus it, 2(e_c − e_u)·(e_c − t).
+torch::Tensor integrands(const torch::Tensor& e_c, const torch::Tensor& e_u, const torch::Tensor& target,
+                         const torch::Tensor& norm_cond, const torch::Tensor& norm_uncond) {
+  auto c = e_c.to(torch::kFloat64), d = c - e_u.to(torch::kFloat64);
+  auto n_c = norm_cond.to(torch::kFloat64), n_u = norm_uncond.to(torch::kFloat64);
+  auto minde = d.pow(2).sum(1), orthogonality = 2.0 * (d * (c - target.to(torch::kFloat64))).sum(1);
+  return torch::stack({minde, n_c - n_u, n_c, n_u, minde - orthogonality, orthogonality}, 1);
+}
+
+// [B, D] x_s, [B, 1] s, [B, D] x0 -> [B, D] the residual's denoising target ∇log p(x_s|x0) − ∇log p_eq(x_s).
+torch::Tensor residual_target(const ForwardProcess& process, const torch::Tensor& x_s, const torch::Tensor& s,
+                              const torch::Tensor& x0) {
+  auto x = x_s.to(torch::kFloat64);
+  return process.kernel_score(x0.to(torch::kFloat64), s.to(torch::kFloat64), x) - process.eq_score(x);
+}
+
+MutualInformationProfile profile_of(const std::vector<EntropyProfile>& p) {
+  return {p[0], p[1], p[2], p[3], p[4], p[5]};
+}
+
+}  // namespace
 
 MutualInformationProfile mutual_information(const ForwardProcess& process, const ConditionalResidualFn& residual,
                                             const torch::Tensor& data, const torch::Tensor& cond,
@@ -14,11 +40,10 @@ MutualInformationProfile mutual_information(const ForwardProcess& process, const
     auto e_u = residual(x_s, s, Condition());
     TORCH_CHECK(e_c.sizes() == x_s.sizes() && e_u.sizes() == x_s.sizes(),
                 "residual must return [B, D] like its input, got ", e_c.sizes());
-    auto n_c = e_c.pow(2).sum(1), n_u = e_u.pow(2).sum(1);
-    return torch::stack({(e_c - e_u).pow(2).sum(1), n_c - n_u, n_c, n_u}, 1);
+    return integrands(e_c, e_u, residual_target(process, x_s, s, data.index_select(0, rows)), e_c.pow(2).sum(1),
+                      e_u.pow(2).sum(1));
   };
-  auto p = integrate_rates(process, integrand, 4, data, options);
-  return {p[0], p[1], p[2], p[3]};
+  return profile_of(integrate_rates(process, integrand, 6, data, options));
 }
 
 MutualInformationProfile joint_mutual_information(const ForwardProcess& process, const ConditionalResidualFn& residual,
@@ -27,18 +52,19 @@ MutualInformationProfile joint_mutual_information(const ForwardProcess& process,
   TORCH_CHECK(x.dim() == 2 && y.dim() == 2 && x.size(0) == y.size(0), "joint mutual information needs x [N, D_X] and y [N, D_Y], got ",
               x.sizes(), " and ", y.sizes());
   const int64_t dx = x.size(1), dy = y.size(1);
-  auto integrand = [&](const torch::Tensor& z_s, const torch::Tensor& s, const torch::Tensor&) {
+  const auto z = torch::cat({x, y.to(x.dtype())}, 1);
+  auto integrand = [&](const torch::Tensor& z_s, const torch::Tensor& s, const torch::Tensor& rows) {
     auto block = [&](int64_t k) {
       auto e = residual(z_s, s, Condition(torch::full({z_s.size(0)}, k, torch::dtype(torch::kInt64).device(z_s.device()))));
       TORCH_CHECK(e.sizes() == z_s.sizes(), "residual must return [B, D] like its input, got ", e.sizes());
       return e;
     };
     auto e_z = block(0), e_x = block(1).narrow(1, 0, dx), e_y = block(2).narrow(1, dx, dy);
-    auto n_z = e_z.pow(2).sum(1), n_x = e_x.pow(2).sum(1), n_y = e_y.pow(2).sum(1);
-    return torch::stack({(e_z - torch::cat({e_x, e_y}, 1)).pow(2).sum(1), n_z - n_x - n_y, n_z - n_y, n_x}, 1);
+    // S^{X|Y} = S(X, Y) − S(Y) and S^X, so the difference is S(X, Y) − S(X) − S(Y).
+    return integrands(e_z, torch::cat({e_x, e_y}, 1), residual_target(process, z_s, s, z.index_select(0, rows)),
+                      e_z.pow(2).sum(1) - e_y.pow(2).sum(1), e_x.pow(2).sum(1));
   };
-  auto p = integrate_rates(process, integrand, 4, torch::cat({x, y.to(x.dtype())}, 1), options);
-  return {p[0], p[1], p[2], p[3]};
+  return profile_of(integrate_rates(process, integrand, 6, z, options));
 }
 
 std::pair<torch::Tensor, torch::Tensor> stack_joint(const torch::Tensor& x, const torch::Tensor& y) {

@@ -89,6 +89,7 @@ void draw(const std::string& path, const std::string& csv, const std::string& ti
 const char* kBlue = "lc rgb '#1f77b4'";
 const char* kGreen = "lc rgb '#2ca02c'";
 const char* kRed = "lc rgb '#d62728'";
+const char* kOrange = "lc rgb '#ff7f0e'";
 
 std::string mi_csv_text(const MutualInformationProfile& mi, const MutualInformationProfile* exact,
                         const std::vector<double>* closed_form) {
@@ -103,7 +104,7 @@ std::string mi_csv_text(const MutualInformationProfile& mi, const MutualInformat
   if (closed_form) out << ",closed_form_mi_above";
   out << ",cond_entropy_rate,cond_entropy_rate_stderr,uncond_entropy_rate,uncond_entropy_rate_stderr";
   if (exact) out << ",exact_cond_entropy_rate,exact_uncond_entropy_rate";
-  out << "\n";
+  out << ",mmse_gap_rate,mmse_gap_rate_stderr,mmse_gap_above,mmse_gap_above_stderr\n";
   auto put = [&out](const EntropyProfile& p, size_t i) {
     const auto above = p.above(i);
     out << ',' << p.curve[i].rate.value << ',' << p.curve[i].rate.std_error << ',' << above.value << ',' << above.std_error;
@@ -117,6 +118,7 @@ std::string mi_csv_text(const MutualInformationProfile& mi, const MutualInformat
     if (closed_form) out << ',' << (*closed_form)[i];
     for (const auto* p : {&mi.conditional, &mi.unconditional}) out << ',' << p->curve[i].rate.value << ',' << p->curve[i].rate.std_error;
     if (exact) out << ',' << exact->conditional.curve[i].rate.value << ',' << exact->unconditional.curve[i].rate.value;
+    put(mi.mmse_gap, i);
     out << "\n";
   }
   return out.str();
@@ -144,18 +146,21 @@ void write_mi_csv(const std::string& path, const MutualInformationProfile& mi, c
 void plot_mutual_information(const std::string& path, const MutualInformationProfile& mi,
                              const MutualInformationProfile* exact, const std::vector<double>* closed_form,
                              const std::string& title) {
+  // The two neural entropies whose difference is the MI (columns after the MI ones), then the MMSE gap.
+  const int e = 12 + (exact ? 4 : 0) + (closed_form ? 1 : 0), g = e + 4 + (exact ? 2 : 0);
   std::ostringstream body;
   body << "set key top right\nset ylabel 'MI rate (nats per unit s)'\n"
        << "plot DATA skip 1 using 3:4:5 with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue << " title 'MINDE'"
-       << ", '' skip 1 using 3:8:9 with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen << " title 'S^{X|Y} - S^X'";
+       << ", '' skip 1 using 3:8:9 with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen << " title 'S^{X|Y} - S^X'"
+       << ", '' skip 1 using 3:" << g << ":" << g + 1 << " with yerrorlines lw 1 pt 4 ps 0.4 " << kOrange << " title 'MMSE gap'";
   if (exact) body << ", '' skip 1 using 3:12 with lines lw 2 dt 2 " << kRed << " title 'exact scores'";
   body << "\nset xlabel 'diffusion time s'\nset ylabel 'I(X_s; Y) (nats)'\n"
        << "plot DATA skip 1 using 1:6:7 with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue << " title 'MINDE'"
-       << ", '' skip 1 using 1:10:11 with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen << " title 'S^{X|Y} - S^X'";
+       << ", '' skip 1 using 1:10:11 with yerrorlines lw 1 pt 6 ps 0.4 " << kGreen << " title 'S^{X|Y} - S^X'"
+       << ", '' skip 1 using 1:" << g + 2 << ":" << g + 3 << " with yerrorlines lw 1 pt 4 ps 0.4 " << kOrange
+       << " title 'MMSE gap'";
   if (exact) body << ", '' skip 1 using 1:14 with lines lw 2 dt 2 " << kRed << " title 'exact scores'";
   if (closed_form) body << ", '' skip 1 using 1:" << (exact ? 16 : 12) << " with lines lw 1 lc rgb 'black' title 'closed form'";
-  // The two neural entropies whose difference is the MI (columns after the MI ones).
-  const int e = 12 + (exact ? 4 : 0) + (closed_form ? 1 : 0);
   body << "\nset key top right\nset ylabel 'entropy rate (nats per unit s)'\n"
        << "plot DATA skip 1 using 3:" << e << ":" << e + 1 << " with yerrorlines lw 2 pt 7 ps 0.4 " << kBlue
        << " title 'S^{X|Y} neural'"
@@ -172,7 +177,7 @@ namespace {
 // The label-entropy table, and the 1-based columns of its optional parts for the plot.
 struct LabelTable {
   std::string text;
-  int exact_on_path = 0, forward = 0, minde = 0, labelled = 0;
+  int exact_on_path = 0, forward = 0, minde = 0, labelled = 0, mmse = 0;
 };
 
 LabelTable label_table(const PosteriorProfile& p, const LabelReferences& refs, bool pairs) {
@@ -190,6 +195,10 @@ LabelTable label_table(const PosteriorProfile& p, const LabelReferences& refs, b
   if (labelled)
     out << ",minde_on_paths,minde_on_paths_stderr,cross_entropy,cross_entropy_stderr,information_lower_bound,accuracy",
         t.labelled = col + 1, col += 6;
+  const bool mmse = !p.mmse_gap_information.empty();
+  if (mmse)
+    out << ",mmse_gap_on_paths,mmse_gap_on_paths_stderr,posterior_mmse_gap,posterior_mmse_gap_stderr", t.mmse = col + 1,
+        col += 4;
   if (on_path) out << ",exact_on_path,exact_on_path_rate,gap,gap_stderr", t.exact_on_path = col + 1, col += 4;
   if (forward) out << ",exact,exact_stderr,exact_rate", t.forward = col + 1, col += 3;
   if (minde) out << ",minde_information", t.minde = col + 1, col += 1;
@@ -208,6 +217,9 @@ LabelTable label_table(const PosteriorProfile& p, const LabelReferences& refs, b
       out << ',' << p.minde_information[i].value << ',' << p.minde_information[i].std_error << ','
           << p.cross_entropy[i].value << ',' << p.cross_entropy[i].std_error << ','
           << p.label_entropy - p.cross_entropy[i].value << ',' << p.accuracy[i].value;
+    if (mmse)
+      out << ',' << p.mmse_gap_information[i].value << ',' << p.mmse_gap_information[i].std_error << ','
+          << p.posterior_mmse_gap[i].value << ',' << p.posterior_mmse_gap[i].std_error;
     if (on_path)
       out << ',' << p.exact_entropy[i].value << ',' << p.exact_rate[i].value << ',' << p.gap[i].value << ','
           << p.gap[i].std_error;
@@ -248,6 +260,7 @@ void plot_label_entropy(const std::string& path, const PosteriorProfile& profile
   if (t.labelled)
     body << ", '' skip 1 using 1:" << t.labelled + 4 << " with lines lw 2 dt 3 " << kBlue << " title 'H(C) - CE, labels'"
          << ", '' skip 1 using 1:" << t.labelled << " with lines lw 1 dt 2 " << kRed << " title 'MINDE, same paths'";
+  if (t.mmse) body << ", '' skip 1 using 1:" << t.mmse + 2 << " with lines lw 2 " << kOrange << " title 'MMSE gap by posterior'";
   if (t.minde) body << ", '' skip 1 using 1:" << t.minde << " with lines lw 2 dt 2 " << kGreen << " title 'MINDE'";
   draw(path, t.text, title, body.str(), 3);
 }

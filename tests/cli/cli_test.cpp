@@ -160,17 +160,24 @@ TEST(Cli, LabelsTrainMiSampleEndToEnd) {
                        "/mi.png", dir);
   ASSERT_EQ(m.code, 0) << m.err;
   const auto j = nlohmann::json::parse(m.out);
-  for (const char* key : {"mutual_information", "entropy_difference"}) {
+  for (const char* key : {"mutual_information", "entropy_difference", "mmse_gap", "orthogonality_gap"}) {
     EXPECT_TRUE(j[key]["value"].is_number()) << key;
     EXPECT_GT(j[key]["stderr"].get<double>(), 0.0) << key;
   }
+  // The three estimates on the same draws: MINDE is the MMSE gap plus the orthogonality gap.
+  EXPECT_NEAR(j["mutual_information"]["value"].get<double>(),
+              j["mmse_gap"]["value"].get<double>() + j["orthogonality_gap"]["value"].get<double>(), 1e-9);
   EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(3.0), 0.05);
   EXPECT_TRUE(j["exceeds_label_entropy"].is_boolean());
+  EXPECT_TRUE(j["mmse_gap_exceeds_label_entropy"].is_boolean());
+  EXPECT_TRUE(j["exact"]["mmse_gap_exact_scores"]["value"].is_number());
   EXPECT_EQ(j["exact"]["method"], "Monte Carlo on the exact posterior (200000 draws)");
   EXPECT_EQ(slurp(dir + "/mi.png").substr(0, 8), "\x89PNG\r\n\x1a\n");
   const auto csv = slurp(dir + "/run/mi_rate.csv");
   EXPECT_EQ(csv.rfind("s_lo,s_hi,s,mi_rate,mi_rate_stderr,mi_above,mi_above_stderr,difference_rate", 0), 0u);
   EXPECT_EQ(lines(csv), 11);
+  EXPECT_NE(csv.substr(0, csv.find('\n')).find(",mmse_gap_rate,mmse_gap_rate_stderr,mmse_gap_above,mmse_gap_above_stderr"),
+            std::string::npos);
 
   auto s = run_cli("sample --run " + dir + "/run --labels " + dir + "/m_labels.npy --guidance-scale 2.5 --steps 20 --out " +
                        dir + "/s.npy", dir);
@@ -289,12 +296,14 @@ TEST(Cli, LabelEntropyEndToEndAndItsErrors) {
   const auto& best = jd["information_lower_bound_best"];
   EXPECT_GE(best["value"].get<double>(), jd["information_lower_bound"]["value"].get<double>());
   EXPECT_GE(best["s"].get<double>(), jd["settings"]["s_end"].get<double>());
-  for (const char* key : {"cross_entropy_final", "information_lower_bound", "accuracy_final", "minde_on_paths", "posterior_minde"})
+  for (const char* key : {"cross_entropy_final", "information_lower_bound", "accuracy_final", "minde_on_paths", "posterior_minde",
+                          "mmse_gap_on_paths", "posterior_mmse_gap"})
     EXPECT_GT(jd[key]["stderr"].get<double>(), 0.0) << key;
   EXPECT_NEAR(jd["information_lower_bound"]["value"].get<double>(),
               jd["label_entropy"].get<double>() - jd["cross_entropy_final"]["value"].get<double>(), 1e-12);
   EXPECT_NE(slurp(dir + "/led.csv").find("minde_on_paths,minde_on_paths_stderr,cross_entropy,cross_entropy_stderr,"
-                                         "information_lower_bound,accuracy"), std::string::npos);
+                                         "information_lower_bound,accuracy,mmse_gap_on_paths,mmse_gap_on_paths_stderr,"
+                                         "posterior_mmse_gap,posterior_mmse_gap_stderr"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir + "/led.png"));
   write_npy(dir + "/short.npy", torch::zeros({10}, torch::kInt64));
   expect_error(run_cli("label-entropy --run " + run + " --from-data --labels " + dir + "/short.npy", dir),

@@ -1,8 +1,9 @@
-// Mutual information: the joint Gaussian's closed forms against independent ones, both MI
+// Mutual information: the joint Gaussian's closed forms against independent ones, the three MI
 // estimators fed exact scores against the closed-form and Monte-Carlo truths (within their
 // stderr), joint diffusion (MINDE-j) the same way, the blocks of a joint model, the label bound, and
 // a trained conditional network on labelled data.
 #include "diffinfo/analytic/joint_gaussian.h"
+#include "diffinfo/analytic/mixture.h"
 #include "diffinfo/analytic/reference.h"
 #include "diffinfo/data/synthetic.h"
 #include "diffinfo/info/gaussian.h"
@@ -120,6 +121,8 @@ TEST_P(ExactMiTest, JointGaussianEstimatesMatchTheClosedForm) {
   EXPECT_EQ(ref.total.value, truth);
   EXPECT_TRUE(within_stderr(ref.curve.minde.total.value, truth, ref.curve.minde.total.std_error));
   EXPECT_TRUE(within_stderr(ref.curve.difference.total.value, truth, ref.curve.difference.total.std_error));
+  EXPECT_TRUE(within_stderr(ref.curve.mmse_gap.total.value, truth, ref.curve.mmse_gap.total.std_error));
+  EXPECT_TRUE(within_stderr(ref.curve.orthogonality.total.value, 0.0, ref.curve.orthogonality.total.std_error));
   // ∫_s^T rate = I(X_s; Y) − I(X_T; Y) against the closed form at every stratum start (p_T keeps a
   // trace of the data under VPx and VE).
   const double at_t = JointGaussian::from_spec(s.spec).mutual_information(*p, p->t_max());
@@ -143,6 +146,8 @@ TEST_P(ExactMiTest, JointDiffusionMatchesTheClosedForm) {
   const double truth = law.mutual_information() - at_t;
   EXPECT_TRUE(within_stderr(ref.curve.minde.total.value, truth, ref.curve.minde.total.std_error));
   EXPECT_TRUE(within_stderr(ref.curve.difference.total.value, truth, ref.curve.difference.total.std_error));
+  EXPECT_TRUE(within_stderr(ref.curve.mmse_gap.total.value, truth, ref.curve.mmse_gap.total.std_error));
+  EXPECT_TRUE(within_stderr(ref.curve.orthogonality.total.value, 0.0, ref.curve.orthogonality.total.std_error));
   ASSERT_EQ(ref.running.size(), 50u);
   int agree = 0;
   for (size_t j = 0; j < ref.running.size(); ++j) {
@@ -166,11 +171,27 @@ TEST(ExactMi, MixtureLabelsMatchTheExactPosterior) {
   EXPECT_TRUE(within_stderr(ref.curve.minde.total.value, ref.total.value, se));
   EXPECT_TRUE(within_stderr(ref.curve.difference.total.value, ref.total.value,
                             std::hypot(ref.total.std_error, ref.curve.difference.total.std_error)));
+  EXPECT_TRUE(within_stderr(ref.curve.mmse_gap.total.value, ref.total.value,
+                            std::hypot(ref.total.std_error, ref.curve.mmse_gap.total.std_error)));
   const auto bound = check_label_bound(ref.total, s.labels);
   EXPECT_NEAR(bound.label_entropy, std::log(3.0), 0.01);
   EXPECT_FALSE(bound.exceeds);
   EXPECT_GT(ref.total.value, 0.1);  // overlapping components: well below ln 3
   EXPECT_LT(ref.total.value, bound.label_entropy - 0.1);
+}
+
+// ∫_{s_min}^T σ²/Σ ds by the trapezoid rule in ln s: the weight of a noise-prediction error that is
+// constant in s, ‖c‖²/2 × this (MINDE's integrand σ²‖c‖²/(2Σ) of a residual off by c/√Σ).
+double noise_error_weight(const ForwardProcess& p, double s_lo, double s_hi) {
+  const int n = 4000;
+  const double a = std::log(s_lo), b = std::log(s_hi);
+  double integral = 0;
+  for (int i = 0; i <= n; ++i) {
+    const double t = std::exp(a + (b - a) * i / n);
+    const auto at = p.at(t);
+    integral += (i == 0 || i == n ? 0.5 : 1.0) * t * at.sigma * at.sigma / at.var;
+  }
+  return integral * (b - a) / n;
 }
 
 TEST(SmallSDrift, ExactScoresFlattenAndAnOffsetGainsWhatItsIntegrandSays) {
@@ -193,17 +214,41 @@ TEST(SmallSDrift, ExactScoresFlattenAndAnOffsetGainsWhatItsIntegrandSays) {
     return y.is_null() ? zero : zero + c.to(xs.dtype()) / p->kernel_var(t).sqrt();
   };
   const auto drift = mutual_information(*p, offset, s.x, s.labels, opts).minde.gain_per_efold(10 * opts.s_min());
-  const int n = 4000;
-  const double a = std::log(drift.s_lo), b = std::log(drift.s_hi);
-  double integral = 0;
-  for (int i = 0; i <= n; ++i) {
-    const double t = std::exp(a + (b - a) * i / n);
-    const auto at = p->at(t);
-    integral += (i == 0 || i == n ? 0.5 : 1.0) * t * at.sigma * at.sigma / at.var;
-  }
-  const double want = 0.5 * 0.25 * integral / n;  // ‖c‖²/2 × the mean of sσ²/Σ over ln s
+  const double efolds = std::log(drift.s_hi / drift.s_lo);
+  const double want = 0.5 * 0.25 * noise_error_weight(*p, drift.s_lo, drift.s_hi) / efolds;  // per e-fold
   EXPECT_NEAR(want, 0.125, 0.005);
   EXPECT_TRUE(within_stderr(drift.per_efold.value, want, drift.per_efold.std_error, 4.0, 1e-3 * want));
+}
+
+TEST(MmseGap, AConditionalErrorSplitsTheEstimatorsAndANullErrorRaisesBoth) {
+  // Exact scores of a 3-component mixture, with one kind of output off by c/√Σ(s) (a noise
+  // prediction off by c), K = ‖c‖²/2 ∫ σ²/Σ ds (mutual_information.h). The scores of p(x_s|y) and of
+  // p(x_s) have mean zero under their laws, so E[(e_true(·; y) − e_true)·c] = 0, and
+  // - the labelled outputs off: MINDE = I + K, MMSE gap = I − K, orthogonality 2K;
+  // - the null output off:      MINDE = I + K, MMSE gap = I + K, orthogonality 0.
+  auto gen = make_generator(1);
+  const auto s = make_mixture(MixtureSpec().dim(2).components(3).spread(0.6).var(0.3), 20000, gen);
+  auto p = make_process("vp");
+  const auto opts = EntropyOptions().points(50).samples_per_point(400).s_min(1e-3);
+  const auto ref = exact_mutual_information(s.spec, *p, s.x, s.labels, opts);
+  const auto law = GaussianMixture::from_spec(s.spec);
+  const auto c = torch::tensor({0.3, -0.4}, torch::kFloat64);
+  const double k = 0.5 * 0.25 * noise_error_weight(*p, opts.s_min(), p->t_max());
+  EXPECT_GT(k, 0.5);  // large beside I ≈ 0.7
+  // Differences from the exact-score run on the same draws keep only the errors' own variance.
+  auto shift = [&](const EntropyProfile& a, const EntropyProfile& b) { return a.total.value - b.total.value; };
+  for (const bool null_off : {false, true}) {
+    const ConditionalResidualFn off = [&](const torch::Tensor& xs, const torch::Tensor& t, const Condition& y) {
+      auto e = y.is_null() ? law.score(*p, xs, t) : law.component_score(*p, xs, t, y.value);
+      if (y.is_null() == null_off) e = e + c.to(xs.dtype()) / p->kernel_var(t).sqrt();
+      return e - p->eq_score(xs);
+    };
+    const auto mi = mutual_information(*p, off, s.x, s.labels, opts);
+    const double se = mi.orthogonality.total.std_error, gap_shift = null_off ? k : -k;
+    EXPECT_TRUE(within_stderr(mi.orthogonality.total.value, k - gap_shift, se, 4.0, 1e-3)) << null_off;
+    EXPECT_TRUE(within_stderr(shift(mi.minde, ref.curve.minde), k, se, 4.0, 1e-3)) << null_off;
+    EXPECT_TRUE(within_stderr(shift(mi.mmse_gap, ref.curve.mmse_gap), gap_shift, se, 4.0, 1e-3)) << null_off;
+  }
 }
 
 TEST(LabelBound, EntropyOfCountsAndTheFlag) {

@@ -182,7 +182,11 @@ void run_label_entropy(const LabelEntropyArgs& a) {
     out["information_lower_bound_best"]["s"] = profile.s[static_cast<size_t>(best - profile.cross_entropy.begin())];
     out["accuracy_final"] = to_json(profile.accuracy.back());
   }
-  for (const char* key : {"posterior_minde", "minde_on_paths"})
+  if (!profile.mmse_gap_information.empty()) {
+    out["mmse_gap_on_paths"] = to_json(profile.mmse_gap_information.back());
+    out["posterior_mmse_gap"] = to_json(profile.posterior_mmse_gap.back());
+  }
+  for (const char* key : {"posterior_minde", "minde_on_paths", "mmse_gap_on_paths", "posterior_mmse_gap"})
     if (out.contains(key) &&
         check_label_bound({out[key]["value"].get<double>(), out[key]["stderr"].get<double>()}, labels).exceeds) {
       out[std::string(key) + "_exceeds_label_entropy"] = true;
@@ -223,6 +227,10 @@ void run_label_entropy(const LabelEntropyArgs& a) {
     std::printf("; MINDE on these paths %.4f ± %.4f", profile.minde_information.back().value,
                 profile.minde_information.back().std_error);
   std::printf("\n");
+  if (!profile.mmse_gap_information.empty())
+    std::printf("MMSE gap on paths    by posterior %.4f ± %.4f nats; with the null score %.4f ± %.4f\n",
+                profile.posterior_mmse_gap.back().value, profile.posterior_mmse_gap.back().std_error,
+                profile.mmse_gap_information.back().value, profile.mmse_gap_information.back().std_error);
   for (const auto& w : windows)
     std::printf("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
   if (law) {

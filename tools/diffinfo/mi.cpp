@@ -1,5 +1,6 @@
-// diffinfo mi: mutual information I(X; Y) of a conditional run, by MINDE and by the difference
-// of neural entropies, with stderr, rate curves, the label-entropy bound and exact references.
+// diffinfo mi: mutual information I(X; Y) of a conditional run, by MINDE, by the difference of
+// neural entropies and by the MMSE gap, with stderr, rate curves, the label-entropy bound and exact
+// references.
 #include "commands.h"
 
 #include "diffinfo/analytic/reference.h"
@@ -69,6 +70,8 @@ void run_mi(const MiArgs& a) {
   const char* running = joint ? "I(X_s; Y_s)" : "I(X_s; Y)";  // what the curve's ∫_s^T rate is
   nlohmann::json out = {{"mutual_information", to_json(mi.minde.total)},
                         {"entropy_difference", to_json(mi.difference.total)},
+                        {"mmse_gap", to_json(mi.mmse_gap.total)},
+                        {"orthogonality_gap", to_json(mi.orthogonality.total)},
                         {"conditional_entropy_nn", to_json(mi.conditional.total)},
                         {"unconditional_entropy_nn", to_json(mi.unconditional.total)},
                         {"units", "nats"},
@@ -104,22 +107,27 @@ void run_mi(const MiArgs& a) {
   if (run.config.cond_kind == "labels") {
     bound = check_label_bound(mi.minde.total, inputs.cond);
     const auto diff_bound = check_label_bound(mi.difference.total, inputs.cond);
+    const auto gap_bound = check_label_bound(mi.mmse_gap.total, inputs.cond);
     out["label_entropy"] = bound->label_entropy;
     out["exceeds_label_entropy"] = bound->exceeds;
     out["excess_stderr"] = bound->excess_stderr;
     out["entropy_difference_exceeds_label_entropy"] = diff_bound.exceeds;
     out["entropy_difference_excess_stderr"] = diff_bound.excess_stderr;
-    if (bound->exceeds || diff_bound.exceeds)
-      std::fprintf(stderr, "diffinfo: warning: MINDE %.4f (%+.1f stderr) and the entropy difference %.4f (%+.1f stderr) "
-                           "against H(Y) = %.4f nats, which bounds label MI: more than 2 stderr above it means bias\n",
+    out["mmse_gap_exceeds_label_entropy"] = gap_bound.exceeds;
+    out["mmse_gap_excess_stderr"] = gap_bound.excess_stderr;
+    if (bound->exceeds || diff_bound.exceeds || gap_bound.exceeds)
+      std::fprintf(stderr, "diffinfo: warning: MINDE %.4f (%+.1f stderr), the entropy difference %.4f (%+.1f stderr) "
+                           "and the MMSE gap %.4f (%+.1f stderr) against H(Y) = %.4f nats, which bounds label MI: "
+                           "more than 2 stderr above it means bias\n",
                    mi.minde.total.value, bound->excess_stderr, mi.difference.total.value, diff_bound.excess_stderr,
-                   bound->label_entropy);
+                   mi.mmse_gap.total.value, gap_bound.excess_stderr, bound->label_entropy);
   }
   if (exact) {
     out["exact"] = {{"mutual_information", to_json(exact->total)}, {"method", exact->method}, {"source", a.exact_spec}};
     if (exact_scores) {
       out["exact"]["minde_exact_scores"] = to_json(exact->curve.minde.total);
       out["exact"]["entropy_difference_exact_scores"] = to_json(exact->curve.difference.total);
+      out["exact"]["mmse_gap_exact_scores"] = to_json(exact->curve.mmse_gap.total);
     }
     if (!std::isnan(exact->entropy_x))
       out["exact"]["total_entropy_x"] = exact->entropy_x, out["exact"]["total_entropy_x_given_y"] = exact->entropy_x_given_y;
@@ -134,6 +142,10 @@ void run_mi(const MiArgs& a) {
   std::printf("entropy difference   %s = %.4f ± %.4f nats  (%.4f - %.4f)\n",
               joint ? "S(X,Y) - S(X) - S(Y)" : "S^X|Y - S^X", mi.difference.total.value, mi.difference.total.std_error,
               mi.conditional.total.value, mi.unconditional.total.value);
+  std::printf("MMSE gap             L(y=null) - L(y) = %.4f ± %.4f nats  (MINDE - MMSE gap = %.4f ± %.4f: ~0 for an "
+              "optimal conditional denoiser)\n",
+              mi.mmse_gap.total.value, mi.mmse_gap.total.std_error, mi.orthogonality.total.value,
+              mi.orthogonality.total.std_error);
   std::printf("small-s drift        %+.4g ± %.2g nats per e-fold of s on [%.3g, %.3g]  (exact scores: ~0)\n",
               drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi);
   if (bound)
@@ -156,7 +168,7 @@ void run_mi(const MiArgs& a) {
 
 void add_mi(CLI::App& app) {
   auto a = std::make_shared<MiArgs>();
-  auto* cmd = app.add_subcommand("mi", "Mutual information I(X;Y) of a conditional or joint run: MINDE and the entropy difference");
+  auto* cmd = app.add_subcommand("mi", "Mutual information I(X;Y) of a conditional or joint run: MINDE, the entropy difference and the MMSE gap");
   cmd->add_option("--run", a->run, "conditional run directory (trained with --cond or --labels) or joint run (--joint)")->required();
   cmd->add_option("--uncond-run", a->uncond_run, "a separate unconditional run for e(x_s, s) (default: the null condition)");
   cmd->add_option("--data", a->data, "data x0 [N, D] (default: the run's training data)");

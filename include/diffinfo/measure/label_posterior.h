@@ -78,6 +78,10 @@ struct PosteriorProfile {
   /// On labelled paths (data rows, or generation from one class), y the path's label: MINDE's
   /// ∫_s^T σ²/2 ‖s(x|y) − s(x)‖², the cross-entropy E[−log P(y | x_s)] and P(argmax_c P(c|x_s) = y).
   std::vector<Estimate> minde_information, cross_entropy, accuracy;
+  /// On data paths, whose rows give the denoising target t = ∇log p(x_s | x_0): the MMSE gaps
+  /// (mutual_information.h) ∫_s^T σ²/2 [‖u − t‖² − ‖s(x|y) − t‖²] of u = the null score and u = s̄.
+  /// Errors of the class scores that MINDE's forms add, these subtract (a bracket: see the README).
+  std::vector<Estimate> mmse_gap_information, posterior_mmse_gap;
 
   /// I(X_s; C) = H(C) − H(C | X_s) at index k.
   Estimate information(size_t k) const { return {label_entropy - entropy[k].value, entropy[k].std_error}; }
