@@ -79,8 +79,10 @@ struct PosteriorProfile {
   /// ∫_s^T σ²/2 ‖s(x|y) − s(x)‖², the cross-entropy E[−log P(y | x_s)] and P(argmax_c P(c|x_s) = y).
   std::vector<Estimate> minde_information, cross_entropy, accuracy;
   /// On data paths, whose rows give the denoising target t = ∇log p(x_s | x_0): the MMSE gaps
-  /// (mutual_information.h) ∫_s^T σ²/2 [‖u − t‖² − ‖s(x|y) − t‖²] of u = the null score and u = s̄.
-  /// Errors of the class scores that MINDE's forms add, these subtract (a bracket: see the README).
+  /// (mutual_information.h) ∫_s^T σ²/2 [‖u − t‖² − ‖s(x|y) − t‖²] with u the null score and u = s̄.
+  /// They count errors as E‖δ_u‖² − E‖δ_y‖², not E‖δ_y − δ_u‖². Against s̄, whose error is the
+  /// posterior mean δ̄ of the class errors, that is −Σ_c P_c ‖δ_c − δ̄‖²: where the spread adds the
+  /// class errors' spread, this subtracts it, and both stop once the class is decided.
   std::vector<Estimate> mmse_gap_information, posterior_mmse_gap;
 
   /// I(X_s; C) = H(C) − H(C | X_s) at index k.
