@@ -167,6 +167,10 @@ TEST(Cli, LabelsTrainMiSampleEndToEnd) {
   // The three estimates on the same draws: MINDE is the MMSE gap plus the orthogonality gap.
   EXPECT_NEAR(j["mutual_information"]["value"].get<double>(),
               j["mmse_gap"]["value"].get<double>() + j["orthogonality_gap"]["value"].get<double>(), 1e-9);
+  // The warning fires exactly when the orthogonality gap is far from 0: beyond 3 stderr and 5 % of MINDE.
+  const double orth = j["orthogonality_gap"]["value"].get<double>(), orth_se = j["orthogonality_gap"]["stderr"].get<double>();
+  const bool off = std::abs(orth) > 3 * orth_se && std::abs(orth) > 0.05 * std::abs(j["mutual_information"]["value"].get<double>());
+  EXPECT_EQ(m.err.find("MINDE - MMSE gap =") != std::string::npos, off) << m.err;
   EXPECT_NEAR(j["label_entropy"].get<double>(), std::log(3.0), 0.05);
   EXPECT_TRUE(j["exceeds_label_entropy"].is_boolean());
   EXPECT_TRUE(j["mmse_gap_exceeds_label_entropy"].is_boolean());

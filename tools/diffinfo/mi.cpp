@@ -103,6 +103,14 @@ void run_mi(const MiArgs& a) {
                          "(%.4f nats there); exact scores flatten %s as s -> 0, so this is network error "
                          "counted as information (%s at larger s: the curve's mi_above)\n",
                  drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi, decade, running, running);
+  // MINDE − MMSE gap vanishes for an optimal conditional denoiser; far from 0, the conditional outputs are off
+  // and the two estimates part around the truth (mutual_information.h).
+  const auto& orth = mi.orthogonality.total;
+  if (std::abs(orth.value) > 3.0 * orth.std_error && std::abs(orth.value) > 0.05 * std::abs(mi.minde.total.value))
+    std::fprintf(stderr, "diffinfo: warning: MINDE - MMSE gap = %.4f ± %.4f nats, where an optimal conditional denoiser "
+                         "gives 0: the conditional outputs are off, and an error of theirs that the condition does not "
+                         "explain raises MINDE and lowers the MMSE gap alike\n",
+                 orth.value, orth.std_error);
   std::optional<LabelBound> bound;
   if (run.config.cond_kind == "labels") {
     bound = check_label_bound(mi.minde.total, inputs.cond);
