@@ -566,7 +566,7 @@ TEST(Cli, DaeSweepsTheSplitTimeAndResumes) {
   // The decoder's condition is its latent: label flags are an error that names the flag, not a library check.
   expect_error(run_cli("dae --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --label-gate --out " + dir + "/e",
                        dir),
-               "--label-gate gates the label embeddings: it needs train --labels");
+               "--label-gate gates the label embeddings: it needs --labels, and only train");
 }
 
 TEST(Cli, ImagesDefaultToDebiansFashionMnist) {
@@ -603,7 +603,7 @@ TEST(Cli, ScalingFitsNeuralEntropyAgainstLogN) {
   expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 --out " + dir + "/sc2", dir), "at least 3");
   expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 1000 --out " + dir + "/sc2", dir), "has 400 rows");
   expect_error(run_cli("scaling --data " + dir + "/g.npy --sizes 50 100 200 --arch unet --zero-labels --out " + dir + "/sc3", dir),
-               "--zero-labels sets where labels start: it needs train --labels");
+               "--zero-labels sets where labels start: it needs --labels, and only train");
   EXPECT_FALSE(std::filesystem::exists(dir + "/sc3"));
 }
 

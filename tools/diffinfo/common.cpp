@@ -147,7 +147,7 @@ NetworkOptions NetworkArgs::options(const std::string& data_path, int64_t column
     return NetworkOptions(columns).width(mlp.width()).depth(mlp.depth()).fourier(mlp.fourier());
   }
   if (arch != "unet") throw std::runtime_error(unknown_name("--arch", arch, network_arches()));
-  const std::string needs_labels = ": it needs train --labels (scaling and dae learn no label embeddings)";
+  const std::string needs_labels = ": it needs --labels, and only train learns label embeddings (not scaling or dae)";
   if (zero_labels && !labelled) throw std::runtime_error("--zero-labels sets where labels start" + needs_labels);
   if (label_gate && !labelled) throw std::runtime_error("--label-gate gates the label embeddings" + needs_labels);
   auto o = unet_preset(preset, image_layout(data_path, image_shape, columns, data_path).shape);
