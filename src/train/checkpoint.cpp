@@ -9,8 +9,9 @@ namespace {
 
 const char* kFormat = "diffinfo-checkpoint-1";
 
-// The parts of a configuration that fix the network's shape and meaning.
-nlohmann::json identity(const nlohmann::json& config) {
+// The parts of a configuration that fix the network's shape and meaning; with `weights_only`, those
+// that fix what the weights compute (the objective and seed may differ: a run started from them).
+nlohmann::json identity(const nlohmann::json& config, bool weights_only = false) {
   nlohmann::json id;
   for (const char* key : {"process", "model", "objective"})
     if (config.contains(key)) id[key] = config[key];
@@ -19,6 +20,7 @@ nlohmann::json identity(const nlohmann::json& config) {
   // Fields added with conditioning; at their neutral values they leave older checkpoints loadable.
   if (id.contains("model") && id["model"].value("classes", 0) == 0) id["model"].erase("classes"), id["model"].erase("embedding");
   if (id.contains("objective") && id["objective"].value("p_uncond", 0.0) == 0.0) id["objective"].erase("p_uncond");
+  if (weights_only) id.erase("objective"), id.erase("seed");
   return id;
 }
 
@@ -55,8 +57,10 @@ void save_checkpoint(const std::string& path, const nlohmann::json& config, int6
   });
 }
 
-int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Network net, Network ema,
-                        torch::optim::Optimizer* optimizer) {
+namespace {
+
+int64_t load(const std::string& path, const nlohmann::json& config, Network net, Network ema,
+             torch::optim::Optimizer* optimizer, bool weights_only) {
   if (!file_exists(path)) throw std::runtime_error(path + ": checkpoint not found");
   const auto device = net->parameters().front().device();
   torch::serialize::InputArchive archive;
@@ -71,7 +75,8 @@ int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, N
   }
   if (!format.isString() || format.toStringRef() != kFormat)
     throw std::runtime_error(path + ": not a diffinfo checkpoint (unknown format)");
-  const auto diff = first_difference(identity(nlohmann::json::parse(stored.toStringRef())), identity(config));
+  const auto diff = first_difference(identity(nlohmann::json::parse(stored.toStringRef()), weights_only),
+                                     identity(config, weights_only));
   if (!diff.empty()) throw std::runtime_error(path + ": checkpoint is from another model: " + diff);
 
   // LibTorch's reader replaces tensors whatever their shape; check shapes ourselves.
@@ -97,6 +102,17 @@ int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, N
       if (p.sizes().vec() != shapes[i++ % shapes.size()])
         throw std::runtime_error(path + ": checkpoint holds weights of other shapes than the model");
   return step.toInt();
+}
+
+}  // namespace
+
+int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Network net, Network ema,
+                        torch::optim::Optimizer* optimizer) {
+  return load(path, config, net, ema, optimizer, false);
+}
+
+int64_t load_weights(const std::string& path, const nlohmann::json& config, Network net, Network ema) {
+  return load(path, config, net, ema, nullptr, true);
 }
 
 }  // namespace diffinfo

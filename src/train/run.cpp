@@ -51,6 +51,7 @@ nlohmann::json RunConfig::to_json() const {
   if (model.label_gate()) j["model"]["label_gate"] = true;    // likewise
   if (t.label_lr() != 1.0) j["train"]["label_lr"] = t.label_lr();  // likewise
   if (objective.null_consistency() != 0.0) j["objective"]["null_consistency"] = objective.null_consistency();  // likewise
+  if (!init_run.empty()) j["train"]["init"] = init_run;  // absent otherwise, as in runs from before the option
   if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
     j["model"].update({{"latent", model.latent()}, {"split_time", model.split_time()}, {"split", model.split()},
                        {"kl_weight", model.kl_weight()}, {"image_shape", model.image_shape()}});
@@ -103,6 +104,7 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
         .checkpoint_every(field(j, "train", "checkpoint_every", where).get<int64_t>())
         .log_every(field(j, "train", "log_every", where).get<int64_t>())
         .label_lr(j["train"].value("label_lr", 1.0));  // absent in runs from before the option
+    c.init_run = j["train"].value("init", std::string());    // likewise
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = field(j, "data", "rows", where).get<int64_t>();
     c.data_var = field(j, "data", "var", where).get<double>();

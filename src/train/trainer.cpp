@@ -101,6 +101,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   } else {
     if (file_exists(ckpt) || file_exists(config_path))
       throw std::runtime_error(run_dir + ": already holds a run (pass --resume to continue it, or choose another --out)");
+    if (!config.init_run.empty())  // before the directory exists: a foreign checkpoint leaves nothing behind
+      result.init_step = load_weights(run_file(config.init_run, "checkpoint.pt"), config_json, net, ema);
     std::filesystem::create_directories(run_dir);
   }
   write_text_atomic(config_path, config_json.dump(2) + "\n");

@@ -474,6 +474,21 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   EXPECT_EQ(zero["objective"]["null_consistency"], 0.5);
   EXPECT_FALSE(config["train"].contains("label_lr"));
   EXPECT_FALSE(config["objective"].contains("null_consistency"));
+  // A fine-tune: the labelled run's weights under the null-consistency pull, with its own schedule.
+  r = run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --preset tiny --steps 2 --batch 8 "
+              "--init " + dir + "/lab --null-consistency 1 --lr 1e-4 --out " + dir + "/tuned", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("/lab (step 6): steps 0 -> 2"), std::string::npos) << r.out;
+  const auto tuned = nlohmann::json::parse(slurp(dir + "/tuned/config.json"));
+  EXPECT_EQ(tuned["train"]["init"], std::filesystem::absolute(dir + "/lab").string());
+  EXPECT_EQ(tuned["objective"]["null_consistency"], 1.0);
+  EXPECT_FALSE(config["train"].contains("init"));
+  expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --width 16 --init " + dir +
+                       "/lab --out " + dir + "/u3", dir), "lab/checkpoint.pt: checkpoint is from another model");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/u3"));
+  expect_error(run_cli("train --resume --steps 4 --init " + dir + "/lab --out " + dir + "/tuned", dir), "cannot change on --resume");
+  expect_error(run_cli("train --data " + dir + "/f.npy --init " + dir + "/none --out " + dir + "/u3", dir),
+               "none/checkpoint.pt: checkpoint not found");
   expect_error(run_cli("train --resume --steps 4 --label-lr 3 --out " + dir + "/zero", dir), "cannot change on --resume");
   expect_error(run_cli("train --resume --steps 4 --null-consistency 2 --out " + dir + "/zero", dir), "cannot change on --resume");
   expect_error(run_cli("train --data " + dir + "/f.npy --null-consistency 1 --out " + dir + "/u3", dir), "it needs --labels or --cond");

@@ -181,6 +181,48 @@ TEST(Train, ForeignOrCorruptCheckpointsAreRejected) {
   EXPECT_THROW(load_run(dir + "/run", torch::kCPU), std::runtime_error);
 }
 
+TEST(Train, StartsFromAnotherRunsWeights) {
+  const auto dir = scratch_dir();
+  auto x = data2d();
+  auto labels = (x.select(1, 0) > 0.5).to(torch::kInt64);
+  train(labelled_config(30, 1.0), {x, labels}, dir + "/a", false, torch::kCPU);
+  // Another objective and seed, one step at a learning rate that moves no weight measurably: the
+  // new run holds the old run's weights, and says where they came from.
+  auto tuned = labelled_config(1, 1.0);
+  tuned.objective.null_consistency(4.0);
+  tuned.train.seed(7).lr(1e-12);
+  tuned.init_run = dir + "/a";
+  const auto r = train(tuned, {x, labels}, dir + "/b", false, torch::kCPU);
+  EXPECT_EQ(r.init_step, 30);
+  const auto a = ema_weights(dir + "/a"), b = ema_weights(dir + "/b");
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::allclose(a[i], b[i], 0.0, 1e-9)) << i;
+  tuned.init_run.clear();
+  train(tuned, {x, labels}, dir + "/fresh", false, torch::kCPU);
+  EXPECT_FALSE(torch::allclose(a.front(), ema_weights(dir + "/fresh").front(), 0.0, 1e-3));
+  const auto stored = load_run(dir + "/b", torch::kCPU).config;
+  EXPECT_EQ(stored.init_run, dir + "/a");
+  EXPECT_EQ(stored.objective.null_consistency(), 4.0);
+  // Resuming goes on from the run's own checkpoint, not from the weights it started from.
+  auto longer = stored;
+  longer.train.steps(3).lr(1e-3);
+  EXPECT_EQ(train(longer, {x, labels}, dir + "/b", true, torch::kCPU).start_step, 1);
+
+  // Weights of another network: one message naming the checkpoint and the difference, and no run directory.
+  auto wider = labelled_config(1, 1.0);
+  wider.model.width(32);
+  wider.init_run = dir + "/a";
+  try {
+    train(wider, {x, labels}, dir + "/c", false, torch::kCPU);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("a/checkpoint.pt: checkpoint is from another model: /model/width is 64"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/c"));
+}
+
 class TrainAccuracyTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
 TEST_P(TrainAccuracyTest, NeuralEntropyApproachesTheExactTotal) {

@@ -109,7 +109,7 @@ void run_mi(const MiArgs& a) {
   if (std::abs(orth.value) > 3.0 * orth.std_error && std::abs(orth.value) > 0.05 * std::abs(mi.minde.total.value))
     std::fprintf(stderr, "diffinfo: warning: MINDE - MMSE gap = %.4f ± %.4f nats, where an optimal conditional denoiser "
                          "gives 0: the conditional outputs are off, and an error of theirs that the condition does not "
-                         "explain raises MINDE and lowers the MMSE gap alike\n",
+                         "explain raises MINDE and lowers the MMSE gap by the same amount\n",
                  orth.value, orth.std_error);
   std::optional<LabelBound> bound;
   if (run.config.cond_kind == "labels") {

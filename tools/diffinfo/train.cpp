@@ -15,7 +15,7 @@ namespace diffinfo::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, cond, labels, joint, out, process = "vp", device = "cpu", output = "entropy";
+  std::string data, cond, labels, joint, init, out, process = "vp", device = "cpu", output = "entropy";
   bool resume = false, quiet = false, marginals = false;
   ProcessOptions proc;
   NetworkArgs net;
@@ -46,6 +46,7 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     if (steps_opt->count() == 0 && (!a.cond.empty() || !a.labels.empty() || !a.joint.empty()))
       config.train.steps(kConditionalSteps);
     config.data_path = std::filesystem::absolute(a.data).string();
+    if (!a.init.empty()) config.init_run = std::filesystem::absolute(a.init).string();
     if (!a.cond.empty()) config.cond_kind = "vector", config.cond_path = std::filesystem::absolute(a.cond).string();
     if (!a.labels.empty()) config.cond_kind = "labels", config.cond_path = std::filesystem::absolute(a.labels).string();
     if (a.marginals) {
@@ -112,8 +113,10 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
   if (!a.quiet && result.was_complete())
     std::cout << a.out << " is already trained to step " << result.steps << " (pass a larger --steps to go on)\n";
   else if (!a.quiet)
-    std::cout << "trained " << a.out << ": steps " << result.start_step << " -> " << result.steps << ", final loss "
-              << result.final_loss << ", " << result.seconds << " s\n";
+    std::cout << "trained " << a.out
+              << (result.init_step > 0 ? " from " + a.init + " (step " + std::to_string(result.init_step) + ")" : "")
+              << ": steps " << result.start_step << " -> " << result.steps << ", final loss " << result.final_loss
+              << ", " << result.seconds << " s\n";
 }
 
 }  // namespace
@@ -134,6 +137,9 @@ void add_train(CLI::App& app) {
   cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "no progress bar or summary");
   std::vector<CLI::Option*> fixed = {
+      cmd->add_option("--init", a->init,
+                      "start from the weights of run RUN (same process, network and data width), with a fresh optimiser "
+                      "and schedule: a fine-tune, e.g. with --null-consistency"),
       cmd->add_option("--process", a->process, "forward process: vp | vpx | sl | ve")->capture_default_str(),
       cmd->add_option("--beta-min", a->proc.beta_min(), "VP/VPx: beta at s = 0")->capture_default_str(),
       cmd->add_option("--beta-max", a->proc.beta_max(), "VP/VPx: beta at s = 1")->capture_default_str(),

@@ -20,4 +20,9 @@ void save_checkpoint(const std::string& path, const nlohmann::json& config, int6
 int64_t load_checkpoint(const std::string& path, const nlohmann::json& config, Network net, Network ema,
                         torch::optim::Optimizer* optimizer);
 
+/// Loads only the weights (net and ema) of another run's checkpoint, to start a new run from them: its process,
+/// network and data width must be those of `config`; its objective, seed and optimiser state do not carry over.
+/// Returns the checkpoint's step. Throws as load_checkpoint.
+int64_t load_weights(const std::string& path, const nlohmann::json& config, Network net, Network ema);
+
 }  // namespace diffinfo

@@ -63,6 +63,9 @@ struct RunConfig {
   std::string cond_path;      ///< absolute path of the conditioning data
   double cond_var = 1.0;      ///< mean per-column variance of conditioning vectors (of Y for "joint")
   int64_t joint_split = 0;    ///< "joint": D_X, the columns of data_path (model.dim() = D_X + D_Y)
+  /// Absolute path of the run whose weights this one started from (train --init), or empty: a fine-tune
+  /// under another objective or schedule. Its process, network and data width are this run's.
+  std::string init_run;
 
   /// True when the network takes a condition.
   bool conditional() const { return cond_kind != "none"; }

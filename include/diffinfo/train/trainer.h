@@ -25,6 +25,7 @@ struct TrainData {
 
 struct TrainResult {
   int64_t start_step = 0;  ///< 0, or the checkpoint's step when resumed
+  int64_t init_step = 0;   ///< a new run with RunConfig::init_run: the step of the weights it started from
   int64_t steps = 0;       ///< the last step done
   double final_loss = 0;   ///< mean loss over the last log interval
   double seconds = 0;
@@ -32,8 +33,9 @@ struct TrainResult {
   bool was_complete() const { return start_step >= steps; }
 };
 
-/// A new run refuses a directory that holds one; resume continues from RUN/checkpoint.pt with
-/// the stored configuration (config.train.steps may grow).
+/// A new run refuses a directory that holds one, and starts from config.init_run's weights when that is set
+/// (step 1, a fresh optimiser and schedule); resume continues from RUN/checkpoint.pt with the stored
+/// configuration (config.train.steps may grow).
 TrainResult train(const RunConfig& config, const TrainData& data, const std::string& run_dir,
                   bool resume, const torch::Device& device, const TrainCallbacks& callbacks = {});
 
