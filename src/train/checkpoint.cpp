@@ -10,7 +10,8 @@ namespace {
 const char* kFormat = "diffinfo-checkpoint-1";
 
 // The parts of a configuration that fix the network's shape and meaning; with `weights_only`, those
-// that fix what the weights compute (the objective and seed may differ: a run started from them).
+// that fix what the weights compute (the objective and seed may differ: a run started from them, and
+// the data and condition variances that scale the network's inputs may not).
 nlohmann::json identity(const nlohmann::json& config, bool weights_only = false) {
   nlohmann::json id;
   for (const char* key : {"process", "model", "objective"})
@@ -20,7 +21,11 @@ nlohmann::json identity(const nlohmann::json& config, bool weights_only = false)
   // Fields added with conditioning; at their neutral values they leave older checkpoints loadable.
   if (id.contains("model") && id["model"].value("classes", 0) == 0) id["model"].erase("classes"), id["model"].erase("embedding");
   if (id.contains("objective") && id["objective"].value("p_uncond", 0.0) == 0.0) id["objective"].erase("p_uncond");
-  if (weights_only) id.erase("objective"), id.erase("seed");
+  if (weights_only) {
+    id.erase("objective"), id.erase("seed");
+    for (const char* key : {"data", "cond"})
+      if (config.contains(key) && config[key].contains("var")) id[std::string(key) + "_var"] = config[key]["var"];
+  }
   return id;
 }
 

@@ -474,21 +474,30 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   EXPECT_EQ(zero["objective"]["null_consistency"], 0.5);
   EXPECT_FALSE(config["train"].contains("label_lr"));
   EXPECT_FALSE(config["objective"].contains("null_consistency"));
-  // A fine-tune: the labelled run's weights under the null-consistency pull, with its own schedule.
-  r = run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --arch unet --preset tiny --steps 2 --batch 8 "
+  // A fine-tune: the labelled run's weights under the null-consistency pull, with its own schedule. The
+  // network, process and data scale come from the run it starts from, here on images scaled to [0, 1].
+  ASSERT_EQ(run_cli("images --idx-images " + dir + "/im.idx --idx-labels " + dir + "/lb.idx --scale zero-one --out " + dir +
+                        "/z.npy", dir).code, 0);
+  r = run_cli("train --data " + dir + "/z.npy --labels " + dir + "/z_labels.npy --steps 2 --batch 8 "
               "--init " + dir + "/lab --null-consistency 1 --lr 1e-4 --out " + dir + "/tuned", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("/lab (step 6): steps 0 -> 2"), std::string::npos) << r.out;
   const auto tuned = nlohmann::json::parse(slurp(dir + "/tuned/config.json"));
   EXPECT_EQ(tuned["train"]["init"], std::filesystem::absolute(dir + "/lab").string());
   EXPECT_EQ(tuned["objective"]["null_consistency"], 1.0);
+  EXPECT_EQ(tuned["model"], config["model"]);
+  EXPECT_EQ(tuned["process"], config["process"]);
+  EXPECT_EQ(tuned["data"]["var"], config["data"]["var"]);  // not z.npy's, a quarter of it
+  EXPECT_EQ(tuned["data"]["path"], std::filesystem::absolute(dir + "/z.npy").string());
   EXPECT_FALSE(config["train"].contains("init"));
   expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --width 16 --init " + dir +
-                       "/lab --out " + dir + "/u3", dir), "lab/checkpoint.pt: checkpoint is from another model");
+                       "/lab --out " + dir + "/u3", dir), "--width comes from the --init run");
+  expect_error(run_cli("train --data " + dir + "/f.npy --init " + dir + "/lab --out " + dir + "/u3", dir),
+               "lab/config.json: the run's condition is labels, this run's is none");
   EXPECT_FALSE(std::filesystem::exists(dir + "/u3"));
   expect_error(run_cli("train --resume --steps 4 --init " + dir + "/lab --out " + dir + "/tuned", dir), "cannot change on --resume");
   expect_error(run_cli("train --data " + dir + "/f.npy --init " + dir + "/none --out " + dir + "/u3", dir),
-               "none/checkpoint.pt: checkpoint not found");
+               "none/config.json: not found");
   expect_error(run_cli("train --resume --steps 4 --label-lr 3 --out " + dir + "/zero", dir), "cannot change on --resume");
   expect_error(run_cli("train --resume --steps 4 --null-consistency 2 --out " + dir + "/zero", dir), "cannot change on --resume");
   expect_error(run_cli("train --data " + dir + "/f.npy --null-consistency 1 --out " + dir + "/u3", dir), "it needs --labels or --cond");
@@ -513,6 +522,8 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   ASSERT_EQ(run_cli("train --quiet --data " + dir + "/f.npy --arch unet --preset tiny --width 8 --steps 4 --batch 8 --out " + dir +
                         "/plain", dir).code, 0);
   EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/plain/config.json"))["model"]["width"], 8);
+  expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --init " + dir + "/plain --out " + dir +
+                           "/u3", dir), "plain/config.json: the run's condition is none, this run's is labels");
   r = run_cli("entropy --run " + dir + "/plain --points 4 --samples 8 --json", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   r = run_cli("nll --run " + dir + "/plain --rows 3 --solver heun --heun-steps 4 --divergence hutchinson --points 4 --samples 8 --json", dir);

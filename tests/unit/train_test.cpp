@@ -221,6 +221,18 @@ TEST(Train, StartsFromAnotherRunsWeights) {
         << e.what();
   }
   EXPECT_FALSE(std::filesystem::exists(dir + "/c"));
+  // The same weights on inputs of another scale compute another function: refused too.
+  auto scaled = labelled_config(1, 1.0);
+  scaled.data_var *= 4;
+  scaled.init_run = dir + "/a";
+  try {
+    train(scaled, {x, labels}, dir + "/d", false, torch::kCPU);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("a/checkpoint.pt: checkpoint is from another model: /data_var is"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/d"));
 }
 
 class TrainAccuracyTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace diffinfo::cli {
@@ -23,8 +24,21 @@ struct TrainArgs {
   TrainOptions train;
 };
 
-void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_resume, CLI::Option* steps_opt,
-               CLI::Option* data_opt) {
+// The run --init names, whose process, network and scales a fine-tune takes: `shape` (the flags that set
+// them) must not be given, and the fine-tune's data must be conditioned as that run's was.
+RunConfig init_source(const TrainArgs& a, const std::vector<CLI::Option*>& shape, const std::string& cond_kind) {
+  for (auto* opt : shape)
+    if (opt->count() > 0)
+      throw std::runtime_error(opt->get_name() + " comes from the --init run " + a.init + ": a fine-tune keeps its network");
+  auto source = read_run_config(a.init);
+  if (source.cond_kind != cond_kind)
+    throw std::runtime_error(run_file(a.init, "config.json") + ": the run's condition is " + source.cond_kind +
+                             ", this run's is " + cond_kind + ": a fine-tune keeps its conditioning");
+  return source;
+}
+
+void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_resume,
+               const std::vector<CLI::Option*>& shape, CLI::Option* steps_opt, CLI::Option* data_opt) {
   const auto device = parse_device(a.device);
   RunConfig config;
   if (a.resume) {
@@ -39,6 +53,12 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
                                (config.cond_path.empty() ? std::string("no conditioning") : config.cond_path));
   } else {
     if (a.data.empty()) throw std::runtime_error("--data is required (or --resume an existing run)");
+    if (a.train.label_lr() != 1.0 && a.labels.empty())
+      throw std::runtime_error("--label-lr sets how fast labels are learned: it needs --labels");
+    if (a.objective.null_consistency() != 0.0 && a.labels.empty() && a.cond.empty())
+      throw std::runtime_error("--null-consistency trains the null condition: it needs --labels or --cond");
+    if (a.objective.null_consistency() != 0.0 && a.objective.p_uncond() == 0.0)
+      throw std::runtime_error("--null-consistency acts on the rows trained on the null condition: it needs --p-uncond > 0");
     config.process = make_process(a.process, a.proc)->config();
     config.output = a.output;
     config.objective = a.objective;
@@ -46,7 +66,6 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     if (steps_opt->count() == 0 && (!a.cond.empty() || !a.labels.empty() || !a.joint.empty()))
       config.train.steps(kConditionalSteps);
     config.data_path = std::filesystem::absolute(a.data).string();
-    if (!a.init.empty()) config.init_run = std::filesystem::absolute(a.init).string();
     if (!a.cond.empty()) config.cond_kind = "vector", config.cond_path = std::filesystem::absolute(a.cond).string();
     if (!a.labels.empty()) config.cond_kind = "labels", config.cond_path = std::filesystem::absolute(a.labels).string();
     if (a.marginals) {
@@ -61,12 +80,20 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
       config.objective.p_uncond(0.0);  // every row is some block of Z: the null label is never needed
     }
   }
+  std::optional<RunConfig> source;
+  if (!a.resume && !a.init.empty()) {
+    source = init_source(a, shape, config.cond_kind);
+    config.init_run = std::filesystem::absolute(a.init).string();
+    config.process = source->process;
+    config.output = source->output;
+  }
   auto x = load_matrix(config.data_path);
   torch::Tensor cond;
   const int64_t columns = x.size(1);
   if (config.cond_kind == "coordinates") std::tie(x, cond) = stack_coordinates(x);  // seed 003 Eq. 8 marginals
   if (config.cond_kind == "vector") cond = load_matrix(config.cond_path);
-  if (config.cond_kind == "labels") cond = load_labels(config.cond_path, a.resume ? config.model.classes() : 0);
+  if (config.cond_kind == "labels")
+    cond = load_labels(config.cond_path, a.resume ? config.model.classes() : source ? source->model.classes() : 0);
   if (config.cond_kind == "joint") {  // Z = [X, Y], each row once per block (MINDE-j)
     const auto y = load_matrix(config.cond_path);
     if (y.size(0) != x.size(0))
@@ -77,20 +104,22 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
                                " was trained on " + std::to_string(config.model.dim() - config.joint_split));
     std::tie(x, cond) = stack_joint(x, y);
   }
-  if (a.resume) {
-    if (columns != config.data_columns())
-      throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " + a.out +
-                               " was trained on " + std::to_string(config.data_columns()));
-  } else {
+  if (a.resume || source) {
+    const auto& trained = source ? *source : config;
+    if (columns != trained.data_columns())
+      throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " +
+                               (source ? a.init : a.out) + " was trained on " + std::to_string(trained.data_columns()));
+  }
+  if (source) {  // the same function of the same inputs: the network and the scales of data and condition
+    config.model = source->model;
+    config.data_var = source->data_var, config.cond_var = source->cond_var, config.joint_split = source->joint_split;
+    if (config.cond_kind == "vector" && cond.size(1) != config.model.cond_dim())
+      throw std::runtime_error(config.cond_path + ": has " + std::to_string(cond.size(1)) + " columns, the run in " +
+                               a.init + " was trained on " + std::to_string(config.model.cond_dim()));
+  } else if (!a.resume) {
     if (a.net.arch != "mlp" && (config.cond_kind == "coordinates" || config.cond_kind == "joint"))
       throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
     config.model = a.net.options(config.data_path, x.size(1), !a.labels.empty());
-    if (a.train.label_lr() != 1.0 && a.labels.empty())
-      throw std::runtime_error("--label-lr sets how fast labels are learned: it needs --labels");
-    if (a.objective.null_consistency() != 0.0 && a.labels.empty() && a.cond.empty())
-      throw std::runtime_error("--null-consistency trains the null condition: it needs --labels or --cond");
-    if (a.objective.null_consistency() != 0.0 && a.objective.p_uncond() == 0.0)
-      throw std::runtime_error("--null-consistency acts on the rows trained on the null condition: it needs --p-uncond > 0");
     config.data_var = x.var(0).mean().item<double>();
     if (config.cond_kind == "vector") {
       config.model.cond_dim(cond.size(1));
@@ -103,8 +132,9 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
       config.data_var = x.narrow(1, 0, columns).var(0).mean().item<double>();
       config.cond_var = std::max(x.narrow(1, columns, x.size(1) - columns).var(0).mean().item<double>(), 1e-12);
     }
-    config.data_rows = x.size(0) / (config.cond_kind == "coordinates" ? columns : config.cond_kind == "joint" ? 3 : 1);
   }
+  if (!a.resume)
+    config.data_rows = x.size(0) / (config.cond_kind == "coordinates" ? columns : config.cond_kind == "joint" ? 3 : 1);
   ProgressBar bar("train");
   TrainCallbacks callbacks;
   if (!a.quiet) callbacks.progress = [&bar](int64_t s, int64_t n, double loss) { bar.update(s, n, loss); };
@@ -114,7 +144,7 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     std::cout << a.out << " is already trained to step " << result.steps << " (pass a larger --steps to go on)\n";
   else if (!a.quiet)
     std::cout << "trained " << a.out
-              << (result.init_step > 0 ? " from " + a.init + " (step " + std::to_string(result.init_step) + ")" : "")
+              << (!a.init.empty() ? " from " + a.init + " (step " + std::to_string(result.init_step) + ")" : "")
               << ": steps " << result.start_step << " -> " << result.steps << ", final loss " << result.final_loss
               << ", " << result.seconds << " s\n";
 }
@@ -136,10 +166,11 @@ void add_train(CLI::App& app) {
   cmd->add_flag("--resume", a->resume, "continue the run in --out from its last checkpoint");
   cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "no progress bar or summary");
-  std::vector<CLI::Option*> fixed = {
-      cmd->add_option("--init", a->init,
-                      "start from the weights of run RUN (same process, network and data width), with a fresh optimiser "
-                      "and schedule: a fine-tune, e.g. with --null-consistency"),
+  auto* init_opt = cmd->add_option("--init", a->init,
+                                   "start from the weights of run RUN, with its process, network and data scale, a fresh "
+                                   "optimiser and schedule and this run's objective: a fine-tune, e.g. with --null-consistency");
+  // What the network computes: a run keeps it on --resume and takes it from --init's run.
+  std::vector<CLI::Option*> shape = {
       cmd->add_option("--process", a->process, "forward process: vp | vpx | sl | ve")->capture_default_str(),
       cmd->add_option("--beta-min", a->proc.beta_min(), "VP/VPx: beta at s = 0")->capture_default_str(),
       cmd->add_option("--beta-max", a->proc.beta_max(), "VP/VPx: beta at s = 1")->capture_default_str(),
@@ -148,6 +179,11 @@ void add_train(CLI::App& app) {
       cmd->add_option("--sigma-min", a->proc.sigma_min(), "VE: smallest noise scale")->capture_default_str(),
       cmd->add_option("--sigma-max", a->proc.sigma_max(), "VE: largest noise scale")->capture_default_str(),
       cmd->add_option("--output", a->output, "network output: entropy (e_theta) | score")->capture_default_str(),
+  };
+  const auto net_flags = a->net.add(cmd);
+  shape.insert(shape.end(), net_flags.begin(), net_flags.end());
+  std::vector<CLI::Option*> fixed = {
+      init_opt,
       cmd->add_option("--weighting", a->objective.weighting(), "loss weighting: likelihood | noise | none")->capture_default_str(),
       cmd->add_option("--time-sampling", a->objective.time_sampling(), "importance | uniform")->capture_default_str(),
       cmd->add_option("--s-min", a->objective.s_min(), "smallest diffusion time")->capture_default_str(),
@@ -167,12 +203,11 @@ void add_train(CLI::App& app) {
       cmd->add_option("--checkpoint-every", a->train.checkpoint_every(), "steps between checkpoints")->capture_default_str(),
       cmd->add_option("--log-every", a->train.log_every(), "steps between log lines")->capture_default_str(),
   };
-  const auto net_flags = a->net.add(cmd);
-  fixed.insert(fixed.end(), net_flags.begin(), net_flags.end());
+  fixed.insert(fixed.end(), shape.begin(), shape.end());
   auto* steps_opt = cmd->add_option("--steps", a->train.steps(),
                                     "optimiser steps (default " + std::to_string(a->train.steps()) + ", " +
                                         std::to_string(kConditionalSteps) + " with --cond, --labels or --joint; may grow on --resume)");
-  cmd->callback([a, fixed, steps_opt, data_opt] { run_train(*a, fixed, steps_opt, data_opt); });
+  cmd->callback([a, fixed, shape, steps_opt, data_opt] { run_train(*a, fixed, shape, steps_opt, data_opt); });
 }
 
 }  // namespace diffinfo::cli
