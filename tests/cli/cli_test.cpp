@@ -226,6 +226,12 @@ TEST(Cli, ConditioningBadInput) {
   expect_error(run_cli("mi --run " + dir + "/cond --uncond-run " + dir + "/cond", dir), "must be an unconditional run");
   expect_error(run_cli("train --resume --labels " + dir + "/gap.npy --out " + dir + "/cond", dir),
                "--cond, --labels, --joint and --marginals cannot change on --resume");
+  // A fine-tune's condition must fit the network it starts from; its data of another width too.
+  expect_error(run_cli("train --data " + dir + "/j.npy --cond " + dir + "/j.npy --init " + dir + "/cond --out " + dir + "/r", dir),
+               "j.npy: has 3 columns, the run in " + dir + "/cond was trained on 2");
+  expect_error(run_cli("train --data " + dir + "/j_y.npy --cond " + dir + "/j_y.npy --init " + dir + "/cond --out " + dir + "/r",
+                       dir), "j_y.npy: has 2 columns, the run in " + dir + "/cond was trained on 3");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
 }
 
 TEST(Cli, JointDiffusionTrainMiAndItsErrors) {

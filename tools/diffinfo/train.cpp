@@ -87,35 +87,35 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
     config.process = source->process;
     config.output = source->output;
   }
+  // The run whose network this one is (itself on --resume): the data must fit it.
+  const RunConfig* trained = source ? &*source : a.resume ? &config : nullptr;
+  const std::string trained_dir = source ? a.init : a.out;
   auto x = load_matrix(config.data_path);
   torch::Tensor cond;
   const int64_t columns = x.size(1);
   if (config.cond_kind == "coordinates") std::tie(x, cond) = stack_coordinates(x);  // seed 003 Eq. 8 marginals
   if (config.cond_kind == "vector") cond = load_matrix(config.cond_path);
   if (config.cond_kind == "labels")
-    cond = load_labels(config.cond_path, a.resume ? config.model.classes() : source ? source->model.classes() : 0);
+    cond = load_labels(config.cond_path, trained ? trained->model.classes() : 0);
   if (config.cond_kind == "joint") {  // Z = [X, Y], each row once per block (MINDE-j)
     const auto y = load_matrix(config.cond_path);
     if (y.size(0) != x.size(0))
       throw std::runtime_error(config.cond_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " +
                                config.data_path + "), got " + std::to_string(y.size(0)));
-    if (a.resume && y.size(1) != config.model.dim() - config.joint_split)
-      throw std::runtime_error(config.cond_path + ": has " + std::to_string(y.size(1)) + " columns, the run in " + a.out +
-                               " was trained on " + std::to_string(config.model.dim() - config.joint_split));
+    if (trained && y.size(1) != trained->model.dim() - trained->joint_split)
+      throw std::runtime_error(config.cond_path + ": has " + std::to_string(y.size(1)) + " columns, the run in " +
+                               trained_dir + " was trained on " + std::to_string(trained->model.dim() - trained->joint_split));
     std::tie(x, cond) = stack_joint(x, y);
   }
-  if (a.resume || source) {
-    const auto& trained = source ? *source : config;
-    if (columns != trained.data_columns())
-      throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " +
-                               (source ? a.init : a.out) + " was trained on " + std::to_string(trained.data_columns()));
-  }
+  if (trained && columns != trained->data_columns())
+    throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " + trained_dir +
+                             " was trained on " + std::to_string(trained->data_columns()));
+  if (trained && config.cond_kind == "vector" && cond.size(1) != trained->model.cond_dim())
+    throw std::runtime_error(config.cond_path + ": has " + std::to_string(cond.size(1)) + " columns, the run in " +
+                             trained_dir + " was trained on " + std::to_string(trained->model.cond_dim()));
   if (source) {  // the same function of the same inputs: the network and the scales of data and condition
     config.model = source->model;
     config.data_var = source->data_var, config.cond_var = source->cond_var, config.joint_split = source->joint_split;
-    if (config.cond_kind == "vector" && cond.size(1) != config.model.cond_dim())
-      throw std::runtime_error(config.cond_path + ": has " + std::to_string(cond.size(1)) + " columns, the run in " +
-                               a.init + " was trained on " + std::to_string(config.model.cond_dim()));
   } else if (!a.resume) {
     if (a.net.arch != "mlp" && (config.cond_kind == "coordinates" || config.cond_kind == "joint"))
       throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
