@@ -3,6 +3,7 @@
 # (generated here with their closed-form truths), default measurement settings and default training
 # but for STEPS, no tuning. Usage: [STEPS=N] examples/bmi.sh [WORKDIR] [TASK...] (the README's table:
 # STEPS=10000, about 15 minutes on 2 cores for all; unset, the conditional default of 30000).
+# TRAIN_FLAGS adds options to every training, e.g. TRAIN_FLAGS="--holdout 0.1 --patience 3".
 # Writes WORKDIR/bmi.csv and prints a Markdown table. Needs build/diffinfo and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ for task in "${tasks[@]}"; do
   rm -rf "$work/$task"
   start=$(date +%s)
   $bin data bmi --task "$task" --n 20000 --out "$work/$task.npy" >/dev/null
-  $bin train --quiet ${STEPS:+--steps "$STEPS"} --data "$work/$task.npy" --cond "$work/${task}_y.npy" --out "$work/$task"
+  $bin train --quiet ${STEPS:+--steps "$STEPS"} ${TRAIN_FLAGS:-} --data "$work/$task.npy" --cond "$work/${task}_y.npy" --out "$work/$task"
   $bin mi --run "$work/$task" --exact "$work/$task.spec.json" --json > "$work/$task.json"
   python3 - "$task" "$work/$task.json" "$work/bmi.csv" $(( $(date +%s) - start )) <<'PY'
 import json, sys

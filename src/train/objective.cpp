@@ -21,33 +21,46 @@ torch::Tensor DenoisingObjective::weighting(const torch::Tensor& s) const {
   return torch::ones_like(s);
 }
 
+DenoisingObjective::Draw DenoisingObjective::draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
+                                                  const torch::Tensor& cond) const {
+  const int64_t b = x0.size(0);
+  Draw d;
+  auto [s, pdf] = times_.map(rand({b}, gen, torch::kFloat64));
+  // λ(s)/p(s) ‖s_θ + ε/√Σ‖² = λ/(p Σ) ‖√Σ s_θ + ε‖²: evaluated at the O(1) scale.
+  d.w = (weighting(s) / (pdf * process_.kernel_var(s))).to(x0.options()).squeeze(1);  // [B]
+  auto eps = randn(x0.sizes(), gen, x0.options());
+  d.s = s.to(x0.options());
+  d.x_s = process_.sample(x0, d.s, eps);
+  if (cond.defined()) d.cond = {cond, rand({b}, gen, torch::dtype(torch::kFloat64).device(x0.device())) >= options_.p_uncond()};
+  d.out = model.scaled_score(d.x_s, d.s, d.cond);
+  auto r = d.out + eps;
+  if (const auto mask = model.modelled(d.cond, d.x_s); mask.defined()) r = r * mask;  // a joint model's block only
+  d.rows = d.w * r.pow(2).sum(1);
+  return d;
+}
+
+torch::Tensor DenoisingObjective::row_losses(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
+                                             const torch::Tensor& cond) const {
+  return draw(model, x0, gen, cond).rows;
+}
+
 torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
                                        const torch::Tensor& cond) const {
   const int64_t b = x0.size(0);
-  auto [s, pdf] = times_.map(rand({b}, gen, torch::kFloat64));
-  // λ(s)/p(s) ‖s_θ + ε/√Σ‖² = λ/(p Σ) ‖√Σ s_θ + ε‖²: evaluated at the O(1) scale.
-  const auto w = (weighting(s) / (pdf * process_.kernel_var(s))).to(x0.options()).squeeze(1);  // [B]
-  auto eps = randn(x0.sizes(), gen, x0.options());
-  auto st = s.to(x0.options());
-  auto x_s = process_.sample(x0, st, eps);
-  Condition c;
-  if (cond.defined()) c = {cond, rand({b}, gen, torch::dtype(torch::kFloat64).device(x0.device())) >= options_.p_uncond()};
-  const auto out = model.scaled_score(x_s, st, c);
-  auto r = out + eps;
-  if (const auto mask = model.modelled(c, x_s); mask.defined()) r = r * mask;  // a joint model's block only
-  auto loss = (w * r.pow(2).sum(1)).mean();
+  const auto d = draw(model, x0, gen, cond);
+  auto loss = d.rows.mean();
   if (cond.defined() && options_.null_consistency() > 0) {
     // The null rows' own conditions give a target without ε: one forward pass over those rows, no backward
     // (nonzero waits for a GPU once a step; only runs with the option pay that).
-    const auto dropped = c.keep.logical_not().nonzero().squeeze(1);
+    const auto dropped = d.cond.keep.logical_not().nonzero().squeeze(1);
     if (dropped.numel() > 0) {
       torch::Tensor target;
       {
         torch::NoGradGuard no_grad;
-        target = model.scaled_score(x_s.index_select(0, dropped), st.index_select(0, dropped), Condition(cond).rows(dropped));
+        target = model.scaled_score(d.x_s.index_select(0, dropped), d.s.index_select(0, dropped), Condition(cond).rows(dropped));
       }
-      const auto gap = (out.index_select(0, dropped) - target).pow(2).sum(1);
-      loss = loss + options_.null_consistency() * (w.index_select(0, dropped) * gap).sum() / static_cast<double>(b);
+      const auto gap = (d.out.index_select(0, dropped) - target).pow(2).sum(1);
+      loss = loss + options_.null_consistency() * (d.w.index_select(0, dropped) * gap).sum() / static_cast<double>(b);
     }
   }
   return loss;

@@ -52,6 +52,7 @@ nlohmann::json RunConfig::to_json() const {
   if (t.label_lr() != 1.0) j["train"]["label_lr"] = t.label_lr();  // likewise
   if (objective.null_consistency() != 0.0) j["objective"]["null_consistency"] = objective.null_consistency();  // likewise
   if (!init_run.empty()) j["train"]["init"] = init_run;  // absent otherwise, as in runs from before the option
+  if (t.holdout() > 0) j["train"].update({{"holdout", t.holdout()}, {"patience", t.patience()}});  // likewise
   if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
     j["model"].update({{"latent", model.latent()}, {"split_time", model.split_time()}, {"split", model.split()},
                        {"kl_weight", model.kl_weight()}, {"image_shape", model.image_shape()}});
@@ -103,7 +104,9 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
         .seed(field(j, "train", "seed", where).get<uint64_t>())
         .checkpoint_every(field(j, "train", "checkpoint_every", where).get<int64_t>())
         .log_every(field(j, "train", "log_every", where).get<int64_t>())
-        .label_lr(j["train"].value("label_lr", 1.0));  // absent in runs from before the option
+        .label_lr(j["train"].value("label_lr", 1.0))  // absent in runs from before the option
+        .holdout(j["train"].value("holdout", 0.0))     // likewise
+        .patience(j["train"].value("patience", int64_t{0}));
     c.init_run = j["train"].value("init", std::string());    // likewise
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = field(j, "data", "rows", where).get<int64_t>();

@@ -145,6 +145,28 @@ TEST(Cli, BadInputIsOneClearLineAndNothingIsOverwritten) {
   expect_error(run_cli("entropy --run " + dir + "/run", dir), "checkpoint.pt: not a diffinfo checkpoint");
 }
 
+TEST(Cli, HoldoutEndsTheRunOnItsBestCheckpoint) {
+  const auto dir = scratch_dir();
+  // 40 rows, 30 trained on at a high rate: the held-out loss turns, and patience stops the run.
+  ASSERT_EQ(run_cli("data gaussian --dim 3 --n 40 --out " + dir + "/x.npy", dir).code, 0);
+  const std::string run = "train --data " + dir + "/x.npy --steps 3000 --checkpoint-every 50 --lr 1e-2 --batch 30 --ema 0.9 ";
+  auto r = run_cli(run + "--holdout 0.25 --patience 2 --out " + dir + "/run", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("is lowest at step"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(stopped by --patience)"), std::string::npos) << r.out;
+  const auto config = nlohmann::json::parse(slurp(dir + "/run/config.json"));
+  EXPECT_EQ(config["train"]["holdout"], 0.25);
+  EXPECT_EQ(config["train"]["patience"], 2);
+  r = run_cli("train --resume --out " + dir + "/run", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("ended on its held-out loss at step"), std::string::npos) << r.out;
+  expect_error(run_cli("train --resume --holdout 0.5 --out " + dir + "/run", dir), "--holdout cannot change on --resume");
+  expect_error(run_cli(run + "--patience 2 --out " + dir + "/r", dir), "it needs holdout > 0");
+  expect_error(run_cli(run + "--holdout 1 --out " + dir + "/r", dir), "holdout must lie in [0, 1), got 1");
+  expect_error(run_cli(run + "--holdout 0.001 --out " + dir + "/r", dir), "of 40 rows leaves no row on one side");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
+}
+
 TEST(Cli, LabelsTrainMiSampleEndToEnd) {
   const auto dir = scratch_dir();
   ASSERT_EQ(run_cli("data mixture --dim 2 --components 3 --n 3000 --out " + dir + "/m.npy", dir).code, 0);

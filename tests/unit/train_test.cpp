@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 
 namespace diffinfo {
 namespace {
@@ -101,6 +102,73 @@ std::map<std::string, torch::Tensor> stored_weights(const std::string& dir) {
   std::map<std::string, torch::Tensor> out;
   for (const auto& p : load_run(dir, torch::kCPU).model->net()->named_parameters()) out[p.key()] = p.value().detach().clone();
   return out;
+}
+
+// The held-out lines of a run's log: (step, loss) in the order written.
+std::vector<std::pair<int64_t, double>> holdout_log(const std::string& run) {
+  std::vector<std::pair<int64_t, double>> out;
+  std::istringstream in(slurp(run + "/train_log.jsonl"));
+  for (std::string line; std::getline(in, line);)
+    if (const auto j = nlohmann::json::parse(line); j.contains("holdout_loss"))
+      out.emplace_back(j["step"].get<int64_t>(), j["holdout_loss"].get<double>());
+  return out;
+}
+
+TEST(Train, HoldoutEndsOnTheBestCheckpointStopsAndResumes) {
+  const auto dir = scratch_dir();
+  // 40 rows, 30 trained on, at a high rate: the network learns those rows and the held-out loss turns.
+  auto x = data2d(40);
+  auto c = small_config(2000);
+  c.train.holdout(0.25).patience(3).checkpoint_every(50).lr(1e-2).batch_size(30).ema_decay(0.9);
+  const auto whole = train(c, x, dir + "/whole", false, torch::kCPU);
+  const auto h = holdout_log(dir + "/whole");
+  ASSERT_FALSE(h.empty());
+  for (size_t k = 0; k < h.size(); ++k) EXPECT_EQ(h[k].first, 50 * static_cast<int64_t>(k + 1));  // every checkpoint
+  const auto best = std::min_element(h.begin(), h.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  EXPECT_EQ(whole.best_step, best->first);
+  EXPECT_DOUBLE_EQ(whole.holdout.value, best->second);
+  EXPECT_GT(whole.holdout.std_error, 0.0);
+  ASSERT_TRUE(whole.stopped) << "the held-out loss never turned in " << h.size() << " checkpoints";
+  EXPECT_EQ(whole.steps, h.back().first);
+  EXPECT_LT(whole.steps, 2000);
+  EXPECT_EQ(whole.steps - whole.best_step, 3 * 50);  // patience 3: three checkpoints without a lower loss
+  EXPECT_EQ(load_run(dir + "/whole", torch::kCPU).step, whole.best_step);  // the run ends on the best weights
+  EXPECT_FALSE(std::filesystem::exists(dir + "/whole/best.pt"));
+  EXPECT_EQ(load_run(dir + "/whole", torch::kCPU).config.train.holdout(), 0.25);
+
+  // Killed after the best checkpoint: the resumed run stops at the same step with the same weights.
+  TrainCallbacks die;
+  const int64_t kill = whole.best_step + 60;
+  die.progress = [kill](int64_t step, int64_t, double) {
+    if (step == kill) throw std::runtime_error("killed");
+  };
+  EXPECT_THROW(train(c, x, dir + "/broken", false, torch::kCPU, die), std::runtime_error);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/broken/best.pt"));
+  const auto resumed = train(c, x, dir + "/broken", true, torch::kCPU);
+  EXPECT_EQ(resumed.best_step, whole.best_step);
+  EXPECT_EQ(resumed.steps, whole.steps);
+  EXPECT_TRUE(same(ema_weights(dir + "/whole"), ema_weights(dir + "/broken")));
+  EXPECT_EQ(holdout_log(dir + "/broken"), h);
+  // An ended run has nothing left to train; a longer schedule trains on from the best step.
+  const auto again = train(c, x, dir + "/whole", true, torch::kCPU);
+  EXPECT_TRUE(again.was_complete());
+  EXPECT_TRUE(again.stopped);
+  EXPECT_EQ(again.best_step, whole.best_step);
+
+  // Bad settings, each before a directory exists.
+  auto none = small_config(10);
+  none.train.patience(2);
+  EXPECT_THROW(train(none, x, dir + "/none", false, torch::kCPU), std::runtime_error);
+  auto all = small_config(10);
+  all.train.holdout(0.999);
+  try {
+    train(all, x, dir + "/all", false, torch::kCPU);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("of 40 rows leaves no row on one side"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/none"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/all"));
 }
 
 TEST(Train, LabelEmbeddingsLearnAtTheirOwnRate) {

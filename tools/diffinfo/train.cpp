@@ -141,12 +141,17 @@ void run_train(const TrainArgs& a, const std::vector<CLI::Option*>& fixed_on_res
   const auto result = train(config, {x, cond}, a.out, a.resume, device, callbacks);
   bar.finish();
   if (!a.quiet && result.was_complete())
-    std::cout << a.out << " is already trained to step " << result.steps << " (pass a larger --steps to go on)\n";
+    std::cout << a.out << (result.stopped ? " ended on its held-out loss at step " : " is already trained to step ")
+              << result.steps << " (pass a larger --steps to go on)\n";
   else if (!a.quiet)
     std::cout << "trained " << a.out
               << (!a.init.empty() ? " from " + a.init + " (step " + std::to_string(result.init_step) + ")" : "")
               << ": steps " << result.start_step << " -> " << result.steps << ", final loss " << result.final_loss
               << ", " << result.seconds << " s\n";
+  if (!a.quiet && result.best_step > 0)
+    std::cout << "held-out loss " << result.holdout.value << " ± " << result.holdout.std_error << " is lowest at step "
+              << result.best_step << (result.stopped ? " (stopped by --patience)" : "") << ": " << a.out
+              << "/checkpoint.pt holds those weights\n";
 }
 
 }  // namespace
@@ -202,6 +207,12 @@ void add_train(CLI::App& app) {
       cmd->add_option("--seed", a->train.seed(), "seed of initialisation, batches, times and noise")->capture_default_str(),
       cmd->add_option("--checkpoint-every", a->train.checkpoint_every(), "steps between checkpoints")->capture_default_str(),
       cmd->add_option("--log-every", a->train.log_every(), "steps between log lines")->capture_default_str(),
+      cmd->add_option("--holdout", a->train.holdout(),
+                      "fraction of the rows held out of training: their loss is logged at every checkpoint and the run "
+                      "ends on the checkpoint where it is lowest (0: none)")->capture_default_str(),
+      cmd->add_option("--patience", a->train.patience(),
+                      "with --holdout: stop after this many checkpoints in a row without a lower held-out loss (0: never)")
+          ->capture_default_str(),
   };
   fixed.insert(fixed.end(), shape.begin(), shape.end());
   auto* steps_opt = cmd->add_option("--steps", a->train.steps(),

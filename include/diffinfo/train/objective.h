@@ -41,10 +41,20 @@ class DenoisingObjective {
   /// with null_consistency > 0, the dropped rows add that term.
   torch::Tensor loss(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
                      const torch::Tensor& cond = {}) const;
+  /// The same draws as `loss` without the null-consistency term: [B] weighted residual norms, one per
+  /// row, whose mean is the denoising loss (a held-out loss, TrainOptions::holdout).
+  torch::Tensor row_losses(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
+                           const torch::Tensor& cond = {}) const;
   /// [B, 1] times (CPU, double) -> [B, 1] λ(s).
   torch::Tensor weighting(const torch::Tensor& s) const;
 
  private:
+  struct Draw {
+    torch::Tensor s, w, x_s, out, rows;  // [B, 1] times, [B] weights, [B, D] x_s and output, [B] weighted norms
+    Condition cond;
+  };
+  Draw draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen, const torch::Tensor& cond) const;
+
   const ForwardProcess& process_;
   ObjectiveOptions options_;
   TimeSampler times_;

@@ -40,6 +40,14 @@ struct TrainOptions {
   TORCH_ARG(int64_t, checkpoint_every) = 1000;
   /// Append to RUN/train_log.jsonl every this many steps (default 100).
   TORCH_ARG(int64_t, log_every) = 100;
+  /// Fraction of the rows held out of training, drawn with the seed (default 0: none). At every
+  /// checkpoint the EMA network's denoising loss on them is logged, on the same draws of (s, ε) each
+  /// time, so that successive values differ by the network alone; the run ends holding the weights of
+  /// the checkpoint with the lowest held-out loss.
+  TORCH_ARG(double, holdout) = 0.0;
+  /// With holdout: stop once this many checkpoints in a row have not lowered the held-out loss
+  /// (default 0: train every step).
+  TORCH_ARG(int64_t, patience) = 0;
 };
 
 /// Default optimiser steps of a conditional or joint run (train --cond, --labels, --joint): MINDE reads

@@ -5,6 +5,7 @@
 //
 //   auto config = ...;                                   // RunConfig
 //   diffinfo::train(config, data, "runs/a", /*resume=*/false, torch::kCPU);
+#include "diffinfo/estimate.h"
 #include "diffinfo/train/run.h"
 
 #include <functional>
@@ -29,10 +30,17 @@ struct TrainResult {
   int64_t steps = 0;       ///< the last step done
   double final_loss = 0;   ///< mean loss over the last log interval
   double seconds = 0;
-  /// True when the run was already at its last step, so nothing was trained.
+  /// With TrainOptions::holdout: the step whose weights the run ends with (the lowest held-out loss),
+  /// that loss, and whether patience stopped the run before its last step.
+  int64_t best_step = 0;
+  Estimate holdout;
+  bool stopped = false;
+  /// True when the run was already at its last step (or stopped there), so nothing was trained.
   bool was_complete() const { return start_step >= steps; }
 };
 
+/// With TrainOptions::holdout, the rows held out are drawn with the seed, the held-out loss is logged at
+/// every checkpoint, and RUN/checkpoint.pt ends as the checkpoint with the lowest one.
 /// A new run refuses a directory that holds one, and starts from config.init_run's weights when that is set
 /// (step 1, a fresh optimiser and schedule); resume continues from RUN/checkpoint.pt with the stored
 /// configuration (config.train.steps may grow).
