@@ -2,7 +2,8 @@
 // A run directory: everything a training run needs to be measured or resumed.
 //   RUN/config.json       the full configuration (process, model, objective, training, data)
 //   RUN/checkpoint.pt     weights, EMA weights, optimiser, step and config, written atomically
-//   RUN/train_log.jsonl   one JSON object per logged step
+//   RUN/train_log.jsonl   one JSON object per logged step (and per held-out evaluation)
+//   RUN/best.pt           with TrainOptions::holdout, the best checkpoint so far, until the run ends
 //
 //   auto run = diffinfo::load_run("runs/vp6", torch::kCPU);
 //   auto e = run.model->residual(x_s, s);     // the EMA network
