@@ -95,10 +95,9 @@ class Holdout {
       if (j.contains("holdout_loss")) record(j["step"].get<int64_t>(), {j["holdout_loss"], j["holdout_stderr"]});
       if (j.contains("stopped")) stopped = j["step"] == step && j["stopped"]["steps"] == o_.steps();
     }
-    evaluated_ = last_step_ == step;
     return stopped;
   }
-  bool evaluated() const { return evaluated_; }
+  bool evaluated_at(int64_t step) const { return last_step_ == step; }
 
   // The EMA model's loss on the held-out rows at `step`; keeps the weights when they are the best so
   // far. True when the run should stop (patience spent).
@@ -153,7 +152,6 @@ class Holdout {
   torch::Tensor x_, cond_;
   Estimate best_;
   int64_t best_step_ = 0, since_best_ = 0, last_step_ = 0;
-  bool evaluated_ = false;
 };
 
 }  // namespace
@@ -239,7 +237,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     result.stopped = true;
     return result;
   }
-  if (holdout.on() && result.start_step > 0 && !holdout.evaluated())  // killed between a checkpoint and its evaluation
+  if (holdout.on() && result.start_step > 0 && !holdout.evaluated_at(result.start_step))  // killed between a checkpoint and its evaluation
     holdout.evaluate(objective, ema_model, result.start_step, log, save(result.start_step));
   const auto t0 = std::chrono::steady_clock::now();
   auto loss_sum = torch::zeros({}, x_all.options());
@@ -249,7 +247,9 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   const auto net_params = net->parameters();
   auto ema_params = ema->parameters();
   net->train();
+  result.steps = result.start_step;
   for (int64_t step = result.start_step + 1; step <= o.steps(); ++step) {
+    result.steps = step;
     // One derived seed per step: a resumed run draws exactly what an unbroken one would.
     auto gen = make_generator(derive_seed(o.seed(), static_cast<uint64_t>(step)));
     const auto rows = randint(x_all.size(0), o.batch_size(), gen, device);
@@ -287,14 +287,12 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     if (step % o.checkpoint_every() == 0 || step == o.steps()) {
       save_checkpoint(ckpt, config_json, step, net, ema, &optimizer);
       if (holdout.on() && holdout.evaluate(objective, ema_model, step, log, save(step))) {
-        result.steps = step, result.stopped = step < o.steps();
+        result.stopped = step < o.steps();
         break;
       }
     }
     if (callbacks.progress) callbacks.progress(step, o.steps(), last_loss);
-    result.steps = step;
   }
-  if (result.start_step >= o.steps()) result.steps = result.start_step;
   holdout.finish(ckpt, result.steps, result.stopped, log);
   result.best_step = holdout.best_step(), result.holdout = holdout.best();
   result.final_loss = last_loss;
