@@ -2,6 +2,7 @@
 // LibTorch training loop of the same shape. Run: build/diffinfo_bench
 // (ratios are meaningful within one run; these machines are noisy across runs).
 #include "diffinfo/analytic/gaussian.h"
+#include "diffinfo/data/stacking.h"
 #include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/likelihood.h"
 #include "diffinfo/measure/mutual_information.h"
@@ -146,17 +147,17 @@ void BM_TrainConditional(benchmark::State& state) {
   const auto y = torch::randn({data().size(0), dim_y}, gen, torch::kFloat64);
   diffinfo::TrainData train_data(data());
   if (kind == 0) {
-    c.cond_kind = "vector", c.model = diffinfo::NetworkOptions(kDim).cond_dim(dim_y);
+    c.cond_kind = diffinfo::CondKind::kVector, c.model = diffinfo::NetworkOptions(kDim).cond_dim(dim_y);
     train_data.cond = y;
   } else if (kind == 1) {
-    c.cond_kind = "labels", c.model = diffinfo::NetworkOptions(kDim).classes(10);
+    c.cond_kind = diffinfo::CondKind::kLabels, c.model = diffinfo::NetworkOptions(kDim).classes(10);
     train_data.cond = torch::randint(10, {data().size(0)}, gen, torch::kInt64);
   } else {
-    c.cond_kind = "joint", c.model = diffinfo::NetworkOptions(kDim + dim_y).classes(3), c.joint_split = kDim;
+    c.cond_kind = diffinfo::CondKind::kJoint, c.model = diffinfo::NetworkOptions(kDim + dim_y).classes(3), c.joint_split = kDim;
     c.objective.p_uncond(0.0);
     std::tie(train_data.x, train_data.cond) = diffinfo::stack_joint(data(), y);
   }
-  state.SetLabel(c.cond_kind);
+  state.SetLabel(diffinfo::name(c.cond_kind));
   const auto dir = std::filesystem::temp_directory_path() / "diffinfo-bench-run";
   for (auto _ : state) {
     std::filesystem::remove_all(dir);

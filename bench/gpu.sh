@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# GPU figures of the README's "On a GPU" table: U-Net training throughput and peak GPU memory per preset,
-# and one S_NN measurement per --eval-batch. Needs a CUDA build of diffinfo (README: "Building against
+# GPU figures of docs/performance.md's "On a GPU" table: U-Net training throughput and peak GPU memory per preset,
+# and one S_NN measurement per --eval-batch. Needs a CUDA build of diffinfo (docs/gpu.md: "Building against
 # another LibTorch"), nvidia-smi, and python3 with numpy (any PyTorch environment has both).
 #   bench/gpu.sh [BUILD_DIR] [WORK_DIR]
 set -euo pipefail

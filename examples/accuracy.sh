@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's accuracy table: default training and measurement settings, no
+# Reproduces docs/accuracy.md's table: default training and measurement settings, no
 # tuning, S_NN against the exact S_tot. Usage: examples/accuracy.sh [WORKDIR] (about 3 minutes
 # on 2 cores). Needs build/diffinfo (scripts/build.sh) and python3 to read the JSON.
 set -euo pipefail

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces the README's mutual-information benchmark: the BMI tasks of Czyż et al. 2023
+# Reproduces docs/mutual_information.md's benchmark table: the BMI tasks of Czyż et al. 2023
 # (generated here with their closed-form truths), default measurement settings and default training
-# but for STEPS, no tuning. Usage: [STEPS=N] examples/bmi.sh [WORKDIR] [TASK...] (the README's table:
+# but for STEPS, no tuning. Usage: [STEPS=N] examples/bmi.sh [WORKDIR] [TASK...] (docs/mutual_information.md's table:
 # STEPS=10000, about 15 minutes on 2 cores for all; unset, the conditional default of 30000).
 # TRAIN_FLAGS adds options to every training, e.g. TRAIN_FLAGS="--holdout 0.1 --patience 3".
 # Writes WORKDIR/bmi.csv and prints a Markdown table. Needs build/diffinfo and python3.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MI under classifier-free guidance (seed 003 Fig. 8, MATH.md §5). For each D_Y, train a
+# MI under classifier-free guidance (Kelly gamblers Fig. 8, docs/math.md §5). For each D_Y, train a
 # conditional model on a joint Gaussian (D_X = 25, Y = AX + ε, σ_ε = 1), draw one guided X per
 # Y with Ho–Salimans w (diffusers' guidance scale 1 + w), train a fresh conditional model on the
 # guided pairs and measure their MI by MINDE. No formula gives I under guidance; w = 0 checks

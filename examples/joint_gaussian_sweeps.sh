@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed 003's joint-Gaussian experiments (Figs. 3, 9, 10, 11; MATH.md §4) with default settings:
+# Seed 003's joint-Gaussian experiments (Figs. 3, 9, 10, 11; docs/math.md §4) with default settings:
 #   determinism: D_X = 25, D_Y = 15, full-rank Σ_X, σ_ε lowered, so I(X;Y) grows without bound
 #                while S_tot^X stays put;
 #   flattening:  D_X = 50, D_Y = 8, k = 10 large directions, σ_ε = 1, the other D_X − k

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's label-posterior tables (seed 001, MATH.md §6): class-conditional runs
+# Reproduces docs/semantic_information.md's tables (Semantic information, arXiv 2506.10433, docs/math.md §6): class-conditional runs
 # on Gaussian mixtures with default settings, `diffinfo label-entropy` against the exact
 # H(C | X_s) curve and decision window, and MINDE's I(X_s; C) on the same model; then the
 # sensitivity of the 1-D two-class case to --steps and --trajectories.

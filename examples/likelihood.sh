@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's likelihood table: entropy-matching models trained on Gaussian data (D = 4, 6, 10;
+# Reproduces docs/likelihood.md's table: entropy-matching models trained on Gaussian data (D = 4, 6, 10;
 # VP, default settings) measured by `diffinfo nll` against the law's exact entropy: NLL by the PF-ODE
 # (exact divergence and Hutchinson), the denoising bound, the DDPM ELBO and the thermodynamic bound.
 # Rows whose PF-ODE trajectory escapes the prior are counted and left out of the NLL columns.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's mutual-information accuracy table: default settings unless a row
+# Reproduces docs/mutual_information.md's accuracy table: default settings unless a row
 # says otherwise, MINDE and the entropy difference against the exact MI, and MINDE with the
 # exact scores on the same draws (the estimator's floor). Rows: conditional models (--cond,
 # --labels) and joint diffusion (--joint, MINDE-j). Usage: examples/mi_accuracy.sh [WORKDIR]

@@ -5,6 +5,15 @@
 
 namespace diffinfo {
 
+std::vector<double> reverse_times(const ForwardProcess& process, int64_t steps, double s_end) {
+  TORCH_CHECK(steps >= 1, "sampler needs steps >= 1, got ", steps);
+  TORCH_CHECK(s_end > 0 && s_end < process.t_max(), "sampler needs 0 < s_end < T, got ", s_end);
+  const TimeSampler law(process, "importance", s_end);
+  std::vector<double> s;
+  for (int64_t k = 0; k <= steps; ++k) s.push_back(law.quantile(1.0 - double(k) / double(steps)));
+  return s;
+}
+
 std::vector<double> time_grid(double s_min, double t_max, int n) {
   TORCH_CHECK(s_min > 0 && s_min < 0.5 * t_max, "time grid needs 0 < s_min < T/2, got s_min ", s_min,
               ", T ", t_max);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -55,6 +56,29 @@ inline std::string process_sampler_name(
   return std::get<0>(info.param) + "_" + std::get<1>(info.param);
 }
 
+/// The one-line message of whatever `f` throws (c10::Error without its backtrace), or nullopt when it returns.
+template <class F>
+std::optional<std::string> thrown_message(F&& f) {
+  try {
+    f();
+  } catch (const c10::Error& e) {
+    return e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
+
+/// Passes when `f` throws a message that contains `expected`.
+template <class F>
+::testing::AssertionResult throws_with(F&& f, const std::string& expected) {
+  const auto message = thrown_message(f);
+  if (!message) return ::testing::AssertionFailure() << "nothing was thrown; expected a message with \"" << expected << "\"";
+  if (message->find(expected) == std::string::npos)
+    return ::testing::AssertionFailure() << "the message \"" << *message << "\" does not contain \"" << expected << "\"";
+  return ::testing::AssertionSuccess();
+}
+
 /// Passes when |value - expected| <= k * stderr (+ an absolute floor for exact cases).
 inline ::testing::AssertionResult within_stderr(double value, double expected, double stderr_, double k = 4.0,
                                                 double floor = 1e-12) {
@@ -65,3 +89,8 @@ inline ::testing::AssertionResult within_stderr(double value, double expected, d
 }
 
 }  // namespace diffinfo::test
+
+/// Expects `statement` to throw an error whose message contains `expected` (a substring): every test
+/// of bad input checks what the user would read, not only that something was thrown.
+#define EXPECT_THROWS_WITH(statement, expected) \
+  EXPECT_TRUE(::diffinfo::test::throws_with([&] { (void)(statement); }, (expected)))

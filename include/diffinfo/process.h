@@ -1,5 +1,5 @@
 #pragma once
-// Forward (noising) processes dx = φ(s) x ds + σ(s) dW on s ∈ [0, T] (MATH.md §1).
+// Forward (noising) processes dx = φ(s) x ds + σ(s) dW on s ∈ [0, T] (docs/math.md §1).
 // Every process is Ornstein–Uhlenbeck, so its kernel is Gaussian:
 // x_s = μ(s) x_0 + √Σ(s) ε. The process knows nothing of models or data.
 //
@@ -72,7 +72,7 @@ class ForwardProcess {
   /// [B, D] data, [B, 1] times, [B, D] standard normal -> [B, D] x_s = μ(s) x0 + √Σ(s) ε.
   torch::Tensor sample(const torch::Tensor& x0, const torch::Tensor& s, const torch::Tensor& eps) const;
   /// [B, D] data, [B, 1] times, [B, D] x_s -> [B, D] ∇log p(x_s | x0) = −(x_s − μ x0)/Σ = −ε/√Σ, the
-  /// denoising target (MATH.md §2), whose mean given x_s is the score ∇log p_s(x_s).
+  /// denoising target (docs/math.md §2), whose mean given x_s is the score ∇log p_s(x_s).
   torch::Tensor kernel_score(const torch::Tensor& x0, const torch::Tensor& s, const torch::Tensor& x_s) const;
   /// [B, D] points -> [B, D] ∇log p_eq(x) (zero when p_eq is flat).
   torch::Tensor eq_score(const torch::Tensor& x) const;

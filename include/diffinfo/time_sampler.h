@@ -1,7 +1,7 @@
 #pragma once
 // Distributions of diffusion time s on [s_min, T], shared by training and measurement.
 //
-// "importance" draws s with density ∝ σ²(s)/Σ(s) (MINDE's choice, MATH.md §2): with the
+// "importance" draws s with density ∝ σ²(s)/Σ(s) (MINDE's choice, docs/math.md §2): with the
 // likelihood weighting λ = σ²/2 the weight λ/p is ∝ Σ(s), so the objective keeps its
 // meaning and loses the huge variance of uniform s near s = 0. The density is
 // tabulated on a fine grid and the sampler is exactly the piecewise-uniform law of
@@ -43,6 +43,10 @@ class TimeSampler {
   std::string kind_;
   std::vector<double> edges_, cdf_;
 };
+
+/// The descending times T = s_0 > … > s_steps = s_end of a reverse-time integration (sampling, the label
+/// posterior): equally spaced in the quantiles of the importance law p(s) ∝ σ²/Σ, about equal steps of log-SNR.
+std::vector<double> reverse_times(const ForwardProcess& process, int64_t steps, double s_end);
 
 /// The known kinds, in order.
 std::vector<std::string> time_sampling_names();

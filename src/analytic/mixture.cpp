@@ -154,8 +154,7 @@ Estimate GaussianMixture::total_entropy(const ForwardProcess& process, int64_t n
   return {start.value - end.value, std::hypot(start.std_error, end.std_error)};
 }
 
-std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> exact_residual(const GaussianMixture& law,
-                                                                                         const ForwardProcess& process) {
+ResidualFn exact_residual(const GaussianMixture& law, const ForwardProcess& process) {
   return [law, &process](const torch::Tensor& x, const torch::Tensor& s) {
     return law.score(process, x, s) - process.eq_score(x);
   };

@@ -48,4 +48,11 @@ double mutual_information(const torch::Tensor& joint, Units units) {
   return in_units(sum_p_log_q(j, j) - sum_p_log_q(j, product), units);
 }
 
+double label_entropy(const torch::Tensor& labels) {
+  TORCH_CHECK(labels.dim() == 1 && labels.numel() > 0 && labels.scalar_type() == torch::kInt64,
+              "label entropy needs [N] int64 labels, got ", labels.sizes());
+  auto counts = torch::bincount(labels.to(torch::kCPU)).to(torch::kFloat64);
+  return entropy(counts / counts.sum());
+}
+
 }  // namespace diffinfo

@@ -1,6 +1,7 @@
 #include "diffinfo/measure/label_posterior.h"
 
 #include "diffinfo/random.h"
+#include "diffinfo/time_sampler.h"
 
 #include <algorithm>
 #include <cmath>
@@ -103,7 +104,7 @@ PosteriorProfile run_posterior(const ForwardProcess& process, const ConditionalS
   TORCH_CHECK(o.trajectories() >= 2 && o.batch_size() >= 1, "label posterior needs trajectories >= 2 and batch_size >= 1");
   const bool on_data = source.data != nullptr;
   const bool labelled = on_data || o.generate() >= 0;
-  const auto times = sampler_times(process, SamplerOptions().steps(o.steps()).s_end(o.s_end()));
+  const auto times = reverse_times(process, o.steps(), o.s_end());
   const int64_t points = static_cast<int64_t>(times.size());
   const int64_t n = on_data ? std::min<int64_t>(o.trajectories(), source.data->size(0)) : o.trajectories();
   const auto f32 = torch::dtype(torch::kFloat32).device(device);

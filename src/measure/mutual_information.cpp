@@ -67,21 +67,6 @@ MutualInformationProfile joint_mutual_information(const ForwardProcess& process,
   return profile_of(integrate_rates(process, integrand, 6, z, options));
 }
 
-std::pair<torch::Tensor, torch::Tensor> stack_joint(const torch::Tensor& x, const torch::Tensor& y) {
-  TORCH_CHECK(x.dim() == 2 && y.dim() == 2 && x.size(0) == y.size(0), "stack_joint needs x [N, D_X] and y [N, D_Y], got ",
-              x.sizes(), " and ", y.sizes());
-  auto z = torch::cat({x, y.to(x.dtype())}, 1);
-  auto blocks = torch::arange(3, torch::dtype(torch::kInt64).device(x.device())).repeat_interleave(x.size(0));
-  return {z.repeat({3, 1}), blocks};
-}
-
-double label_entropy(const torch::Tensor& labels) {
-  TORCH_CHECK(labels.dim() == 1 && labels.numel() > 0 && labels.scalar_type() == torch::kInt64,
-              "label entropy needs [N] int64 labels, got ", labels.sizes());
-  auto counts = torch::bincount(labels.to(torch::kCPU)).to(torch::kFloat64);
-  return entropy(counts / counts.sum());
-}
-
 LabelBound check_label_bound(const Estimate& mi, const torch::Tensor& labels) {
   LabelBound b;
   b.label_entropy = label_entropy(labels);

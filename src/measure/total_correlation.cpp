@@ -6,13 +6,6 @@
 
 namespace diffinfo {
 
-std::pair<torch::Tensor, torch::Tensor> stack_coordinates(const torch::Tensor& x) {
-  TORCH_CHECK(x.dim() == 2 && x.size(1) >= 1, "stack_coordinates needs [N, D], got ", x.sizes());
-  const int64_t n = x.size(0), d = x.size(1);
-  auto index = torch::arange(d, torch::dtype(torch::kInt64).device(x.device())).repeat({n});
-  return {x.reshape({n * d, 1}), index};
-}
-
 TotalCorrelation total_correlation(const ForwardProcess& process, const ResidualFn& joint,
                                    const ConditionalResidualFn& marginal, const torch::Tensor& data,
                                    const EntropyOptions& options) {

@@ -1,6 +1,6 @@
 #include "diffinfo/model/classifier.h"
 
-#include "diffinfo/measure/mutual_information.h"
+#include "diffinfo/info/discrete.h"
 #include "diffinfo/random.h"
 
 #include <cmath>

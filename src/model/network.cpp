@@ -13,6 +13,57 @@ namespace diffinfo {
 
 std::vector<std::string> network_arches() { return {"mlp", "unet"}; }
 
+namespace {
+
+// model[key] with an error naming the file and the field.
+const nlohmann::json& field(const nlohmann::json& model, const std::string& key, const std::string& where) {
+  if (!model.contains(key)) throw std::runtime_error(where + ": missing field 'model." + key + "'");
+  return model[key];
+}
+
+}  // namespace
+
+nlohmann::json network_to_json(const NetworkOptions& o) {
+  nlohmann::json j = {{"dim", o.dim()},           {"width", o.width()},       {"depth", o.depth()}, {"fourier", o.fourier()},
+                      {"cond_dim", o.cond_dim()}, {"classes", o.classes()}, {"embedding", o.embedding()}};
+  if (o.arch() != "mlp")  // absent for an MLP: its section is what it always was
+    j.update({{"arch", o.arch()}, {"image_shape", o.image_shape()}, {"mults", o.mults()}, {"attention", o.attention()},
+              {"dropout", o.dropout()}});
+  if (o.zero_labels()) j["zero_labels"] = true;  // absent otherwise: older checkpoints stay loadable
+  if (o.label_gate()) j["label_gate"] = true;    // likewise
+  if (o.latent() > 0)  // a diffusion autoencoder (dae.h)
+    j.update({{"latent", o.latent()}, {"split_time", o.split_time()}, {"split", o.split()}, {"kl_weight", o.kl_weight()},
+              {"image_shape", o.image_shape()}});
+  return j;
+}
+
+NetworkOptions network_from_json(const nlohmann::json& m, const std::string& where) {
+  auto o = NetworkOptions(field(m, "dim", where).get<int64_t>())
+               .width(field(m, "width", where).get<int64_t>())
+               .depth(field(m, "depth", where).get<int64_t>())
+               .fourier(field(m, "fourier", where).get<int64_t>())
+               .cond_dim(field(m, "cond_dim", where).get<int64_t>())
+               .classes(m.value("classes", int64_t{0}))
+               .embedding(m.value("embedding", int64_t{32}))
+               .arch(m.value("arch", std::string("mlp")));
+  if (o.arch() == "unet")
+    o.image_shape(field(m, "image_shape", where).get<std::vector<int64_t>>())
+        .mults(field(m, "mults", where).get<std::vector<int64_t>>())
+        .attention(field(m, "attention", where).get<int64_t>())
+        .dropout(field(m, "dropout", where).get<double>())
+        .zero_labels(m.value("zero_labels", false))  // absent in runs from before the flag
+        .label_gate(m.value("label_gate", false));   // likewise
+  if (m.value("latent", int64_t{0}) > 0)
+    o.latent(field(m, "latent", where).get<int64_t>())
+        .split_time(field(m, "split_time", where).get<double>())
+        .split(field(m, "split", where).get<double>())
+        .kl_weight(field(m, "kl_weight", where).get<double>())
+        .image_shape(field(m, "image_shape", where).get<std::vector<int64_t>>());
+  if (!is_known(network_arches(), o.arch()))
+    throw std::runtime_error(where + ": " + unknown_name("model.arch", o.arch(), network_arches()));
+  return o;
+}
+
 std::vector<std::string> unet_presets() { return {"tiny", "small", "paper"}; }
 
 NetworkOptions unet_preset(const std::string& name, const std::vector<int64_t>& image_shape) {

@@ -201,7 +201,7 @@ void UNetImpl::reset_parameters(torch::Generator& gen) {
   // unconditional one and a label moves the output only where training finds it informative. Drawn
   // at random, the labels' embeddings each start as a different network at every s, and the loss
   // barely pulls them together at small s, where the label carries no information: MINDE reads that
-  // spread as information. The price: labels are learned more slowly (README, Images).
+  // spread as information. The price: labels are learned more slowly (docs/images.md).
   if (labels_ && options_.zero_labels()) labels_->weight.zero_();
   // The gate starts at 1 on every channel and at every s: the gated network starts as the ungated one.
   if (gate_) {

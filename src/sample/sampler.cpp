@@ -19,12 +19,7 @@ nlohmann::json to_json(const SamplerOptions& o) {
 }
 
 std::vector<double> sampler_times(const ForwardProcess& process, const SamplerOptions& o) {
-  TORCH_CHECK(o.steps() >= 1, "sampler needs steps >= 1, got ", o.steps());
-  TORCH_CHECK(o.s_end() > 0 && o.s_end() < process.t_max(), "sampler needs 0 < s_end < T, got ", o.s_end());
-  const TimeSampler law(process, "importance", o.s_end());
-  std::vector<double> s;
-  for (int64_t k = 0; k <= o.steps(); ++k) s.push_back(law.quantile(1.0 - double(k) / double(o.steps())));
-  return s;
+  return reverse_times(process, o.steps(), o.s_end());
 }
 
 torch::Tensor sample(const ForwardProcess& process, const ConditionalScoreFn& score, const Condition& cond, int64_t n,

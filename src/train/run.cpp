@@ -30,10 +30,7 @@ nlohmann::json RunConfig::to_json() const {
   const auto& t = train;
   nlohmann::json j = {{"format", kRunFormat},
           {"process", process},
-          {"model",
-           {{"dim", model.dim()}, {"width", model.width()}, {"depth", model.depth()}, {"fourier", model.fourier()},
-            {"cond_dim", model.cond_dim()}, {"classes", model.classes()}, {"embedding", model.embedding()},
-            {"output", output}}},
+          {"model", network_to_json(model)},
           {"objective",
            {{"weighting", objective.weighting()}, {"time_sampling", objective.time_sampling()}, {"s_min", objective.s_min()},
             {"p_uncond", conditional() ? objective.p_uncond() : 0.0}}},
@@ -42,20 +39,13 @@ nlohmann::json RunConfig::to_json() const {
             {"lr_final", t.lr_final()}, {"ema_decay", t.ema_decay()}, {"seed", t.seed()},
             {"checkpoint_every", t.checkpoint_every()}, {"log_every", t.log_every()}}},
           {"data", {{"path", data_path}, {"rows", data_rows}, {"dim", model.dim()}, {"var", data_var}}},
-          {"cond", {{"kind", cond_kind}, {"path", cond_path}, {"var", cond_var}}}};
+          {"cond", {{"kind", name(cond_kind)}, {"path", cond_path}, {"var", cond_var}}}};
+  j["model"]["output"] = output;
   if (joint_split > 0) j["model"]["joint_split"] = joint_split;  // absent otherwise: older checkpoints stay loadable
-  if (model.arch() != "mlp")  // likewise: an MLP run's model section is what it always was
-    j["model"].update({{"arch", model.arch()}, {"image_shape", model.image_shape()}, {"mults", model.mults()},
-                       {"attention", model.attention()}, {"dropout", model.dropout()}});
-  if (model.zero_labels()) j["model"]["zero_labels"] = true;  // absent otherwise: older checkpoints stay loadable
-  if (model.label_gate()) j["model"]["label_gate"] = true;    // likewise
   if (t.label_lr() != 1.0) j["train"]["label_lr"] = t.label_lr();  // likewise
   if (objective.null_consistency() != 0.0) j["objective"]["null_consistency"] = objective.null_consistency();  // likewise
   if (!init_run.empty()) j["train"]["init"] = init_run;  // absent otherwise, as in runs from before the option
   if (t.holdout() > 0) j["train"].update({{"holdout", t.holdout()}, {"patience", t.patience()}});  // likewise
-  if (model.latent() > 0)  // a diffusion autoencoder (model/dae.h)
-    j["model"].update({{"latent", model.latent()}, {"split_time", model.split_time()}, {"split", model.split()},
-                       {"kl_weight", model.kl_weight()}, {"image_shape", model.image_shape()}});
   return j;
 }
 
@@ -66,29 +56,8 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
     RunConfig c;
     if (!j.contains("process")) throw std::runtime_error(where + ": missing field 'process'");
     c.process = j["process"];
-    c.model = NetworkOptions(field(j, "model", "dim", where).get<int64_t>())
-                  .width(field(j, "model", "width", where).get<int64_t>())
-                  .depth(field(j, "model", "depth", where).get<int64_t>())
-                  .fourier(field(j, "model", "fourier", where).get<int64_t>())
-                  .cond_dim(field(j, "model", "cond_dim", where).get<int64_t>())
-                  .classes(j["model"].value("classes", int64_t{0}))
-                  .embedding(j["model"].value("embedding", int64_t{32}))
-                  .arch(j["model"].value("arch", std::string("mlp")));
-    if (c.model.arch() == "unet")
-      c.model.image_shape(field(j, "model", "image_shape", where).get<std::vector<int64_t>>())
-          .mults(field(j, "model", "mults", where).get<std::vector<int64_t>>())
-          .attention(field(j, "model", "attention", where).get<int64_t>())
-          .dropout(field(j, "model", "dropout", where).get<double>())
-          .zero_labels(j["model"].value("zero_labels", false))   // absent in runs from before the flag
-          .label_gate(j["model"].value("label_gate", false));    // likewise
-    if (j["model"].value("latent", int64_t{0}) > 0)
-      c.model.latent(field(j, "model", "latent", where).get<int64_t>())
-          .split_time(field(j, "model", "split_time", where).get<double>())
-          .split(field(j, "model", "split", where).get<double>())
-          .kl_weight(field(j, "model", "kl_weight", where).get<double>())
-          .image_shape(field(j, "model", "image_shape", where).get<std::vector<int64_t>>());
-    if (!is_known(network_arches(), c.model.arch()))
-      throw std::runtime_error(where + ": " + unknown_name("model.arch", c.model.arch(), network_arches()));
+    if (!j.contains("model") || !j["model"].is_object()) throw std::runtime_error(where + ": missing field 'model.dim'");
+    c.model = network_from_json(j["model"], where);
     c.output = field(j, "model", "output", where).get<std::string>();
     c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())
         .time_sampling(field(j, "objective", "time_sampling", where).get<std::string>())
@@ -112,18 +81,16 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
     c.data_rows = field(j, "data", "rows", where).get<int64_t>();
     c.data_var = field(j, "data", "var", where).get<double>();
     if (j.contains("cond")) {  // runs written before conditioning existed have none
-      c.cond_kind = field(j, "cond", "kind", where).get<std::string>();
+      const auto kind = field(j, "cond", "kind", where).get<std::string>();
+      if (!is_known(cond_kind_names(), kind)) throw std::runtime_error(where + ": " + unknown_name("cond.kind", kind, cond_kind_names()));
+      c.cond_kind = cond_kind_from_name(kind);
       c.cond_path = field(j, "cond", "path", where).get<std::string>();
       c.cond_var = field(j, "cond", "var", where).get<double>();
     }
     c.joint_split = j["model"].value("joint_split", int64_t{0});
-    if (c.cond_kind != "none" && c.cond_kind != "vector" && c.cond_kind != "labels" && c.cond_kind != "coordinates" &&
-        c.cond_kind != "joint")
-      throw std::runtime_error(where + ": cond.kind '" + c.cond_kind +
-                               "' not found; known: none, vector, labels, coordinates, joint");
-    if ((c.cond_kind == "joint") != (c.joint_split > 0) || c.joint_split >= c.model.dim())
+    if ((c.cond_kind == CondKind::kJoint) != (c.joint_split > 0) || c.joint_split >= c.model.dim())
       throw std::runtime_error(where + ": model.joint_split " + std::to_string(c.joint_split) + " does not fit cond.kind '" +
-                               c.cond_kind + "' and model.dim " + std::to_string(c.model.dim()));
+                               name(c.cond_kind) + "' and model.dim " + std::to_string(c.model.dim()));
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(where + ": malformed run configuration (" + e.what() + ")");

@@ -208,7 +208,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   if (train_data.cond.defined())
     cond_all = train_data.cond.to(device, train_data.cond.is_floating_point() ? torch::kFloat32 : torch::kInt64);
   Holdout holdout(o, run_dir, log_path);
-  holdout.split(x_all, cond_all, config.cond_kind == "joint" ? 3 : 1);
+  holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : 1);
 
   TrainResult result;
   bool stopped = false;

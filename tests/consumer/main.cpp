@@ -1,5 +1,5 @@
 // Uses the installed library: the exact S_tot of a Gaussian, and the estimator on its exact residual.
-#include "diffinfo/analytic/reference.h"
+#include "diffinfo/measure/reference.h"
 #include "diffinfo/random.h"
 
 #include <cmath>

@@ -1,255 +1,40 @@
-// diffinfo dae: the diffusion-autoencoder experiment of seed 003 App. F.3. For each split time τ a
-// DAE (two Gaussian encoders, a conditional diffusion decoder on z_per for s < τ and z_sem for
-// s ≥ τ) is trained on the images; its latent means are exported; a small conditional diffusion
-// model on (z, y) per latent gives I(Z_per; Y) and I(Z_sem; Y) by MINDE and by posterior, and a classifier of z the lower
-// bound H(Y) − CE beside it. Then a table and plot of
-// both against τ, a 2-D map of the latents coloured by class, and reconstructions. Every run resumes.
+// diffinfo dae: the diffusion-autoencoder experiment (Kelly gamblers App. F), I(Z_per; Y) and
+// I(Z_sem; Y) against the split time.
 #include "commands.h"
 
-#include "diffinfo/data/matrix.h"
-#include "diffinfo/data/npy.h"
-#include "diffinfo/info/pca.h"
-#include "diffinfo/io/files.h"
-#include "diffinfo/measure/label_posterior.h"
-#include "diffinfo/measure/mutual_information.h"
-#include "diffinfo/model/classifier.h"
-#include "diffinfo/model/dae.h"
-#include "diffinfo/report/curves.h"
-#include "diffinfo/sample/sampler.h"
-
-#include <cstdio>
-#include <filesystem>
-#include <iostream>
-#include <memory>
-#include <string>
-#include <utility>
-#include <vector>
+#include "diffinfo/studies/dae.h"
 
 namespace diffinfo::cli {
-namespace {
-
-struct DaeArgs {
-  std::string data, labels, out = "dae", process = "vp", device = "cpu";
-  std::vector<double> taus = {0.1, 0.3, 0.5, 0.7, 0.9};
-  int64_t latent = 8, steps = 3000, batch = 128, mi_steps = 4000, rows = 10000, map_rows = 2000, reconstructions = 10;
-  double kl_weight = 0.01, lr = 1e-3;
-  NetworkArgs net;
-  bool json = false;
-  EntropyOptions options;
-};
-
-struct LatentInformation {
-  EntropyProfile minde;
-  Estimate posterior;  // MINDE by posterior on the latents' forward paths (label_posterior_on_data)
-};
-
-// I(Z; Y) from a conditional model of the latents z [N, D_Z] given labels y, trained in `dir`: by MINDE,
-// and by the posterior along the rows' forward paths (2000 rows, 200 steps), which does not integrate
-// the null score's error.
-LatentInformation latent_information(const DaeArgs& a, const torch::Tensor& z, const std::string& z_path, const torch::Tensor& y,
-                            const std::string& dir, const torch::Device& device, const std::string& label) {
-  RunConfig c;
-  c.process = make_process("vp")->config();
-  c.model = NetworkOptions(z.size(1)).width(128).depth(2).classes(y.max().item<int64_t>() + 1);
-  c.train.steps(a.mi_steps).batch_size(256).checkpoint_every(1000);
-  c.data_path = z_path;
-  c.cond_kind = "labels", c.cond_path = std::filesystem::absolute(a.labels).string();
-  train_or_resume(c, {z, y}, dir, device, label);
-  const auto run = load_run(dir, device);
-  const auto model = run.model;
-  const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& cond) {
-    return model->residual(xs, s, cond);  // the null condition is e(x_s, s)
-  };
-  auto minde = mutual_information(*run.process, residual, z.to(device, torch::kFloat32), y.to(device),
-                                  measure_options(a.options, run.config))
-                   .minde;
-  const ConditionalScoreFn score = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& cond) {
-    return model->score(xs, s, cond);
-  };
-  const auto prior = class_prior(y, run.config.model.classes(), a.labels + " (the first " + std::to_string(y.size(0)) + " rows)");
-  const auto paths = label_posterior_on_data(*run.process, score, prior, z, y,
-                                             PosteriorOptions().trajectories(2000).steps(200).seed(a.options.seed()), device);
-  return {std::move(minde), paths.posterior_information.back()};
-}
-
-// The classifier reference H(Y) − CE of a latent: an MLP trained on the first 80 % of the rows, tested on the rest.
-Estimate classifier_information(const torch::Tensor& z, const torch::Tensor& y, uint64_t seed, const torch::Device& device) {
-  const int64_t n = z.size(0), train = n * 4 / 5;
-  return classifier_reference(z.narrow(0, 0, train), y.narrow(0, 0, train), z.narrow(0, train, n - train),
-                              y.narrow(0, train, n - train), ClassifierOptions().epochs(20).seed(seed), device)
-      .information;
-}
-
-// The names of a row's MINDE-family estimates that lie above H(Y) (each is biased there).
-std::vector<std::string> above_label_entropy(const DaeRow& r, const torch::Tensor& y) {
-  std::vector<std::string> names;
-  for (const auto& [name, e] : {std::pair<const char*, const Estimate&>{"i_per", r.per}, {"i_sem", r.sem},
-                                {"i_per_posterior", r.per_posterior}, {"i_sem_posterior", r.sem_posterior}})
-    if (check_label_bound(e, y).exceeds) names.emplace_back(name);
-  return names;
-}
-
-std::string tau_name(double tau) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "tau_%.2f", tau);
-  return buf;
-}
-
-std::string tau_label(double tau) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "{/Symbol t} = %.2f", tau);
-  return buf;
-}
-
-void run_dae(const DaeArgs& a) {
-  const auto device = parse_device(a.device);
-  if (a.taus.empty()) throw std::runtime_error("--taus needs at least one split time");
-  for (double t : a.taus)
-    if (!(t > 0 && t < 1)) throw std::runtime_error("--taus: split times must lie in (0, 1), got " + std::to_string(t));
-  if (a.latent < 1) throw std::runtime_error("--latent must be >= 1");
-  auto x = load_matrix(a.data);
-  const auto y = load_labels(a.labels);
-  if (y.size(0) != x.size(0))
-    throw std::runtime_error(a.labels + ": holds " + std::to_string(y.size(0)) + " labels, " + a.data + " has " +
-                             std::to_string(x.size(0)) + " rows");
-  const auto layout = image_layout(a.data, {}, x.size(1), a.data);
-  const auto process = std::shared_ptr<const ForwardProcess>(make_process(a.process, ProcessOptions()));
-  const double var = x.var(0).mean().item<double>();
-  const int64_t rows = std::min<int64_t>(a.rows, x.size(0));
-  const auto x_rows = x.narrow(0, 0, rows), y_rows = y.narrow(0, 0, rows);
-  std::filesystem::create_directories(a.out);
-
-  std::vector<DaeRow> table;
-  nlohmann::json runs = nlohmann::json::array(), settings;
-  for (double tau : a.taus) {
-    const auto dir = (std::filesystem::path(a.out) / tau_name(tau)).string();
-    RunConfig c;
-    c.process = process->config();
-    c.model = a.net.options(a.data, x.size(1), false)  // the decoder's condition is its latent, not a label
-                  .image_shape(layout.shape)
-                  .cond_dim(x.size(1))
-                  .latent(a.latent)
-                  .split_time(tau)
-                  .split(dae_split_coordinate(*process, tau, var))
-                  .kl_weight(a.kl_weight);
-    c.objective.p_uncond(0.0);  // the decoder always sees its latent
-    c.train.steps(a.steps).batch_size(a.batch).lr(a.lr);
-    c.data_path = std::filesystem::absolute(a.data).string();
-    c.cond_kind = "vector", c.cond_path = c.data_path, c.cond_var = var;  // the condition is x0 itself
-    // train_or_resume sets data_var to the same var, so the network's time coordinate matches `split`.
-    train_or_resume(c, {x, x}, dir + "/dae", device, "dae " + tau_name(tau));
-
-    // The latent means of the first `rows` images.
-    const auto run = load_run(dir + "/dae", device);
-    auto dae = std::dynamic_pointer_cast<DaeImpl>(run.model->net().ptr());
-    if (!dae) throw std::runtime_error(dir + "/dae: not a diffusion autoencoder run");
-    torch::Tensor z_per, z_sem;
-    {
-      torch::NoGradGuard no_grad;
-      std::vector<torch::Tensor> per, sem;
-      for (int64_t i = 0; i < rows; i += 1024) {
-        auto [p, s] = dae->encode((x_rows.narrow(0, i, std::min<int64_t>(1024, rows - i)) / std::sqrt(var)).to(device, torch::kFloat32));
-        per.push_back(p.to(torch::kCPU, torch::kFloat64)), sem.push_back(s.to(torch::kCPU, torch::kFloat64));
-      }
-      z_per = torch::cat(per), z_sem = torch::cat(sem);
-    }
-    write_npy(dir + "/z_per.npy", z_per);
-    write_npy(dir + "/z_sem.npy", z_sem);
-    const auto per = latent_information(a, z_per, dir + "/z_per.npy", y_rows, dir + "/mi_per", device, "I(Z_per;Y)");
-    const auto sem = latent_information(a, z_sem, dir + "/z_sem.npy", y_rows, dir + "/mi_sem", device, "I(Z_sem;Y)");
-    const DaeRow row{tau,
-                     per.minde.total,
-                     sem.minde.total,
-                     classifier_information(z_per, y_rows, a.options.seed(), device),
-                     classifier_information(z_sem, y_rows, a.options.seed(), device),
-                     per.posterior,
-                     sem.posterior};
-    settings = per.minde.settings();
-    table.push_back(row);
-
-    // A 2-D map of both latents (leading principal axes) and reconstructions of the first images.
-    const int64_t m = std::min<int64_t>(a.map_rows, rows);
-    const auto map = a.out + "/latents_" + tau_name(tau) + ".png";
-    plot_latent_map(map, principal_components(z_per.narrow(0, 0, m), 2).scores, "z_{per} (s < {/Symbol t}), leading principal axes",
-                    principal_components(z_sem.narrow(0, 0, m), 2).scores, "z_{sem} (s ≥ {/Symbol t}), leading principal axes",
-                    y_rows.narrow(0, 0, m), "DAE latents, " + tau_label(tau));
-    const int64_t r = std::min<int64_t>(a.reconstructions, rows);
-    const auto originals = x_rows.narrow(0, 0, r).to(device, torch::kFloat32);
-    const auto model = run.model;
-    auto recon = sample(
-        *run.process, [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& cond) { return model->score(xs, s, cond); },
-        Condition(originals), r, x.size(1), SamplerOptions().steps(200).seed(a.options.seed()), device);
-    const auto recon_path = a.out + "/reconstructions_" + tau_name(tau) + ".png";
-    plot_image_grid(recon_path,
-                    torch::cat({originals.to(torch::kCPU), recon.to(torch::kCPU, torch::kFloat32)})
-                        .reshape({2 * r, layout.shape[0], layout.shape[1], layout.shape[2]}),
-                    layout.low, layout.high, r, "originals (top) and DAE reconstructions, " + tau_label(tau));
-    runs.push_back({{"tau", tau}, {"run", dir + "/dae"}, {"i_per", to_json(row.per)}, {"i_sem", to_json(row.sem)},
-                    {"i_per_posterior", to_json(row.per_posterior)}, {"i_sem_posterior", to_json(row.sem_posterior)},
-                    {"classifier_per", to_json(row.per_classifier)}, {"classifier_sem", to_json(row.sem_classifier)},
-                    {"exceeds_label_entropy", above_label_entropy(row, y_rows)},
-                    {"latent_map", map}, {"reconstructions", recon_path}});
-  }
-
-  const auto bound = check_label_bound(table.front().sem, y_rows);
-  const auto csv = a.out + "/dae.csv", plot = a.out + "/dae.png";
-  write_dae_csv(csv, table, bound.label_entropy);
-  plot_dae(plot, table, bound.label_entropy, "label information in the DAE latents (" + a.data + ")");
-  nlohmann::json out = {{"label_entropy", bound.label_entropy},
-                        {"units", "nats"},
-                        {"rows", rows},
-                        {"latent", a.latent},
-                        {"kl_weight", a.kl_weight},
-                        {"steps", a.steps},
-                        {"mi_steps", a.mi_steps},
-                        {"settings", settings},
-                        {"runs", runs},
-                        {"table", csv},
-                        {"plot", plot}};
-  write_text_atomic(a.out + "/summary.json", out.dump(2) + "\n");
-  if (a.json) {
-    std::cout << out.dump(2) << "\n";
-    return;
-  }
-  std::printf("%6s  %20s  %20s  %20s  %20s  %20s  %20s   (H(Y) = %.4f nats)\n", "tau", "I(Z_per;Y) MINDE", "I(Z_sem;Y) MINDE",
-              "Z_per by posterior", "Z_sem by posterior", "Z_per classifier", "Z_sem classifier", bound.label_entropy);
-  for (const auto& r : table) {
-    const auto over = above_label_entropy(r, y_rows);
-    std::string flag;
-    for (const auto& name : over) flag += (flag.empty() ? "  (above H(Y), biased: " : ", ") + name;
-    if (!flag.empty()) flag += ")";
-    std::printf("%6.2f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f  %10.4f ± %7.4f%s\n",
-                r.tau, r.per.value, r.per.std_error, r.sem.value, r.sem.std_error, r.per_posterior.value,
-                r.per_posterior.std_error, r.sem_posterior.value, r.sem_posterior.std_error, r.per_classifier.value,
-                r.per_classifier.std_error,
-                r.sem_classifier.value, r.sem_classifier.std_error, flag.c_str());
-  }
-  std::printf("table %s, plot %s, maps and reconstructions in %s\n", csv.c_str(), plot.c_str(), a.out.c_str());
-}
-
-}  // namespace
 
 void add_dae(CLI::App& app) {
-  auto a = std::make_shared<DaeArgs>();
-  auto* cmd = app.add_subcommand("dae", "Diffusion autoencoder (seed 003 App. F): I(Z_per; Y) and I(Z_sem; Y) against the split time");
-  cmd->add_option("--data", a->data, "images [N, C*H*W] .npy with the spec 'diffinfo images' wrote")->required();
-  cmd->add_option("--labels", a->labels, "class labels [N] int64 .npy")->required();
-  cmd->add_option("--out", a->out, "output directory (one subdirectory of runs per split time)")->capture_default_str();
-  cmd->add_option("--taus", a->taus, "split times tau in (0, 1)")->capture_default_str();
-  cmd->add_option("--latent", a->latent, "width D_Z of each latent")->capture_default_str();
-  cmd->add_option("--kl-weight", a->kl_weight, "weight gamma of the encoders' KL term")->capture_default_str();
-  cmd->add_option("--steps", a->steps, "DAE training steps per split time")->capture_default_str();
-  cmd->add_option("--batch", a->batch, "DAE batch size")->capture_default_str();
-  cmd->add_option("--lr", a->lr, "DAE peak learning rate")->capture_default_str();
-  cmd->add_option("--process", a->process, "forward process: vp | vpx | sl | ve")->capture_default_str();
-  cmd->add_option("--mi-steps", a->mi_steps, "training steps of each model of (z, y)")->capture_default_str();
-  cmd->add_option("--rows", a->rows, "images whose latents enter I(Z; Y) (the first ones)")->capture_default_str();
-  cmd->add_option("--map-rows", a->map_rows, "points in each latent map")->capture_default_str();
-  cmd->add_option("--reconstructions", a->reconstructions, "images reconstructed per split time")->capture_default_str();
-  cmd->add_flag("--json", a->json, "print one JSON object on stdout");
-  a->net.add(cmd);
-  add_measure_options(cmd, a->device, a->options);
-  cmd->callback([a] { run_dae(*a); });
+  auto r = std::make_shared<studies::DaeRequest>();
+  auto net = std::make_shared<NetworkFlags>();
+  auto json = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("dae", "Diffusion autoencoder (Kelly gamblers App. F): I(Z_per; Y) and I(Z_sem; Y) against the split time");
+  cmd->add_option("--data", r->data, "images [N, C*H*W] .npy with the spec 'diffinfo images' wrote")->required();
+  cmd->add_option("--labels", r->labels, "class labels [N] int64 .npy")->required();
+  cmd->add_option("--out", r->out, "output directory (one subdirectory of runs per split time)")->capture_default_str();
+  cmd->add_option("--taus", r->taus, "split times tau in (0, 1)")->capture_default_str();
+  cmd->add_option("--latent", r->latent, "width D_Z of each latent")->capture_default_str();
+  cmd->add_option("--kl-weight", r->kl_weight, "weight gamma of the encoders' KL term")->capture_default_str();
+  cmd->add_option("--steps", r->steps, "DAE training steps per split time")->capture_default_str();
+  cmd->add_option("--batch", r->batch, "DAE batch size")->capture_default_str();
+  cmd->add_option("--lr", r->lr, "DAE peak learning rate")->capture_default_str();
+  cmd->add_option("--process", r->process, "forward process: vp | vpx | sl | ve")->capture_default_str();
+  cmd->add_option("--mi-steps", r->mi_steps, "training steps of each model of (z, y)")->capture_default_str();
+  cmd->add_option("--rows", r->rows, "images whose latents enter I(Z; Y) (the first ones)")->capture_default_str();
+  cmd->add_option("--map-rows", r->map_rows, "points in each latent map")->capture_default_str();
+  cmd->add_option("--reconstructions", r->reconstructions, "images reconstructed per split time")->capture_default_str();
+  cmd->add_flag("--json", *json, "print one JSON object on stdout");
+  net->add(cmd);
+  add_measure_options(cmd, r->device, r->options);
+  cmd->callback([r, net, json] {
+    r->net = net->get();
+    auto bar = std::make_shared<ProgressBar>();
+    const auto report = studies::run_dae(*r, progress(bar, *json));
+    bar->finish();
+    print(report, *json);
+  });
 }
 
 }  // namespace diffinfo::cli

@@ -1,283 +1,39 @@
-// diffinfo label-entropy: when generation decides the class (seed 001). The posterior over the
-// labels of a class-conditional run along reverse trajectories, H(C | X_s), its rate and the
-// decision windows; exact curves for mixtures; MINDE's I(X_s; C) beside it.
+// diffinfo label-entropy: when generation decides the class — the label posterior along reverse
+// trajectories, H(C | X_s), its rate and the decision windows.
 #include "commands.h"
 
-#include "diffinfo/analytic/mixture.h"
-#include "diffinfo/random.h"
-#include "diffinfo/report/curves.h"
-
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-#include <iostream>
-#include <memory>
-#include <optional>
-#include <stdexcept>
+#include "diffinfo/app/label_entropy.h"
 
 namespace diffinfo::cli {
-namespace {
-
-struct LabelEntropyArgs {
-  std::string run, labels, data, plot, csv, exact_spec, device = "cpu";
-  bool json = false, pairs = false, minde = false, from_data = false;
-  int64_t eval_batch = 0;
-  PosteriorOptions options;
-};
-
-nlohmann::json windows_json(const std::vector<DecisionWindow>& windows) {
-  auto out = nlohmann::json::array();
-  for (const auto& w : windows) out.push_back({{"s", w.s}, {"width", w.width}, {"rate", w.rate}, {"information", w.information}});
-  return out;
-}
-
-std::vector<double> values(const std::vector<Estimate>& estimates) {
-  std::vector<double> out;
-  for (const auto& e : estimates) out.push_back(e.value);
-  return out;
-}
-
-// The index where two curves on one grid differ most.
-size_t largest_gap(const std::vector<double>& a, const std::vector<double>& b) {
-  size_t worst = 0;
-  for (size_t k = 0; k < a.size(); ++k)
-    if (std::abs(a[k] - b[k]) > std::abs(a[worst] - b[worst])) worst = k;
-  return worst;
-}
-
-// I(X_s; C) = ∫_s^T rate of a MINDE profile at each time of `grid`, linear between stratum starts.
-std::vector<double> running_on(const EntropyProfile& minde, const std::vector<double>& grid) {
-  std::vector<double> s, above;
-  for (size_t j = 0; j < minde.curve.size(); ++j) s.push_back(minde.curve[j].s_lo), above.push_back(minde.above(j).value);
-  s.push_back(minde.t_max), above.push_back(0.0);
-  std::vector<double> out;
-  for (double t : grid) {
-    const auto hi = std::upper_bound(s.begin(), s.end(), t);
-    if (hi == s.begin()) out.push_back(above.front());
-    else if (hi == s.end()) out.push_back(above.back());
-    else {
-      const size_t j = static_cast<size_t>(hi - s.begin());
-      const double f = (t - s[j - 1]) / (s[j] - s[j - 1]);
-      out.push_back(above[j - 1] + f * (above[j] - above[j - 1]));
-    }
-  }
-  return out;
-}
-
-void run_label_entropy(const LabelEntropyArgs& a) {
-  const auto device = parse_device(a.device);
-  const auto run = load_run(a.run, device);
-  if (run.config.cond_kind != "labels")
-    throw std::runtime_error(a.run + ": label-entropy needs a class-conditional run (train --labels L.npy)");
-  // On data, the paths' rows and labels; the prior P(C) is their label frequencies either way.
-  std::optional<ConditionalInputs> rows;
-  if (a.from_data) rows = load_conditional_inputs(run.config, a.run, a.data, "", a.labels);
-  const auto labels = rows ? rows->cond : load_condition(run.config, a.run, "", a.labels);
-  const auto labels_path = rows ? rows->cond_path : a.labels.empty() ? run.config.cond_path : a.labels;
-  const int64_t classes = run.config.model.classes();
-  const auto prior = class_prior(labels, classes, labels_path);
-  const auto model = run.model;
-  const auto& process = *run.process;
-  const ConditionalScoreFn score = [&](const torch::Tensor& x, const torch::Tensor& s, const Condition& c) {
-    return model->score(x, s, c);
-  };
-
-  std::optional<GaussianMixture> law;
-  if (!a.exact_spec.empty()) {
-    law = with_spec(a.exact_spec, [](const nlohmann::json& spec) {
-      if (spec.value("type", "") != "mixture")
-        throw std::runtime_error("label-entropy's exact curves need a mixture spec ('diffinfo data mixture')");
-      return GaussianMixture::from_spec(spec);
-    });
-    if (law->components() != classes || law->dim() != run.config.model.dim())
-      throw std::runtime_error(a.exact_spec + ": the mixture has " + std::to_string(law->components()) + " components in " +
-                               std::to_string(law->dim()) + "-D, the run " + std::to_string(classes) + " classes in " +
-                               std::to_string(run.config.model.dim()) + "-D");
-  }
-  LogPosteriorFn exact;
-  if (law) exact = [&](const torch::Tensor& x, const torch::Tensor& s) { return law->log_posterior(process, x, s); };
-  // A U-Net's K + 1 passes per step go 64 rows at a time on a CPU (as measure_options); an MLP's 2048.
-  auto options = a.options;
-  options.batch_size(a.eval_batch > 0 ? a.eval_batch : run.config.model.arch() == "unet" ? 64 : 2048);
-  const auto profile = rows ? label_posterior_on_data(process, score, prior, rows->x, rows->cond, options, device, exact)
-                            : label_posterior(process, score, prior, run.config.model.dim(), options, device, exact);
-  const bool labelled = !profile.cross_entropy.empty();
-  const auto entropy = values(profile.entropy);
-  const auto windows = decision_windows(profile.s, values(profile.rate));
-
-  LabelReferences refs;
-  nlohmann::json exact_json, minde_json;
-  if (law) {
-    auto gen = make_generator(derive_seed(a.options.seed(), 7));
-    refs.forward = law->conditional_label_entropy(process, profile.s, 20000, gen);
-    const auto h = values(refs.forward);
-    refs.forward_rate = curve_rate(profile.s, h, profile.rate_window);
-    const auto exact_windows = decision_windows(profile.s, refs.forward_rate);
-    const size_t k = largest_gap(entropy, h);
-    exact_json = {{"source", a.exact_spec},
-                  {"method", "exact posterior of the mixture: on the same trajectory points, and forward diffusion of 20000 draws"},
-                  {"decision_windows", windows_json(exact_windows)},
-                  {"max_abs_difference", std::abs(entropy[k] - h[k])},
-                  {"max_abs_difference_at", profile.s[k]},
-                  {"max_abs_difference_stderr", std::hypot(profile.entropy[k].std_error, refs.forward[k].std_error)},
-                  {"conditional_entropy_final", to_json(refs.forward.back())}};
-    if (!windows.empty() && !exact_windows.empty()) exact_json["peak_offset"] = windows[0].s - exact_windows[0].s;
-  }
-  if (a.minde) {
-    // On data the paths' rows serve; otherwise the run's (or --data's) rows, one per label.
-    const auto [x, x_path] = rows ? std::make_pair(rows->x, rows->x_path) : load_run_data(run.config, a.run, a.data);
-    if (x.size(0) != labels.size(0))
-      throw std::runtime_error(labels_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " + x_path +
-                               "), got " + std::to_string(labels.size(0)));
-    const auto mi = mutual_information(
-        process, [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) { return model->residual(xs, s, c); },
-        x.to(device, torch::kFloat32), labels.to(device), measure_options(EntropyOptions().batch_size(0), run.config));
-    refs.minde = running_on(mi.minde, profile.s);
-    std::vector<double> information;
-    for (double h : entropy) information.push_back(profile.label_entropy - h);
-    const size_t k = largest_gap(information, refs.minde);
-    const double gap = std::abs(information[k] - refs.minde[k]);
-    minde_json = {{"mutual_information", to_json(mi.minde.total)},
-                  {"max_abs_gap", gap},
-                  {"max_abs_gap_at", profile.s[k]},
-                  {"max_abs_gap_fraction_of_label_entropy", gap / profile.label_entropy},
-                  {"data", x_path}};
-  }
-
-  const auto csv = a.csv.empty() ? run_file(a.run, "label_entropy.csv") : a.csv;
-  write_label_entropy_csv(csv, profile, refs, a.pairs);
-  if (!a.plot.empty())
-    plot_label_entropy(a.plot, profile, refs,
-                       std::string(rows ? "label posterior along data paths, " : "label posterior along generation, ") + process.name() + " (" + a.run + ")");
-
-  nlohmann::json out = {{"label_entropy", profile.label_entropy},
-                        {"conditional_entropy_final", to_json(profile.entropy.back())},
-                        {"information_final", to_json(profile.information(profile.s.size() - 1))},
-                        {"decision_windows", windows_json(windows)},
-                        {"units", "nats"},
-                        {"run", a.run},
-                        {"step", run.step},
-                        {"labels", labels_path},
-                        {"classes", classes},
-                        {"prior", std::vector<double>(prior.data_ptr<double>(), prior.data_ptr<double>() + classes)},
-                        {"process", process.config()},
-                        {"settings", to_json(options)},
-                        {"paths", rows ? "forward diffusion of " + rows->x_path + ", read back from T" : std::string("generated")},
-                        {"posterior_minde", to_json(profile.posterior_information.back())},
-                        {"null_gap", to_json(profile.null_gap.back())},
-                        {"rate_window", profile.rate_window},
-                        {"curve", csv}};
-  if (!a.plot.empty()) out["plot"] = a.plot;
-  if (rows) out["settings"].erase("generate");  // the paths are the data's, not drawn by any score
-  if (labelled) {
-    const auto& ce = profile.cross_entropy.back();
-    out["minde_on_paths"] = to_json(profile.minde_information.back());
-    out["cross_entropy_final"] = to_json(ce);
-    out["information_lower_bound"] = to_json(Estimate{profile.label_entropy - ce.value, ce.std_error});
-    // The bound holds at every s (I(X_0; C) ≥ I(X_s; C) ≥ H(C) − CE(s)); where the posterior is best
-    // calibrated it is tightest. Picked on the same paths: optimistic by about a stderr at most.
-    const auto best = std::min_element(profile.cross_entropy.begin(), profile.cross_entropy.end(),
-                                       [](const Estimate& a, const Estimate& b) { return a.value < b.value; });
-    out["information_lower_bound_best"] = to_json(Estimate{profile.label_entropy - best->value, best->std_error});
-    out["information_lower_bound_best"]["s"] = profile.s[static_cast<size_t>(best - profile.cross_entropy.begin())];
-    out["accuracy_final"] = to_json(profile.accuracy.back());
-  }
-  if (!profile.mmse_gap_information.empty()) {
-    out["mmse_gap_on_paths"] = to_json(profile.mmse_gap_information.back());
-    out["posterior_mmse_gap"] = to_json(profile.posterior_mmse_gap.back());
-  }
-  for (const char* key : {"posterior_minde", "minde_on_paths", "mmse_gap_on_paths", "posterior_mmse_gap"})
-    if (out.contains(key) &&
-        check_label_bound({out[key]["value"].get<double>(), out[key]["stderr"].get<double>()}, labels).exceeds) {
-      out[std::string(key) + "_exceeds_label_entropy"] = true;
-      std::fprintf(stderr, "warning: %s = %.4f nats exceeds H(C) = %.4f nats: the estimate is biased\n", key,
-                   out[key]["value"].get<double>(), profile.label_entropy);
-    }
-  if (a.pairs) {
-    nlohmann::json pairs = nlohmann::json::array();
-    const auto index = torch::triu_indices(classes, classes, 1);
-    for (int64_t j = 0; j < index.size(1); ++j) {
-      const auto h = profile.pairs.select(1, j).contiguous();
-      std::vector<double> hv(h.data_ptr<double>(), h.data_ptr<double>() + h.numel());
-      pairs.push_back({{"classes", {index[0][j].item<int64_t>(), index[1][j].item<int64_t>()}},
-                       {"decision_windows", windows_json(decision_windows(profile.s, curve_rate(profile.s, hv, profile.rate_window)))}});
-    }
-    out["pairs"] = pairs;
-  }
-  if (law) out["exact"] = exact_json;
-  if (a.minde) out["minde"] = minde_json;
-  if (a.json) {
-    std::cout << out.dump(2) << "\n";
-    return;
-  }
-  std::printf("label entropy        H(C) = %.4f nats  (%lld classes, %s)\n", profile.label_entropy,
-              static_cast<long long>(classes), labels_path.c_str());
-  std::printf("final, s = %-10g H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
-              profile.entropy.back().value, profile.entropy.back().std_error, profile.information(profile.s.size() - 1).value);
-  if (labelled) {
-    std::printf("with the labels      I >= H(C) - CE = %.4f ± %.4f nats (CE %.4f, accuracy %.4f ± %.4f)\n",
-                out["information_lower_bound"]["value"].get<double>(), profile.cross_entropy.back().std_error,
-                profile.cross_entropy.back().value, profile.accuracy.back().value, profile.accuracy.back().std_error);
-    std::printf("tightest on the grid I >= %.4f ± %.4f nats at s = %.4g\n", out["information_lower_bound_best"]["value"].get<double>(),
-                out["information_lower_bound_best"]["stderr"].get<double>(), out["information_lower_bound_best"]["s"].get<double>());
-  }
-  std::printf("MINDE by posterior   I = %.4f ± %.4f nats; null score's gap %.4f ± %.4f", profile.posterior_information.back().value,
-              profile.posterior_information.back().std_error, profile.null_gap.back().value, profile.null_gap.back().std_error);
-  if (labelled)
-    std::printf("; MINDE on these paths %.4f ± %.4f", profile.minde_information.back().value,
-                profile.minde_information.back().std_error);
-  std::printf("\n");
-  if (!profile.mmse_gap_information.empty())
-    std::printf("MMSE gap on paths    by posterior %.4f ± %.4f nats; with the null score %.4f ± %.4f\n",
-                profile.posterior_mmse_gap.back().value, profile.posterior_mmse_gap.back().std_error,
-                profile.mmse_gap_information.back().value, profile.mmse_gap_information.back().std_error);
-  for (const auto& w : windows)
-    std::printf("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
-  if (law) {
-    std::printf("exact (forward)      max |H - H_exact| = %.4f nats at s = %.4g (stderr %.4f)", exact_json["max_abs_difference"].get<double>(),
-                exact_json["max_abs_difference_at"].get<double>(), exact_json["max_abs_difference_stderr"].get<double>());
-    if (exact_json.contains("peak_offset"))
-      std::printf(", exact window at s = %.4f (offset %+.4f)", exact_json["decision_windows"][0]["s"].get<double>(),
-                  exact_json["peak_offset"].get<double>());
-    std::printf("\n");
-  }
-  if (a.minde)
-    std::printf("MINDE                I(X;C) = %.4f nats; max |I_posterior(s) - I_MINDE(s)| = %.4f (%.1f %% of H(C)) at s = %.4g\n",
-                minde_json["mutual_information"]["value"].get<double>(), minde_json["max_abs_gap"].get<double>(),
-                100.0 * minde_json["max_abs_gap_fraction_of_label_entropy"].get<double>(), minde_json["max_abs_gap_at"].get<double>());
-  std::printf("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
-}
-
-}  // namespace
 
 void add_label_entropy(CLI::App& app) {
-  auto a = std::make_shared<LabelEntropyArgs>();
-  auto* cmd = app.add_subcommand("label-entropy",
-                                 "Label posterior along generation: H(C|X_s), its rate and the decision windows (seed 001)");
-  cmd->add_option("--run", a->run, "class-conditional run directory (trained with --labels)")->required();
-  cmd->add_option("--labels", a->labels, "labels [N] int64 for the prior P(C) (default: the run's)");
-  cmd->add_option("--trajectories", a->options.trajectories(), "reverse trajectories")->capture_default_str();
-  cmd->add_option("--steps", a->options.steps(), "Euler-Maruyama steps from T to s_end")->capture_default_str();
-  cmd->add_option("--s-end", a->options.s_end(), "the last time visited")->capture_default_str();
-  cmd->add_option("--class", a->options.generate(), "draw trajectories from this class (-1: unconditionally)")
-      ->capture_default_str();
-  cmd->add_option("--rate-window", a->options.rate_window(), "dH/ds over +- this many steps (0: steps/100)")
-      ->capture_default_str();
-  cmd->add_flag("--pairs", a->pairs, "also the pairwise c vs c' entropies (CSV) and their decision windows (JSON)");
-  cmd->add_option("--exact", a->exact_spec, "mixture spec JSON ('diffinfo data mixture'): exact curves and windows");
-  cmd->add_flag("--from-data", a->from_data,
+  auto r = std::make_shared<app::LabelEntropyRequest>();
+  auto json = std::make_shared<bool>(false);
+  auto& o = r->options;
+  auto* cmd = app.add_subcommand("label-entropy", "Label posterior along generation: H(C|X_s), its rate and the decision "
+                                                  "windows (Semantic information, arXiv 2506.10433)");
+  cmd->add_option("--run", r->model.run, "class-conditional run directory (trained with --labels)")->required();
+  cmd->add_option("--labels", r->labels, "labels [N] int64 for the prior P(C) (default: the run's)");
+  cmd->add_option("--trajectories", o.trajectories(), "reverse trajectories")->capture_default_str();
+  cmd->add_option("--steps", o.steps(), "Euler-Maruyama steps from T to s_end")->capture_default_str();
+  cmd->add_option("--s-end", o.s_end(), "the last time visited")->capture_default_str();
+  cmd->add_option("--class", o.generate(), "draw trajectories from this class (-1: unconditionally)")->capture_default_str();
+  cmd->add_option("--rate-window", o.rate_window(), "dH/ds over +- this many steps (0: steps/100)")->capture_default_str();
+  cmd->add_flag("--pairs", r->pairs, "also the pairwise c vs c' entropies (CSV) and their decision windows (JSON)");
+  cmd->add_option("--exact", r->exact_spec, "mixture spec JSON ('diffinfo data mixture'): exact curves and windows");
+  cmd->add_flag("--from-data", r->from_data,
                 "paths from the labelled data (--data, --labels; default the run's), diffused forward and read back from T, "
                 "instead of generated ones: adds the cross-entropy bound H(C) - CE and MINDE on the same paths; "
                 "--trajectories rows are drawn");
-  cmd->add_flag("--minde", a->minde, "also I(X_s;C) by MINDE on the run's data, and the gap to the posterior's");
-  cmd->add_option("--data", a->data, "--from-data, --minde: data x0 [N, D] (default: the run's)");
-  cmd->add_option("--eval-batch", a->eval_batch, "paths per batch (0: 64 for a U-Net, 2048 for an MLP)")->capture_default_str();
-  cmd->add_option("--seed", a->options.seed(), "seed of the trajectories")->capture_default_str();
-  cmd->add_option("--device", a->device, "cpu | cuda | cuda:N")->capture_default_str();
-  cmd->add_flag("--json", a->json, "print one JSON object on stdout");
-  cmd->add_option("--plot", a->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
-  cmd->add_option("--csv", a->csv, "where the curves go (default RUN/label_entropy.csv)");
-  cmd->callback([a] { run_label_entropy(*a); });
+  cmd->add_flag("--minde", r->minde, "also I(X_s;C) by MINDE on the run's data, and the gap to the posterior's");
+  cmd->add_option("--data", r->data, "--from-data, --minde: data x0 [N, D] (default: the run's)");
+  cmd->add_option("--eval-batch", r->eval_batch, "paths per batch (0: 64 for a U-Net, 2048 for an MLP)")->capture_default_str();
+  cmd->add_option("--seed", o.seed(), "seed of the trajectories")->capture_default_str();
+  cmd->add_option("--device", r->device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_flag("--json", *json, "print one JSON object on stdout");
+  cmd->add_option("--plot", r->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
+  cmd->add_option("--csv", r->csv, "where the curves go (default RUN/label_entropy.csv)");
+  cmd->callback([r, json] { print(app::run_label_entropy(*r), *json); });
 }
 
 }  // namespace diffinfo::cli

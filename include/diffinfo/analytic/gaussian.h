@@ -1,5 +1,5 @@
 #pragma once
-// Gaussian data N(m, C) under a forward process, in closed form (MATH.md §3):
+// Gaussian data N(m, C) under a forward process, in closed form (docs/math.md §3):
 // p_s = N(μ m, A), A = μ²C + ΣI; the exact entropy rate
 // σ²/2 E‖∇log p_eq − ∇log p_s‖² = σ²/2 [Σ_i a_i (1/a_i − 1/κ²)² + μ²‖m‖²/κ⁴] (a_i the
 // eigenvalues of A; 1/κ² = 0 for a flat p_eq), S_tot = D(p_0) − D(p_T) with
@@ -37,7 +37,7 @@ class GaussianData {
   double total_entropy(const ForwardProcess& process) const;
   /// σ(s)²/2 · E‖∇log p_eq − ∇log p_s‖² at time s, nats per unit s.
   double entropy_rate(const ForwardProcess& process, double s) const;
-  /// Entropy production of generation with the exact score at forward time s (MATH.md §8), nats per
+  /// Entropy production of generation with the exact score at forward time s (docs/math.md §8), nats per
   /// unit t: with A = μ²C + ΣI, Ṡ^i = (2/σ²)φ²(tr A + μ²‖m‖²) + 2φD + σ²/2 tr A⁻¹,
   /// Ṡ^e = −(2/σ²)φ²(tr A + μ²‖m‖²) − 3φD − σ² tr A⁻¹, Ṡ = −φD − σ²/2 tr A⁻¹ = −dh(p_s)/ds.
   struct Production {
@@ -51,7 +51,7 @@ class GaussianData {
   torch::Tensor mean_, cov_, evals_;
 };
 
-/// KL(p_d‖p_eq) = Σ_k KL(p_d(x_k)‖p_eq(x_k)) + TC(X) (seed 003 Eq. 8).
+/// KL(p_d‖p_eq) = Σ_k KL(p_d(x_k)‖p_eq(x_k)) + TC(X) (Kelly gamblers Eq. 8).
 struct KlDecomposition {
   double total;                 ///< KL(p_d‖p_eq)
   std::vector<double> marginal; ///< KL of each coordinate's marginal

@@ -1,5 +1,5 @@
 #pragma once
-// The joint Gaussian of seed 003 App. E.1 (MATH.md §4): X ~ N(0, Σ_X), Y = AX + ε,
+// The joint Gaussian of Kelly gamblers App. E.1 (docs/math.md §4): X ~ N(0, Σ_X), Y = AX + ε,
 // ε ~ N(0, σ_ε² I). In closed form: I(X; Y) = ½ ln(det Σ_Y / det σ_ε²I) (Eq. 55); the
 // conditional law X | Y = y is N(Ky, C) with K = Σ_X Aᵀ Σ_Y⁻¹, C = Σ_X − K A Σ_X (Eq. 59); it
 // diffuses to N(μKy, μ²C + ΣI), so the conditional score is −(μ²C + ΣI)⁻¹(x − μKy) (Eqs. 61–64)

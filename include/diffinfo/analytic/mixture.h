@@ -1,5 +1,5 @@
 #pragma once
-// Gaussian mixtures and their exact diffusion (MATH.md §3): under any forward process a
+// Gaussian mixtures and their exact diffusion (docs/math.md §3): under any forward process a
 // mixture Σ π_k N(m_k, C_k) diffuses to Σ π_k N(μ m_k, μ² C_k + Σ I). Densities and scores
 // use the eigenbasis of each C_k and log-sum-exp, so they stay exact at tiny Σ.
 // A single Gaussian is the one-component mixture. Only analytic/ knows true distributions.
@@ -7,6 +7,7 @@
 //   diffinfo::GaussianMixture mix(weights, means, covs);     // [K], [K, D], [K, D, D]
 //   auto score = mix.score(*process, x_s, s);                // [B, D]
 //   diffinfo::Estimate s_tot = mix.total_entropy(*process, 100000, gen);
+#include "diffinfo/callables.h"
 #include "diffinfo/estimate.h"
 #include "diffinfo/process.h"
 
@@ -49,7 +50,7 @@ class GaussianMixture {
   /// the exact posterior, nats (≤ H(π)). Apply to diffused(process, s) for I(X_s; C).
   Estimate label_information(int64_t n, torch::Generator& gen) const;
   /// H(C | X_s) of the component label at each of `times`, E[−Σ_c P(c|x_s) ln P(c|x_s)] by Monte
-  /// Carlo on the exact posterior, nats (≤ H(π); MATH.md §6). One set of n draws (x0, ε) is
+  /// Carlo on the exact posterior, nats (≤ H(π); docs/math.md §6). One set of n draws (x0, ε) is
   /// diffused to every s (common random numbers), so the curve is smooth in s.
   std::vector<Estimate> conditional_label_entropy(const ForwardProcess& process, const std::vector<double>& times,
                                                   int64_t n, torch::Generator& gen) const;
@@ -57,7 +58,7 @@ class GaussianMixture {
   GaussianMixture diffused(const ForwardProcess& process, double s) const;
   /// E_p[log p − log p_eq] by Monte Carlo: KL(p‖p_eq), or −h(p) when p_eq is flat.
   Estimate kl_to_eq(const ForwardProcess& process, int64_t n, torch::Generator& gen) const;
-  /// S_tot = kl_to_eq(p_0) − kl_to_eq(p_T) by Monte Carlo on the exact density (seed 003 Eq. 4).
+  /// S_tot = kl_to_eq(p_0) − kl_to_eq(p_T) by Monte Carlo on the exact density (Kelly gamblers Eq. 4).
   Estimate total_entropy(const ForwardProcess& process, int64_t n, torch::Generator& gen) const;
 
  private:
@@ -73,7 +74,6 @@ class GaussianMixture {
 
 /// The exact entropy-matching residual ∇log p_s − ∇log p_eq of `law` as a callable
 /// ([B, D] x_s, [B, 1] s -> [B, D]); `process` must outlive it.
-std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> exact_residual(const GaussianMixture& law,
-                                                                                         const ForwardProcess& process);
+ResidualFn exact_residual(const GaussianMixture& law, const ForwardProcess& process);
 
 }  // namespace diffinfo

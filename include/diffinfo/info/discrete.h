@@ -1,5 +1,5 @@
 #pragma once
-// Information of discrete distributions given as probability tensors (seed 002).
+// Information of discrete distributions given as probability tensors (Cover & Thomas, "Elements of Information Theory", ch. 2).
 //
 //   diffinfo::entropy(torch::tensor({0.5, 0.5}), diffinfo::Units::kBits);   // 1.0
 //   diffinfo::mutual_information(joint);                                   // [Kx, Ky] -> nats
@@ -17,6 +17,9 @@ double cross_entropy(const torch::Tensor& p, const torch::Tensor& q, Units units
 double kl_divergence(const torch::Tensor& p, const torch::Tensor& q, Units units = Units::kNats);
 /// [Kx, Ky] joint probabilities -> I(X; Y) = KL(p(x, y)‖p(x)p(y)).
 double mutual_information(const torch::Tensor& joint, Units units = Units::kNats);
+
+/// [N] int64 labels -> H(Y) of their empirical law, nats.
+double label_entropy(const torch::Tensor& labels);
 
 /// Converts nats to the requested units.
 double in_units(double nats, Units units);

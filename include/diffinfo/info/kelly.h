@@ -1,5 +1,5 @@
 #pragma once
-// Kelly betting on a horse race (seed 003 §2, MATH.md §9). Betting b(x) = p(x) at odds o(x)
+// Kelly betting on a horse race (Kelly gamblers §2, docs/math.md §9). Betting b(x) = p(x) at odds o(x)
 // grows wealth at the doubling rate W = Σ p(x) ln(o(x) p(x)); a gambler who sees side
 // information Y and bets b(x|y) = p(x|y) gains exactly I(X; Y) per race.
 //

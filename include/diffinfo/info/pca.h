@@ -1,5 +1,5 @@
 #pragma once
-// Principal components, for 2-D maps of latents (seed 003 Fig. 15 uses t-SNE; PCA is exact and
+// Principal components, for 2-D maps of latents (Kelly gamblers Fig. 15 uses t-SNE; PCA is exact and
 // linear, so clusters it shows are there).
 //
 //   auto p = diffinfo::principal_components(z, 2);   // [N, D] -> scores [N, 2], variances [2]

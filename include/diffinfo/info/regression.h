@@ -1,6 +1,6 @@
 #pragma once
 // Least-squares line y = a + b x with standard errors from the residuals (k ≥ 3 points), for
-// scaling laws such as S_NN against ln N (seed 000).
+// scaling laws such as S_NN against ln N (Neural Entropy, arXiv 2409.03817).
 //
 //   auto f = diffinfo::fit_line(ln_n, s_nn);   // f.slope.value ± f.slope.std_error
 #include "diffinfo/estimate.h"

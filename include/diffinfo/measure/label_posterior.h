@@ -1,12 +1,12 @@
 #pragma once
-// Semantic information along generation (seed 001, MATH.md §6): the posterior over K class labels
+// Semantic information along generation (Semantic information, arXiv 2506.10433, docs/math.md §6): the posterior over K class labels
 // along reverse trajectories. The forward process is Markov, so P(c | x_T … x_s) = P(c | x_s), and
 // each Euler–Maruyama step of the reverse SDE is a Gaussian transition whose mean depends on the
 // class through its score. Bayes' rule, step by step:
 //   log P(c | x_{k+1}) = log P(c | x_k) + log N(x_{k+1}; m_c(x_k), σ²|Δs| I) − log Σ_c' (same),
 //   m_c(x) = x + Δs (φ x − σ² s(x, s; c)).
 // Trajectories are drawn with the null (unconditional) score, or with one class's. Beside the
-// K-class posterior it keeps seed 001's binary forms: "c vs null" (the unconditional model standing
+// K-class posterior it keeps Semantic information's binary forms: "c vs null" (the unconditional model standing
 // in for "not c": log-odds += log N_c − log N_null) and the pairwise "c vs c′" posteriors.
 //
 // On labelled data (`label_posterior_on_data`) each row is diffused forward to T by the exact
@@ -26,7 +26,8 @@
 //   p.entropy[k]   // H(C | X_s) at s = p.s[k] ± stderr over trajectories
 //   auto windows = diffinfo::decision_windows(p.s, rates);
 #include "diffinfo/estimate.h"
-#include "diffinfo/sample/sampler.h"
+#include "diffinfo/callables.h"
+#include "diffinfo/process.h"
 
 #include <nlohmann/json.hpp>
 
@@ -107,7 +108,7 @@ PosteriorProfile label_posterior_on_data(const ForwardProcess& process, const Co
 /// one-sided at the ends: the rate `label_posterior` reports, for reference curves.
 std::vector<double> curve_rate(const std::vector<double>& s, const std::vector<double>& h, int64_t window);
 
-/// A peak of |dH/ds|: where generation decides (seed 001's "decision window").
+/// A peak of |dH/ds|: where generation decides (Semantic information's "decision window").
 struct DecisionWindow {
   double s = 0;      ///< where |rate| peaks (vertex of a parabola fitted to the top 20 % of the peak)
   double width = 0;  ///< full width at half maximum, in s

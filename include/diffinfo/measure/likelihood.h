@@ -1,5 +1,5 @@
 #pragma once
-// Likelihood of data under a score model (MATH.md §7) and the upper bounds beside it.
+// Likelihood of data under a score model (docs/math.md §7); the upper bounds beside it are in bounds.h.
 //
 // Probability-flow ODE: dx/ds = v(x, s) = φ(s)x − σ(s)²/2 · s_θ(x, s), integrated from the data
 // at s_min to T, and ln p_θ(x) = ln π(x_T) + ∫ ∇·v ds with π the process prior. The solver is
@@ -10,38 +10,18 @@
 //
 //   auto r = diffinfo::ode_likelihood(*process, score, x, diffinfo::LikelihoodOptions());
 //   r.nll.value, r.nll.std_error;  r.log_likelihood[i];  r.nfe
-//   auto ub = diffinfo::denoising_bound(*process, score, x, diffinfo::EntropyOptions());
-#include "diffinfo/measure/neural_entropy.h"
+#include "diffinfo/callables.h"
+#include "diffinfo/estimate.h"
+#include "diffinfo/measure/divergence.h"
+#include "diffinfo/process.h"
+
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace diffinfo {
-
-/// [B, D] x_s, [B, 1] s (float64, on the data's device) -> [B, D] score s_θ(x_s, s); it must be
-/// differentiable in x (divergences are taken by autograd) and cast as its network needs.
-using ScoreFn = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>;
-
-struct DivergenceOptions {
-  /// "exact" (D backward passes) | "hutchinson" (default "exact").
-  TORCH_ARG(std::string, method) = "exact";
-  /// Hutchinson probes: "rademacher" | "gaussian" (default "rademacher").
-  TORCH_ARG(std::string, probe) = "rademacher";
-  /// Hutchinson probes per sample (default 1).
-  TORCH_ARG(int64_t, probes) = 1;
-};
-
-/// Checks the method and probe names; unknown ones throw naming the known ones.
-void validate(const DivergenceOptions& options);
-
-/// [P, B, D] Hutchinson probes of `options` (undefined for "exact"), like `like` [B, D].
-torch::Tensor divergence_probes(const DivergenceOptions& options, const torch::Tensor& like, torch::Generator& gen);
-
-/// f: [B, D] -> [B, D] differentiable; x [B, D]; probes from divergence_probes ->
-/// {[B, D] f(x), [B] ∇·f(x)} (both detached).
-std::pair<torch::Tensor, torch::Tensor> value_and_divergence(const std::function<torch::Tensor(const torch::Tensor&)>& f,
-                                                             const torch::Tensor& x, const torch::Tensor& probes);
 
 struct LikelihoodOptions {
   /// "rk45" (adaptive Dormand–Prince) | "heun" (fixed steps) (default "rk45").
@@ -100,32 +80,7 @@ Estimate bits_per_dim(const Estimate& nll, int64_t dim, const Quantization& q);
 /// [N, D] grid data -> the same plus uniform noise on each value's bin, (−Δ/2, Δ/2) with Δ the bin width.
 torch::Tensor dequantize(const torch::Tensor& data, const Quantization& q, torch::Generator& gen);
 
-/// A bound split into its terms, in nats per sample.
-struct BoundTerms {
-  Estimate total;
-  std::vector<std::pair<std::string, Estimate>> terms;  ///< named parts; their sum is `total`
-  nlohmann::json settings;
-  nlohmann::json to_json() const;
-};
-
-/// The denoising (variational) bound on −ln p_θ of the reverse SDE with the model score (seed 003
-/// Eqs. 30–33, with a Gaussian decoder at s_min): reconstruction D/2 ln(2πeΣ/μ²) at s_min, the
-/// likelihood-weighted denoising loss ∫ σ²/2 E‖s_θ + ε/√Σ‖² ds over [s_min, T] and the prior KL
-/// E KL(p(x_T|x_0) ‖ π). The same stratified quadrature as neural_entropy (options.s_min is the
-/// decoder time). [N, D] data -> terms with stderr.
-BoundTerms denoising_bound(const ForwardProcess& process, const ScoreFn& score, const torch::Tensor& data,
-                           const EntropyOptions& options);
-
-/// The DDPM ELBO (Ho et al. 2020; seed 002) of the VP process discretised at s_k = kT/steps:
-/// ᾱ_k = μ(s_k)², the reverse step N(μ̃(x̂_0, x_k), β̃_k) with x̂_0 from the score by Tweedie, a Gaussian
-/// decoder of variance β_1. Terms: prior KL(q(x_N|x_0) ‖ N(0, I)), the denoising KLs Σ_{k≥2} L_{k−1} and
-/// the reconstruction −ln p(x_0|x_1). Every k for every sample, one ε each. [N, D] data -> terms.
-BoundTerms ddpm_elbo(const ForwardProcess& process, const ScoreFn& score, const torch::Tensor& data, int64_t steps,
-                     uint64_t seed, int64_t batch_size = 8192);
-
-/// The known solvers, divergence methods and probes, in order.
+/// The known solvers, in order.
 std::vector<std::string> solver_names();
-std::vector<std::string> divergence_names();
-std::vector<std::string> probe_names();
 
 }  // namespace diffinfo

@@ -5,6 +5,8 @@
 //
 //   auto l = diffinfo::measure_limits(*process, score, x, s0, diffinfo::LimitsOptions());
 //   l.nll.nll.value;  l.bound.value;  l.gap;  l.to_json()
+#include "diffinfo/measure/bounds.h"
+#include "diffinfo/measure/likelihood.h"
 #include "diffinfo/measure/thermodynamics.h"
 
 #include <optional>

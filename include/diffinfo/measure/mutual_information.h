@@ -1,5 +1,5 @@
 #pragma once
-// Mutual information I(X; Y) from conditional diffusion models (seed 003 §4, MATH.md §4),
+// Mutual information I(X; Y) from conditional diffusion models (Kelly gamblers §4, docs/math.md §4),
 // three estimators side by side on the same stratified (s, x0, ε) draws:
 //   MINDE (Eq. 14):                 I = ∫ σ²/2 E‖e(x_s, s; y) − e(x_s, s)‖² ds, its integrand the
 //                                   MI rate and I(X_s; Y) = ∫_s^T rate;
@@ -20,17 +20,14 @@
 //
 //   auto mi = diffinfo::mutual_information(*process, residual, x, y, {});
 //   mi.minde.total.value, mi.minde.total.std_error;   mi.minde.above(j)  // I(X_s; Y)
-#include "diffinfo/condition.h"
+#include "diffinfo/callables.h"
+#include "diffinfo/info/discrete.h"
 #include "diffinfo/measure/neural_entropy.h"
 
 #include <utility>
 
 namespace diffinfo {
 
-/// [B, D] x_s, [B, 1] s, condition -> [B, D] residual e(x_s, s; y); the null condition asks for
-/// the unconditional e(x_s, s).
-using ConditionalResidualFn =
-    std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const Condition&)>;
 
 struct MutualInformationProfile {
   EntropyProfile minde;          ///< I(X; Y) by MINDE, its rate curve (Eq. 14)
@@ -58,19 +55,14 @@ MutualInformationProfile joint_mutual_information(const ForwardProcess& process,
                                                   const torch::Tensor& x, const torch::Tensor& y,
                                                   const EntropyOptions& options);
 
-/// [N, D_X], [N, D_Y] -> {[3N, D_X + D_Y] the rows of [X, Y] three times, [3N] int64 block labels
-/// 0, 1, 2}: a joint model's training data, each block a third of every batch on average.
-std::pair<torch::Tensor, torch::Tensor> stack_joint(const torch::Tensor& x, const torch::Tensor& y);
 
-/// The sanity bound of label MI: I(X; Y) ≤ H(Y) ≤ ln K (MATH.md §4).
+/// The sanity bound of label MI: I(X; Y) ≤ H(Y) ≤ ln K (docs/math.md §4).
 struct LabelBound {
   double label_entropy = 0;  ///< H(Y) of the labels' empirical law, nats
   bool exceeds = false;      ///< the estimate lies above H(Y)
   double excess_stderr = 0;  ///< (estimate − H(Y)) / stderr: above 2 means biased, not noise
 };
 
-/// [N] int64 labels -> H(Y) of their empirical law, nats.
-double label_entropy(const torch::Tensor& labels);
 /// An MI estimate against H(Y) of [N] labels.
 LabelBound check_label_bound(const Estimate& mi, const torch::Tensor& labels);
 

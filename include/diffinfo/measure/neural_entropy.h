@@ -1,5 +1,5 @@
 #pragma once
-// Neural entropy S_NN = ∫ σ(s)²/2 · E‖e_θ(x_s, s)‖² ds (seed 000; seed 003 Eqs. 4, 7, 12)
+// Neural entropy S_NN = ∫ σ(s)²/2 · E‖e_θ(x_s, s)‖² ds (Neural Entropy, arXiv 2409.03817; Kelly gamblers Eqs. 4, 7, 12)
 // and its entropy-rate curve. The time axis is cut into `points` strata of equal mass
 // under the time sampler; each stratum gets `samples_per_point` fresh (s, x0, ε) draws.
 // Stratified importance sampling is unbiased and its stderr comes from the within-stratum
@@ -9,6 +9,7 @@
 //
 //   diffinfo::EntropyProfile p = diffinfo::neural_entropy(*process, residual, data, {});
 //   p.total.value, p.total.std_error;   p.curve[k].rate, p.curve[k].cumulative
+#include "diffinfo/callables.h"
 #include "diffinfo/estimate.h"
 #include "diffinfo/process.h"
 
@@ -20,8 +21,6 @@
 
 namespace diffinfo {
 
-/// [B, D] x_s, [B, 1] s -> [B, D] residual e(x_s, s).
-using ResidualFn = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>;
 /// [B, D] x_s, [B, 1] s, [B] int64 data rows behind x_s -> [B, M] integrands (squared norms),
 /// one column per quantity.
 using IntegrandFn = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&)>;
@@ -62,7 +61,7 @@ struct EntropyProfile {
   EntropyOptions options;
   /// The estimator's settings, for reports.
   nlohmann::json settings() const;
-  /// ∫ from the start of stratum j up to T, nats: e.g. I(X_s; Y) = ∫_s^T rate (seed 003 Eq. 14).
+  /// ∫ from the start of stratum j up to T, nats: e.g. I(X_s; Y) = ∫_s^T rate (Kelly gamblers Eq. 14).
   Estimate above(size_t j) const;
   /// What the curve gains per e-fold of s between s_min and about s_end. For an MI curve with
   /// exact scores it vanishes as s_min → 0: I(X_s; Y) is monotone and bounded by H(Y), and for

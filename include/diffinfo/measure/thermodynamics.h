@@ -1,6 +1,6 @@
 #pragma once
-// Entropy production of the generative dynamics and the thermodynamic bound on the NLL (seed 004,
-// MATH.md §8). Generation runs dx = u dt + σ dW̄ in reverse time t = T − s with drift
+// Entropy production of the generative dynamics and the thermodynamic bound on the NLL (Thermodynamic limits,
+// docs/math.md §8). Generation runs dx = u dt + σ dW̄ in reverse time t = T − s with drift
 // u = −b + σ² s_θ (b = φx the forward drift); its probability current has velocity
 // w = u − σ²/2 ∇ln p. Rates per unit t, with expectations over the forward marginal p_s:
 //   intrinsic  Ṡ^i = (2/σ²) E‖w‖²,   exchange  Ṡ^e = −(2/σ²) E[u·w],   system  Ṡ = Ṡ^i + Ṡ^e.
@@ -11,7 +11,8 @@
 //
 //   auto p = diffinfo::entropy_production(*process, score, x, diffinfo::EntropyOptions(), {});
 //   p.intrinsic.curve[k].rate;  p.stein.total;  auto b = diffinfo::thermodynamic_bound(p.system, s0, s1);
-#include "diffinfo/measure/likelihood.h"
+#include "diffinfo/measure/divergence.h"
+#include "diffinfo/measure/neural_entropy.h"
 
 namespace diffinfo {
 

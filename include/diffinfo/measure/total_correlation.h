@@ -1,10 +1,9 @@
 #pragma once
-// Total correlation TC(X) = KL(p(x) ‖ Π p(x_k)) from neural entropies (seed 003 Eq. 8): with
+// Total correlation TC(X) = KL(p(x) ‖ Π p(x_k)) from neural entropies (Kelly gamblers Eq. 8): with
 // p_eq a product, KL(p‖p_eq) = Σ_k KL(p_k‖p_eq,k) + TC, so S_NN(X) − Σ_k S_NN(X_k) estimates
 // TC(X_0) − TC(X_T) (the second term vanishes as p_T forgets the data). The per-coordinate
-// models are one network conditioned on the coordinate index (stack_coordinates).
+// models are one network conditioned on the coordinate index (data/stacking.h).
 //
-//   auto [flat, index] = diffinfo::stack_coordinates(x);          // train a 1-D model on these
 //   auto tc = diffinfo::total_correlation(*process, joint, marginal, x, {});
 //   tc.total_correlation.value, tc.total_correlation.std_error
 #include "diffinfo/measure/mutual_information.h"
@@ -14,8 +13,6 @@
 
 namespace diffinfo {
 
-/// [N, D] -> {[N·D, 1] every coordinate as a 1-D sample, [N·D] int64 coordinate index k}.
-std::pair<torch::Tensor, torch::Tensor> stack_coordinates(const torch::Tensor& x);
 
 struct TotalCorrelation {
   EntropyProfile joint;                   ///< S_NN(X)

@@ -1,5 +1,5 @@
 #pragma once
-// The diffusion autoencoder of seed 003 App. F: two Gaussian encoders q(z_per|x), q(z_sem|x)
+// The diffusion autoencoder of Kelly gamblers App. F: two Gaussian encoders q(z_per|x), q(z_sem|x)
 // (reparameterised) and a conditional diffusion decoder e_θ(x_s, s; z) that sees z_per for s < τ
 // and z_sem for s ≥ τ — the split loss, Eq. 74. To the rest of diffinfo it is a network conditioned
 // on a vector, the clean image x0 itself: it encodes the condition, so the trainer, checkpoints,

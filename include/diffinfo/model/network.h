@@ -13,6 +13,8 @@
 //   auto out = net->forward(x_in, tau);      // [B, D], [B, 1] -> [B, D]
 #include "diffinfo/condition.h"
 
+#include <nlohmann/json.hpp>
+
 #include <torch/torch.h>
 
 #include <string>
@@ -57,9 +59,17 @@ struct NetworkOptions {
   TORCH_ARG(double, split_time) = 0.1;
   /// DAE: the same split as the network sees it, its time coordinate τ(s) (score_model.h).
   TORCH_ARG(double, split) = 0.0;
-  /// DAE: weight γ of the encoders' KL term KL(q(z|x) ‖ N(0, I)) (seed 003 Eq. 66; default 0.01).
+  /// DAE: weight γ of the encoders' KL term KL(q(z|x) ‖ N(0, I)) (Kelly gamblers Eq. 66; default 0.01).
   TORCH_ARG(double, kl_weight) = 0.01;
 };
+
+/// The "model" section of a run's config.json: the fields every network has (dim, width, depth, fourier,
+/// cond_dim, classes, embedding) and those of its architecture alone — a U-Net's shape, levels and label
+/// options, a DAE's latents — so that an MLP run's section is what it always was.
+nlohmann::json network_to_json(const NetworkOptions& options);
+/// Reads the section back; a missing or malformed field throws "<where>: missing field 'model.<name>'"
+/// or names the field and what was expected.
+NetworkOptions network_from_json(const nlohmann::json& model, const std::string& where);
 
 /// The known architectures, in order.
 std::vector<std::string> network_arches();

@@ -5,7 +5,7 @@
 //         network sees O(1) numbers under every process.
 // Output: the network output n, scaled by the same c(s) = 1/√(μ²v_data + Σ), is the
 //         entropy-matching residual e_θ = c·n for "entropy" (score = ∇log p_eq + e_θ,
-//         seed 003 §3: e_θ = 0 when the data are at equilibrium) or the score s_θ = c·n for
+//         Kelly gamblers §3: e_θ = 0 when the data are at equilibrium) or the score s_θ = c·n for
 //         "score". Scaling by c rather than 1/√Σ keeps an error in n from being amplified by
 //         1/Σ(s) near s = 0, where the rate integrand σ²/2‖e‖² would otherwise blow up.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Straight-line process SL(Σ₀) (MATH.md §1): φ = −1/(1−s), σ = Σ₀√(2/(1−s)),
+// Straight-line process SL(Σ₀) (docs/math.md §1): φ = −1/(1−s), σ = Σ₀√(2/(1−s)),
 // μ = 1 − s, Σ = Σ₀²(1 − (1−s)²), p_eq = N(0, Σ₀²I); it stops at T = 1 − margin.
 #include "diffinfo/process.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Variance-exploding process VE(σ_min, σ_max) (MATH.md §1): φ = 0,
+// Variance-exploding process VE(σ_min, σ_max) (docs/math.md §1): φ = 0,
 // σ(s) = σ_min r^s √(2 ln r) with r = σ_max/σ_min, μ = 1, Σ = σ_min²(r^{2s} − 1).
 // Its quasi-invariant state is flat (∇log p_eq = 0); the prior is N(0, σ_max²I).
 #include "diffinfo/process.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Variance-preserving process and its scaled variant VPx(κ) (MATH.md §1):
+// Variance-preserving process and its scaled variant VPx(κ) (docs/math.md §1):
 // φ = −β(s)/2, σ = κ√β(s), β(s) = β_min + (β_max − β_min)s, p_eq = N(0, κ²I).
 // VP is VPx with κ = 1.
 #include "diffinfo/process.h"

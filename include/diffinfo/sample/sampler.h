@@ -1,5 +1,5 @@
 #pragma once
-// Generation: integrate from the prior p_T back to s ≈ 0 (MATH.md §5).
+// Generation: integrate from the prior p_T back to s ≈ 0 (docs/math.md §5).
 //   "sde": the reverse-time SDE dx = [φx − σ² ∇log p_s] ds + σ dW̄ by Euler–Maruyama;
 //   "ode": the probability-flow ODE dx/ds = φx − σ²/2 ∇log p_s by Heun's method.
 // Steps are equally spaced in the quantiles of the importance law p(s) ∝ σ²/Σ (about equal
@@ -10,7 +10,7 @@
 //
 //   auto x = diffinfo::sample(*process, score, labels, 1000, 2, diffinfo::SamplerOptions().guidance_scale(3),
 //                             torch::kCPU);    // [1000, 2]
-#include "diffinfo/condition.h"
+#include "diffinfo/callables.h"
 #include "diffinfo/process.h"
 
 #include <nlohmann/json.hpp>
@@ -21,10 +21,6 @@
 
 namespace diffinfo {
 
-/// [B, D] x_s, [B, 1] s, condition -> [B, D] score ∇log p_s(x_s | y); the null condition asks
-/// for the unconditional score.
-using ConditionalScoreFn =
-    std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const Condition&)>;
 
 struct SamplerOptions {
   /// "sde" (Euler–Maruyama) | "ode" (probability flow, Heun) (default "sde").

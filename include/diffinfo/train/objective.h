@@ -1,5 +1,5 @@
 #pragma once
-// The denoising objective of entropy matching (seed 003 §3, App. B; MATH.md §2):
+// The denoising objective of entropy matching (Kelly gamblers §3, App. B; docs/math.md §2):
 // L = E_{s, x0, ε} λ(s)/p(s) ‖∇log p_eq(x_s) + e_θ(x_s, s) + ε/√Σ(s)‖², s ~ p(s).
 // weighting "likelihood" (λ = σ²/2, an upper bound on the cross-entropy, Eq. 33) |
 // "noise" (λ = Σ, the ε-prediction loss) | "none" (λ = 1).
@@ -17,7 +17,7 @@ namespace diffinfo {
 struct ObjectiveOptions {
   /// "likelihood" | "noise" | "none" (default "likelihood").
   TORCH_ARG(std::string, weighting) = "likelihood";
-  /// "importance" (p ∝ σ²/Σ) | "uniform" (default "importance", MATH.md §2).
+  /// "importance" (p ∝ σ²/Σ) | "uniform" (default "importance", docs/math.md §2).
   TORCH_ARG(std::string, time_sampling) = "importance";
   /// Smallest diffusion time; the kernel is singular at 0 (default 1e-5).
   TORCH_ARG(double, s_min) = 1e-5;

@@ -19,7 +19,7 @@ namespace diffinfo {
 
 struct TrainOptions {
   /// Optimiser steps (default 10000). With the batch size, this sets how many noisy samples the
-  /// network sees; too few bias S_NN low (regression to the mean), see README "Accuracy".
+  /// network sees; too few bias S_NN low (regression to the mean), see docs/accuracy.md.
   TORCH_ARG(int64_t, steps) = 10000;
   /// Batch size (default 512).
   TORCH_ARG(int64_t, batch_size) = 512;
@@ -31,7 +31,7 @@ struct TrainOptions {
   TORCH_ARG(double, lr_final) = 0.05;
   /// Factor on the learning rate of the label embeddings (default 1): with zero-initialised labels
   /// (NetworkOptions::zero_labels) they move only as fast as the loss pulls them, and at the shared
-  /// rate the class information is still growing when the schedule ends (README, Images).
+  /// rate the class information is still growing when the schedule ends (docs/images.md).
   TORCH_ARG(double, label_lr) = 1.0;
   /// Decay of the exponential moving average of the weights used for measurement (default 0.999).
   TORCH_ARG(double, ema_decay) = 0.999;
@@ -53,7 +53,7 @@ struct TrainOptions {
 
 /// Default optimiser steps of a conditional or joint run (train --cond, --labels, --joint): MINDE reads
 /// the difference of two learned residuals, and their errors add to it. On the 25×15 joint Gaussian,
-/// 10000 steps read +1.5 % and 30000 steps +0.8 % (3 seeds each, README "Mutual information").
+/// 10000 steps read +1.5 % and 30000 steps +0.8 % (3 seeds each, docs/mutual_information.md).
 constexpr int64_t kConditionalSteps = 30000;
 
 struct RunConfig {
@@ -65,10 +65,10 @@ struct RunConfig {
   std::string data_path;      ///< absolute path of the training data
   int64_t data_rows = 0;
   double data_var = 1.0;      ///< mean per-coordinate variance of the training data (of X for "joint")
-  /// Conditioning (seed 003 §4): "none" | "vector" (model.cond_dim() columns) | "labels" (model.classes())
-  /// | "coordinates" (the per-coordinate marginals of data_path's columns, labelled by index)
-  /// | "joint" (joint diffusion of Z = [X, Y], X from data_path, Y from cond_path; score_model.h).
-  std::string cond_kind = "none";
+  /// Conditioning (Kelly gamblers §4; condition.h): none, vectors (model.cond_dim() columns), labels
+  /// (model.classes()), the per-coordinate marginals of data_path's columns (labelled by index), or joint
+  /// diffusion of Z = [X, Y] (X from data_path, Y from cond_path; score_model.h).
+  CondKind cond_kind = CondKind::kNone;
   std::string cond_path;      ///< absolute path of the conditioning data
   double cond_var = 1.0;      ///< mean per-column variance of conditioning vectors (of Y for "joint")
   int64_t joint_split = 0;    ///< "joint": D_X, the columns of data_path (model.dim() = D_X + D_Y)
@@ -77,10 +77,10 @@ struct RunConfig {
   std::string init_run;
 
   /// True when the network takes a condition.
-  bool conditional() const { return cond_kind != "none"; }
+  bool conditional() const { return cond_kind != CondKind::kNone; }
   /// Columns of the data in data_path: D, or D_X of a joint run, or the coordinates of a marginals run.
   int64_t data_columns() const {
-    return cond_kind == "coordinates" ? model.classes() : cond_kind == "joint" ? joint_split : model.dim();
+    return cond_kind == CondKind::kCoordinates ? model.classes() : cond_kind == CondKind::kJoint ? joint_split : model.dim();
   }
 
   nlohmann::json to_json() const;

@@ -1,0 +1,36 @@
+#pragma once
+// The rules that decide how a model is measured when the user does not say: the estimate covers the
+// time range and law the model was trained on, the evaluation batch suits its network, the divergence
+// is exact where it is cheap, and S0 comes from a known law or else from the data.
+//
+//   auto options = diffinfo::app::measurement_options(requested, model.config);
+#include "diffinfo/measure/divergence.h"
+#include "diffinfo/measure/neural_entropy.h"
+#include "diffinfo/measure/reference.h"
+#include "diffinfo/train/run.h"
+
+#include <string>
+
+namespace diffinfo::app {
+
+/// Rows per forward pass of a U-Net on a CPU. Its activations are ~100× an MLP's per row, and 64 rows
+/// run 1.7× faster than 256 and 3.5× faster than 1024 (bench: BM_UNetMeasure), as they stay in cache.
+/// On a GPU, pass a larger batch.
+constexpr int64_t kUNetBatch = 64;
+/// Paths per batch of an MLP's label posterior: each step makes K + 1 passes.
+constexpr int64_t kPosteriorBatch = 2048;
+/// "auto" divergence: exact (D backward passes) up to this dimension, Hutchinson above.
+constexpr int64_t kExactDivergenceMaxDim = 64;
+
+/// `requested` with the time law and s_min of the run's training objective (the estimate covers what
+/// was trained); a batch size of 0 means "auto": kUNetBatch for a U-Net, EntropyOptions' default otherwise.
+EntropyOptions measurement_options(EntropyOptions requested, const RunConfig& config);
+/// Paths per batch of a label posterior: `requested`, or for 0 kUNetBatch for a U-Net and kPosteriorBatch otherwise.
+int64_t posterior_batch(int64_t requested, const RunConfig& config);
+/// `method` "auto" | "exact" | "hutchinson" with the probe settings of `options`, for data of `dim` columns.
+DivergenceOptions resolve_divergence(const std::string& method, DivergenceOptions options, int64_t dim);
+/// S0 of [N, D] data: from the spec at `spec_path` when given (any error names it), else the k-NN
+/// estimate on the first 20000 rows.
+DataEntropy data_entropy_for(const std::string& spec_path, const torch::Tensor& x, uint64_t seed);
+
+}  // namespace diffinfo::app

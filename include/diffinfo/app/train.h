@@ -1,0 +1,60 @@
+#pragma once
+// `diffinfo train`: a run directory from a request — its configuration assembled from the options
+// given (or read back on --resume, or taken from the --init run), its data loaded and stacked for the
+// kind of model (plain, conditional, joint, per-coordinate), checked against the run it continues, then
+// trained (train/trainer.h).
+//
+//   diffinfo::app::TrainRequest r;  r.data = "x.npy";  r.out = "runs/a";
+//   auto report = diffinfo::app::run_train(r, {});
+#include "diffinfo/app/network_choice.h"
+#include "diffinfo/app/report.h"
+#include "diffinfo/process.h"
+#include "diffinfo/train/trainer.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace diffinfo::app {
+
+struct TrainRequest {
+  std::string data;                 ///< training data [N, D]; on --resume, a new path for the same data
+  std::string cond, labels, joint;  ///< conditioning: vectors, labels, or Y of a joint model
+  bool marginals = false;           ///< the per-coordinate marginal models for 'tc'
+  std::string init;                 ///< start from this run's weights (a fine-tune)
+  std::string out;                  ///< the run directory
+  bool resume = false;
+  std::string process = "vp", output = "entropy", device = "cpu";
+  ProcessOptions proc;
+  NetworkChoice net;
+  ObjectiveOptions objective;
+  TrainOptions train;               ///< train.steps() counts only when `steps_given`
+  bool steps_given = false;         ///< else the default for the kind of run (kConditionalSteps when conditioned)
+  /// The flags given that fix what the network computes (process, output, network: "--width" …): a
+  /// fine-tune takes them from its --init run, and a resumed run keeps them.
+  std::vector<std::string> shape_given;
+  /// The other flags given that a resumed run keeps (objective, schedule, seed …).
+  std::vector<std::string> fixed_given;
+};
+
+/// A run's configuration and the rows it trains on, as `run_train` would train them.
+struct PreparedRun {
+  RunConfig config;
+  TrainData data;
+};
+/// Assembles and checks the configuration and loads the data; nothing is written.
+PreparedRun prepare_run(const TrainRequest& request);
+
+/// Prepares, trains (or resumes) and reports what was done.
+Report run_train(const TrainRequest& request, const TrainCallbacks& callbacks);
+
+/// Trains a run of `config` on `data` into `dir` (the data's rows and variance are filled in here),
+/// resuming the run there when it has a checkpoint; a finished run returns at once
+/// (TrainResult::was_complete). What the studies and the demo train their models with.
+TrainResult train_or_resume(RunConfig config, const TrainData& data, const std::string& dir, const torch::Device& device,
+                            const TrainCallbacks& callbacks);
+
+/// Mean per-column variance of [N, D] rows, at least 1e-12 (a collapsed DAE latent is constant).
+double mean_variance(const torch::Tensor& x);
+
+}  // namespace diffinfo::app

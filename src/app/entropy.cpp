@@ -1,0 +1,78 @@
+#include "diffinfo/app/entropy.h"
+
+#include "diffinfo/analytic/gaussian.h"
+#include "diffinfo/app/measurement.h"
+#include "diffinfo/measure/reference.h"
+#include "diffinfo/report/entropy.h"
+
+#include <cmath>
+#include <optional>
+
+namespace diffinfo::app {
+
+Report run_entropy(const EntropyRequest& a) {
+  const auto device = device_from_name(a.device);
+  const auto model = load_model(a.model, device);
+  require_model_of_x(model);
+  const auto [x, data_path] = load_data(model, a.data);
+  const auto options = measurement_options(a.options, model.config);
+  const auto data = x.to(device, torch::kFloat32);
+  const auto& process = *model.process;
+  const auto profile = neural_entropy(process, model.residual(), data, options);
+
+  std::optional<EntropyReference> exact;
+  std::string exact_source;
+  if (a.exact_gaussian) {
+    exact = exact_entropy(GaussianData::fit(x).spec(), process, data, options);
+    exact_source = "Gaussian fitted to " + data_path;
+  } else if (!a.exact_spec.empty()) {
+    exact = with_spec(a.exact_spec, [&](const nlohmann::json& spec) { return exact_entropy(spec, process, data, options); });
+    exact_source = a.exact_spec;
+  }
+
+  const auto csv = a.csv.empty() ? run_file(model.name, "entropy_rate.csv") : a.csv;
+  write_entropy_csv(csv, profile, exact ? &exact->curve : nullptr);
+  if (!a.plot.empty())
+    plot_entropy(a.plot, profile, exact ? &exact->curve : nullptr,
+                 "neural entropy, " + process.name() + " process (" + model.name + ")");
+
+  Report r;
+  auto& out = r.json;
+  out = {{"neural_entropy", to_json(profile.total)},
+         {"units", "nats"},
+         {"run", model.name},
+         {"step", model.step},
+         {"data", data_path},
+         {"rows", x.size(0)},
+         {"dim", x.size(1)},
+         {"process", process.config()},
+         {"settings", profile.settings()},
+         {"training", model.training()},
+         {"curve", csv}};
+  if (!a.plot.empty()) out["plot"] = a.plot;
+  r.text = format("neural entropy  S_NN = %.4f ± %.4f nats  (%s, s in [%g, %g], step %lld)\n", profile.total.value,
+                  profile.total.std_error, process.name().c_str(), options.s_min(), profile.t_max,
+                  static_cast<long long>(model.step));
+  if (exact) {
+    const double rel = profile.total.value / exact->total.value - 1.0;
+    out["exact"] = {{"total_entropy", to_json(exact->total)},
+                    {"method", exact->method},
+                    {"source", exact_source},
+                    {"curve_estimate", to_json(exact->curve.total)}};
+    if (!exact->decomposition.is_null()) out["exact"]["decomposition"] = exact->decomposition;
+    out["relative_error"] = rel;
+    r.text += format("exact           S_tot = %.4f nats  (%s; %s)\n", exact->total.value, exact->method.c_str(),
+                     exact_source.c_str());
+    if (!exact->decomposition.is_null()) {
+      const double kl = exact->decomposition["kl_to_equilibrium"], tc = exact->decomposition["total_correlation"];
+      r.text += format("                KL(p_d||p_eq) = %.4f = marginal KLs %.4f + total correlation %.4f\n", kl, kl - tc, tc);
+    }
+    const double se = std::hypot(profile.total.std_error, exact->total.std_error);
+    r.text += format("relative error  %+.2f %%  (%.1f stderr)\n", 100.0 * rel,
+                     se > 0 ? (profile.total.value - exact->total.value) / se : 0.0);
+  }
+  r.text += format("curve           %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
+  return r;
+}
+
+}  // namespace diffinfo::app

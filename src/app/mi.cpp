@@ -1,0 +1,162 @@
+#include "diffinfo/app/mi.h"
+
+#include "diffinfo/app/measurement.h"
+#include "diffinfo/measure/mutual_information.h"
+#include "diffinfo/measure/reference.h"
+#include "diffinfo/report/mutual_information.h"
+
+#include <cmath>
+#include <optional>
+
+namespace diffinfo::app {
+
+Report run_mi(const MiRequest& a) {
+  const auto device = device_from_name(a.device);
+  const auto run = load_model(a.model, device);
+  const auto inputs = load_conditional_inputs(run, a.data, a.cond, a.labels);
+  const bool joint = run.config.cond_kind == CondKind::kJoint;
+  // e(x_s, s): the run's own null condition, or a separate unconditional network.
+  std::optional<MeasuredModel> uncond;
+  if (!a.uncond.run.empty()) {
+    if (joint) throw std::runtime_error(run.name + ": a joint run models X and Y alone itself; drop --uncond-run");
+    uncond = load_model(a.uncond, device);
+    if (uncond->config.conditional())
+      throw std::runtime_error(a.uncond.run + ": --uncond-run must be an unconditional run (trained without --cond/--labels)");
+    if (uncond->config.model.dim() != run.config.model.dim() || uncond->config.process != run.config.process)
+      throw std::runtime_error(a.uncond.run + ": --uncond-run must share the process and data dimension of " + run.name);
+  }
+  const auto options = measurement_options(a.options, run.config);
+  const auto x = inputs.x.to(device, torch::kFloat32);
+  const auto y = inputs.cond.is_floating_point() ? inputs.cond.to(device, torch::kFloat32) : inputs.cond.to(device);
+  const auto& process = *run.process;
+  const auto cond_model = run.network;
+  const auto uncond_model = uncond ? uncond->network : run.network;
+  const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) {
+    return c.is_null() ? uncond_model->residual(xs, s) : cond_model->residual(xs, s, c);
+  };
+  const auto mi = joint ? joint_mutual_information(process, residual, x, y, options)
+                        : mutual_information(process, residual, x, y, options);
+
+  std::optional<MutualInformationReference> exact;
+  if (!a.exact_spec.empty())
+    exact = with_spec(a.exact_spec, [&](const nlohmann::json& spec) {
+      return exact_mutual_information(spec, process, x, y, options, joint);
+    });
+
+  const auto csv = a.csv.empty() ? run_file(run.name, "mi_rate.csv") : a.csv;
+  const bool exact_scores = exact && !exact->curve.minde.curve.empty();
+  const auto* exact_curve = exact_scores ? &exact->curve : nullptr;
+  const auto* closed_form = exact && !exact->running.empty() ? &exact->running : nullptr;
+  write_mi_csv(csv, mi, exact_curve, closed_form);
+  if (!a.plot.empty())
+    plot_mutual_information(a.plot, mi, exact_curve, closed_form,
+                            std::string(joint ? "joint-diffusion MI (curves: I(X_s; Y_s)), " : "mutual information, ") +
+                                process.name() + " process (" + run.name + ")");
+
+  const char* running = joint ? "I(X_s; Y_s)" : "I(X_s; Y)";  // what the curve's ∫_s^T rate is
+  Report r;
+  auto& out = r.json;
+  out = {{"mutual_information", to_json(mi.minde.total)},
+                        {"entropy_difference", to_json(mi.difference.total)},
+                        {"mmse_gap", to_json(mi.mmse_gap.total)},
+                        {"orthogonality_gap", to_json(mi.orthogonality.total)},
+                        {"conditional_entropy_nn", to_json(mi.conditional.total)},
+                        {"unconditional_entropy_nn", to_json(mi.unconditional.total)},
+                        {"units", "nats"},
+                        {"run", run.name},
+                        {"unconditional_network", uncond ? a.uncond.run : "the run's null condition"},
+                        {"step", run.step},
+                        {"data", inputs.x_path},
+                        {"condition", inputs.cond_path},
+                        {"condition_kind", name(run.config.cond_kind)},
+                        {"estimator", joint ? "joint diffusion of Z = [X, Y] (MINDE-j); entropy_difference is S(X,Y) - S(X) - S(Y)"
+                                            : "conditional model (MINDE-c); entropy_difference is S^X|Y - S^X"},
+                        {"curve_running", running},
+                        {"rows", x.size(0)},
+                        {"process", process.config()},
+                        {"settings", mi.minde.settings()},
+                        {"training", run.training()},
+                        {"curve", csv}};
+  if (!a.plot.empty()) out["plot"] = a.plot;
+  // I(X_s; Y) of exact scores flattens as s → 0; a gain that goes on through the lowest decade is
+  // the network's error, amplified like 1/Σ(s) and integrated as if it were information.
+  const auto drift = mi.minde.gain_per_efold(10.0 * options.s_min());
+  const double decade = drift.per_efold.value * std::log(drift.s_hi / drift.s_lo);
+  out["small_s_drift"] = {{"per_efold", to_json(drift.per_efold)},
+                          {"s_from", drift.s_lo},
+                          {"s_to", drift.s_hi},
+                          {"units", "nats of MINDE per e-fold of s; exact scores give ~0"}};
+  if (drift.per_efold.value > kDriftStderrs * drift.per_efold.std_error &&
+      decade > kDriftFraction * std::abs(mi.minde.total.value))
+    r.warnings.push_back(format("diffinfo: warning: MINDE still gains %.4f ± %.4f nats per e-fold of s on [%.3g, %.3g] "
+                         "(%.4f nats there); exact scores flatten %s as s -> 0, so this is network error "
+                         "counted as information (%s at larger s: the curve's mi_above)",
+                 drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi, decade, running, running));
+  // MINDE − MMSE gap vanishes for an optimal conditional denoiser; far from 0, the conditional outputs are off
+  // and the two estimates part around the truth (mutual_information.h).
+  const auto& orth = mi.orthogonality.total;
+  if (std::abs(orth.value) > kOrthogonalityStderrs * orth.std_error &&
+      std::abs(orth.value) > kOrthogonalityFraction * std::abs(mi.minde.total.value))
+    r.warnings.push_back(format("diffinfo: warning: MINDE - MMSE gap = %.4f ± %.4f nats, where an optimal conditional denoiser "
+                         "gives 0: the conditional outputs are off, and an error of theirs that the condition does not "
+                         "explain raises MINDE and lowers the MMSE gap by the same amount",
+                 orth.value, orth.std_error));
+  std::optional<LabelBound> bound;
+  if (run.config.cond_kind == CondKind::kLabels) {
+    bound = check_label_bound(mi.minde.total, inputs.cond);
+    const auto diff_bound = check_label_bound(mi.difference.total, inputs.cond);
+    const auto gap_bound = check_label_bound(mi.mmse_gap.total, inputs.cond);
+    out["label_entropy"] = bound->label_entropy;
+    out["exceeds_label_entropy"] = bound->exceeds;
+    out["excess_stderr"] = bound->excess_stderr;
+    out["entropy_difference_exceeds_label_entropy"] = diff_bound.exceeds;
+    out["entropy_difference_excess_stderr"] = diff_bound.excess_stderr;
+    out["mmse_gap_exceeds_label_entropy"] = gap_bound.exceeds;
+    out["mmse_gap_excess_stderr"] = gap_bound.excess_stderr;
+    if (bound->exceeds || diff_bound.exceeds || gap_bound.exceeds)
+      r.warnings.push_back(format("diffinfo: warning: MINDE %.4f (%+.1f stderr), the entropy difference %.4f (%+.1f stderr) "
+                           "and the MMSE gap %.4f (%+.1f stderr) against H(Y) = %.4f nats, which bounds label MI: "
+                           "more than 2 stderr above it means bias",
+                   mi.minde.total.value, bound->excess_stderr, mi.difference.total.value, diff_bound.excess_stderr,
+                   mi.mmse_gap.total.value, gap_bound.excess_stderr, bound->label_entropy));
+  }
+  if (exact) {
+    out["exact"] = {{"mutual_information", to_json(exact->total)}, {"method", exact->method}, {"source", a.exact_spec}};
+    if (exact_scores) {
+      out["exact"]["minde_exact_scores"] = to_json(exact->curve.minde.total);
+      out["exact"]["entropy_difference_exact_scores"] = to_json(exact->curve.difference.total);
+      out["exact"]["mmse_gap_exact_scores"] = to_json(exact->curve.mmse_gap.total);
+    }
+    if (!std::isnan(exact->entropy_x))
+      out["exact"]["total_entropy_x"] = exact->entropy_x, out["exact"]["total_entropy_x_given_y"] = exact->entropy_x_given_y;
+    out["relative_error"] = mi.minde.total.value / exact->total.value - 1.0;
+  }
+  r.text += format("MINDE                I(X;Y) = %.4f ± %.4f nats  (%s, step %lld)\n", mi.minde.total.value,
+              mi.minde.total.std_error, process.name().c_str(), static_cast<long long>(run.step));
+  r.text += format("entropy difference   %s = %.4f ± %.4f nats  (%.4f - %.4f)\n",
+              joint ? "S(X,Y) - S(X) - S(Y)" : "S^X|Y - S^X", mi.difference.total.value, mi.difference.total.std_error,
+              mi.conditional.total.value, mi.unconditional.total.value);
+  r.text += format("MMSE gap             L(y=null) - L(y) = %.4f ± %.4f nats  (MINDE - MMSE gap = %.4f ± %.4f: ~0 for an "
+              "optimal conditional denoiser)\n",
+              mi.mmse_gap.total.value, mi.mmse_gap.total.std_error, mi.orthogonality.total.value,
+              mi.orthogonality.total.std_error);
+  r.text += format("small-s drift        %+.4g ± %.2g nats per e-fold of s on [%.3g, %.3g]  (exact scores: ~0)\n",
+              drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi);
+  if (bound)
+    r.text += format("label entropy        H(Y) = %.4f nats%s\n", bound->label_entropy,
+                bound->exceeds ? "  (exceeded: biased estimate)" : "");
+  if (exact) {
+    r.text += format("exact                I(X;Y) = %.4f nats  (%s)\n", exact->total.value, exact->method.c_str());
+    if (!std::isnan(exact->entropy_x))
+      r.text += format("exact entropies      S_tot^X = %.4f, S_tot^X|Y = %.4f nats  (neural %.4f, %.4f)\n", exact->entropy_x,
+                  exact->entropy_x_given_y, mi.unconditional.total.value, mi.conditional.total.value);
+    if (exact_scores)
+      r.text += format("exact-score MINDE    %.4f ± %.4f nats  (the estimator's floor on these draws)\n",
+                  exact->curve.minde.total.value, exact->curve.minde.total.std_error);
+    r.text += format("relative error       %+.2f %%\n", 100.0 * (mi.minde.total.value / exact->total.value - 1.0));
+  }
+  r.text += format("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
+  return r;
+}
+
+}  // namespace diffinfo::app

@@ -1,0 +1,142 @@
+#include "diffinfo/app/nll.h"
+
+#include "diffinfo/app/measurement.h"
+#include "diffinfo/data/image_spec.h"
+#include "diffinfo/io/files.h"
+#include "diffinfo/measure/limits.h"
+#include "diffinfo/random.h"
+
+#include <cmath>
+#include <optional>
+#include <sstream>
+
+namespace diffinfo::app {
+namespace {
+
+// The grid the data lie on: --levels and --range, or else the scaling that 'diffinfo images'
+// recorded in the spec beside the data; never guessed from the values.
+Quantization quantization(const NllRequest& a, const std::string& data_path, std::string& source) {
+  if (a.levels == 0 && a.range.empty()) {
+    if (const auto spec = image_spec(data_path)) {
+      source = spec->path;
+      return {spec->levels, spec->low, spec->high};
+    }
+    if (a.dequantize)
+      throw std::runtime_error("--dequantize describes quantised data: give --levels and --range (no image spec beside " +
+                               data_path + ")");
+    return {};
+  }
+  if (a.levels == 0) throw std::runtime_error("--range describes quantised data: give --levels too");
+  if (a.range.size() != 2 || !(a.range[1] > a.range[0]))
+    throw std::runtime_error("--levels needs --range LOW HIGH with HIGH > LOW: the data range is never guessed");
+  if (a.levels < 2) throw std::runtime_error("--levels must be at least 2, got " + std::to_string(a.levels));
+  source = "--levels, --range";
+  return {a.levels, a.range[0], a.range[1]};
+}
+
+}  // namespace
+
+Report run_nll(const NllRequest& a) {
+  const auto device = device_from_name(a.device);
+  const auto run = load_model(a.model, device);
+  require_unconditional(run);
+  const auto [x, data_path] = load_data(run, a.data);
+  std::string grid_source;
+  const auto q = quantization(a, data_path, grid_source);
+  if (a.rows < 0) throw std::runtime_error("--rows must be >= 0 (0: all), got " + std::to_string(a.rows));
+  const int64_t rows = a.rows == 0 ? x.size(0) : std::min(a.rows, x.size(0));
+  if (rows < 2) throw std::runtime_error(data_path + ": needs at least 2 rows to measure a likelihood");
+  auto gen = make_generator(derive_seed(a.options.seed(), 11));
+  auto eval = x.slice(0, 0, rows);
+  if (a.dequantize) eval = dequantize(eval, q, gen);
+  const auto s0 = data_entropy_for(a.exact, x, a.options.seed());
+
+  const auto quadrature = measurement_options(a.options, run.config);
+  auto likelihood = a.likelihood;
+  likelihood.s_min(quadrature.s_min()).seed(a.options.seed()).divergence(resolve_divergence(a.divergence, a.likelihood.divergence(), x.size(1)));
+  const auto limits = measure_limits(*run.process, run.score(), eval.to(device, torch::kFloat32), s0.value,
+                                     LimitsOptions().likelihood(likelihood).quadrature(quadrature).ddpm_steps(a.ddpm_steps));
+  const auto bpd = bits_per_dim(limits.nll.nll, x.size(1), q);
+
+  const auto csv = a.csv.empty() ? run_file(run.name, "nll.csv") : a.csv;
+  {
+    std::ostringstream out;
+    out.precision(10);
+    out << "row,log_likelihood,nll,bits_per_dim,log_prior,divergence\n";
+    const double k = 1.0 / (static_cast<double>(x.size(1)) * std::log(2.0));
+    for (int64_t i = 0; i < rows; ++i) {
+      const double ll = limits.nll.log_likelihood[i].item<double>();
+      out << i << ',' << ll << ',' << -ll << ',' << -ll * k + q.offset_bits() << ','
+          << limits.nll.log_prior[i].item<double>() << ',' << limits.nll.divergence[i].item<double>() << "\n";
+    }
+    write_text_atomic(csv, out.str());
+  }
+
+  Report r;
+  auto& out = r.json;
+  out = limits.to_json();
+  out["units"] = "nats per sample";
+  out["bits_per_dim"] = to_json(bpd);
+  out["bits_per_dim"]["offset_bits"] = q.offset_bits();
+  out["bits_per_dim"]["quantisation"] =
+      q.levels == 0 ? nlohmann::json("none: continuous data, no offset")
+                    : nlohmann::json({{"levels", q.levels}, {"range", {q.low, q.high}}, {"dequantised", a.dequantize}, {"from", grid_source}});
+  out["thermodynamic_bound"]["data_entropy_method"] = s0.method;
+  // With a known law: the model's excess NLL over −ln p_d on the same rows, KL(p_d ‖ p_θ), paired.
+  std::optional<Estimate> excess, paired_gap;  // excess: escaped rows left out when any escaped
+  if (!a.exact.empty() && !a.dequantize) {
+    const auto log_p = with_spec(a.exact, [&](const nlohmann::json& spec) { return data_log_density(spec, eval); });
+    const auto diff = log_p - limits.nll.log_likelihood;
+    excess = mean_estimate(diff);
+    out["excess_over_data"] = to_json(*excess);
+    out["excess_over_data"]["data_nll_same_rows"] = to_json(mean_estimate(-log_p));
+    if (limits.nll.escaped.numel() > 0 && rows - limits.nll.escaped.numel() >= 2) {
+      excess = mean_estimate(diff.index({torch::ones({rows}, torch::kBool).index_fill_(0, limits.nll.escaped, false)}));
+      out["excess_over_data"]["without_escaped"] = to_json(*excess);
+    }
+    // S0 + the paired excess estimates the NLL with the model's spread only, not the data's.
+    paired_gap = Estimate{s0.value.value + excess->value - limits.bound.value.value,
+                          std::hypot(excess->std_error, limits.bound.value.std_error)};
+    out["gap_paired"] = to_json(*paired_gap);
+  }
+  out["run"] = run.name;
+  out["step"] = run.step;
+  out["data"] = data_path;
+  out["rows"] = rows;
+  out["dim"] = x.size(1);
+  out["process"] = run.process->config();
+  out["quadrature"] = limits.production.system.settings();
+  out["per_sample"] = csv;
+  if (const int64_t k = limits.nll.escaped.numel(); k > 0)
+    r.warnings.push_back("diffinfo: warning: " + std::to_string(k) + " of " + std::to_string(rows) +
+                         " trajectories escaped the prior (rows " + out["escaped"]["rows"].dump() + (k > 20 ? "..." : "") +
+                         "): the model's flow diverges there and their NLL dominates the mean; without them NLL = " +
+                         format("%g ± %g", limits.nll.nll_kept.value, limits.nll.nll_kept.std_error));
+  auto line = [&r](const char* name, const Estimate& e, const char* note) {
+    r.text += format("  %-24s %10.4f ± %.4f  %s\n", name, e.value, e.std_error, note);
+  };
+  r.text += format("%s: %lld rows of %s, %s process, step %lld (nats per sample)\n", run.name.c_str(),
+              static_cast<long long>(rows), data_path.c_str(), run.process->name().c_str(),
+              static_cast<long long>(run.step));
+  if (limits.ddpm) line("DDPM ELBO", limits.ddpm->total, "upper bound, discrete VP schedule");
+  line("denoising bound", limits.denoising.total, "upper bound (Kelly gamblers Eq. 31)");
+  line("NLL (PF-ODE)", limits.nll.nll, "");
+  if (limits.nll.escaped.numel() > 0) line("  without escaped rows", limits.nll.nll_kept, "");
+  line("thermodynamic bound", limits.bound.value, "lower bound (S0 + S1)/2 - dS/2, divergence form");
+  line("  norm form", limits.bound_norm.value, "");
+  line("S0 (data entropy)", s0.value, s0.method.c_str());
+  if (excess) line("NLL - (-ln p_d), paired", *excess, "KL(p_d || p_model) on the same rows");
+  const bool escaped = limits.nll.escaped.numel() > 0;
+  if (paired_gap) line("gap NLL - bound, paired", *paired_gap, "S0 + paired excess - bound");
+  else line("gap NLL - bound", limits.gap, "");
+  r.text += format("  %-24s %10.4f ± %.4f  offset %+g bits\n", "bits/dim", bpd.value, bpd.std_error, q.offset_bits());
+  r.text += format("  ODE: %s, %.0f evaluations per batch, divergence %s; per-sample values in %s\n",
+              likelihood.solver().c_str(), limits.nll.nfe, likelihood.divergence().method().c_str(), csv.c_str());
+  if (escaped) r.text += format("  escaped rows are left out of the lines above but for the plain NLL and bits/dim; see the warning\n");
+  const double nll_seen = paired_gap ? paired_gap->value + limits.bound.value.value : limits.nll.nll_kept.value;
+  if (nll_seen < limits.bound.value.value || nll_seen > limits.denoising.total.value)
+    r.text += format("  note: the measured values break bound <= NLL <= denoising bound (see their stderrs)\n");
+  return r;
+}
+
+}  // namespace diffinfo::app

@@ -1,0 +1,65 @@
+#include "diffinfo/app/tc.h"
+
+#include "diffinfo/analytic/gaussian.h"
+#include "diffinfo/app/measurement.h"
+#include "diffinfo/io/json_tensor.h"
+#include "diffinfo/measure/total_correlation.h"
+
+#include <cmath>
+
+namespace diffinfo::app {
+
+Report run_tc(const TcRequest& a) {
+  const auto device = device_from_name(a.device);
+  const auto joint = load_model(a.model, device);
+  const auto marginal = load_model(a.marginals, device);
+  if (joint.config.conditional())
+    throw std::runtime_error(joint.name + ": --run must be an unconditional run on the full data");
+  if (marginal.config.cond_kind != CondKind::kCoordinates)
+    throw std::runtime_error(marginal.name + ": --marginals must be a run trained with 'diffinfo train --marginals'");
+  if (marginal.config.model.classes() != joint.config.model.dim() || marginal.config.process != joint.config.process)
+    throw std::runtime_error(marginal.name + ": the marginal run must share the process of " + joint.name + " and model its " +
+                             std::to_string(joint.config.model.dim()) + " coordinates, it models " +
+                             std::to_string(marginal.config.model.classes()));
+  const auto [x, data_path] = load_data(joint, a.data);
+  const auto options = measurement_options(a.options, joint.config);
+  const auto& process = *joint.process;
+  const auto tc = total_correlation(process, joint.residual(), marginal.conditional_residual(), x.to(device, torch::kFloat32),
+                                    options);
+
+  nlohmann::json per;
+  for (const auto& m : tc.marginals) per.push_back(to_json(m.total));
+  Report r;
+  auto& out = r.json;
+  out = {{"total_correlation", to_json(tc.total_correlation)},
+                        {"neural_entropy_joint", to_json(tc.joint.total)},
+                        {"neural_entropy_marginal_sum", to_json(tc.marginal_sum)},
+                        {"neural_entropy_marginals", per},
+                        {"units", "nats"},
+                        {"run", joint.name},
+                        {"marginals_run", marginal.name},
+                        {"data", data_path},
+                        {"process", process.config()},
+                        {"settings", tc.joint.settings()}};
+  double exact_tc = std::nan("");
+  if (!a.exact_spec.empty()) {
+    const auto law = with_spec(a.exact_spec, [](nlohmann::json spec) {
+      if (spec.value("type", "") == "joint-gaussian") spec = spec["x"];
+      if (spec.value("type", "") != "gaussian")
+        throw std::runtime_error("the exact total correlation needs a gaussian spec ('diffinfo data gaussian')");
+      return GaussianData(json_to_tensor(spec["mean"], 1, "spec.mean"), json_to_tensor(spec["cov"], 2, "spec.cov"));
+    });
+    const auto d = kl_decomposition(law, process);
+    exact_tc = d.total_correlation;
+    out["exact"] = {{"total_correlation", d.total_correlation}, {"marginal_kl", d.marginal}, {"kl_to_equilibrium", d.total},
+                    {"method", "closed form (Gaussian)"}, {"source", a.exact_spec}};
+  }
+  r.text += format("total correlation    TC = %.4f ± %.4f nats  (S_NN(X) %.4f - sum of marginals %.4f)\n",
+              tc.total_correlation.value, tc.total_correlation.std_error, tc.joint.total.value, tc.marginal_sum.value);
+  for (size_t k = 0; k < tc.marginals.size(); ++k)
+    r.text += format("  S_NN(X_%zu) = %.4f ± %.4f\n", k, tc.marginals[k].total.value, tc.marginals[k].total.std_error);
+  if (std::isfinite(exact_tc)) r.text += format("exact                TC = %.4f nats  (closed form, Gaussian)\n", exact_tc);
+  return r;
+}
+
+}  // namespace diffinfo::app

@@ -1,0 +1,185 @@
+#include "diffinfo/app/train.h"
+
+#include "diffinfo/app/inputs.h"
+#include "diffinfo/data/matrix.h"
+#include "diffinfo/data/stacking.h"
+#include "diffinfo/io/files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <tuple>
+
+namespace diffinfo::app {
+namespace {
+
+std::string absolute(const std::string& path) { return std::filesystem::absolute(path).string(); }
+
+// The variance that scales the network's input: a user's data must vary.
+double data_variance(const torch::Tensor& x, const std::string& path) {
+  const double v = x.var(0).mean().item<double>();
+  if (!(v > 0)) throw std::runtime_error(path + ": every column is constant (variance 0): there is nothing to learn");
+  return v;
+}
+
+// The configuration of a new run from the options, before the data are seen.
+RunConfig new_config(const TrainRequest& a) {
+  if (a.data.empty()) throw std::runtime_error("--data is required (or --resume an existing run)");
+  if (a.train.label_lr() != 1.0 && a.labels.empty())
+    throw std::runtime_error("--label-lr sets how fast labels are learned: it needs --labels");
+  if (a.objective.null_consistency() != 0.0 && a.labels.empty() && a.cond.empty())
+    throw std::runtime_error("--null-consistency trains the null condition: it needs --labels or --cond");
+  if (a.objective.null_consistency() != 0.0 && a.objective.p_uncond() == 0.0)
+    throw std::runtime_error("--null-consistency acts on the rows trained on the null condition: it needs --p-uncond > 0");
+  RunConfig config;
+  config.process = make_process(a.process, a.proc)->config();
+  config.output = a.output;
+  config.objective = a.objective;
+  config.train = a.train;
+  if (!a.steps_given && (!a.cond.empty() || !a.labels.empty() || !a.joint.empty())) config.train.steps(kConditionalSteps);
+  config.data_path = absolute(a.data);
+  if (!a.cond.empty()) config.cond_kind = CondKind::kVector, config.cond_path = absolute(a.cond);
+  if (!a.labels.empty()) config.cond_kind = CondKind::kLabels, config.cond_path = absolute(a.labels);
+  if (a.marginals) {
+    if (!a.cond.empty() || !a.labels.empty()) throw std::runtime_error("--marginals takes no --cond or --labels");
+    config.cond_kind = CondKind::kCoordinates;
+    config.objective.p_uncond(0.0);  // every row is some coordinate: the null label is never needed
+  }
+  if (!a.joint.empty()) {
+    if (!a.cond.empty() || !a.labels.empty() || a.marginals)
+      throw std::runtime_error("--joint takes no --cond, --labels or --marginals");
+    config.cond_kind = CondKind::kJoint, config.cond_path = absolute(a.joint);
+    config.objective.p_uncond(0.0);  // every row is some block of Z: the null label is never needed
+  }
+  return config;
+}
+
+// The configuration a resumed run keeps: only --steps may grow, and --data may point at the same data elsewhere.
+RunConfig resumed_config(const TrainRequest& a) {
+  for (const auto* given : {&a.fixed_given, &a.shape_given})
+    if (!given->empty())
+      throw std::runtime_error(given->front() + " cannot change on --resume: the run keeps its configuration");
+  auto config = read_run_config(a.out);
+  if (a.steps_given) config.train.steps(a.train.steps());
+  if (!a.data.empty()) config.data_path = absolute(a.data);
+  if (!a.cond.empty() || !a.labels.empty() || !a.joint.empty() || a.marginals)
+    throw std::runtime_error("--cond, --labels, --joint and --marginals cannot change on --resume: the run keeps " +
+                             (config.cond_path.empty() ? std::string("no conditioning") : config.cond_path));
+  return config;
+}
+
+// The run --init names, whose process, network and scales a fine-tune takes: the flags that set them must
+// not be given, and the fine-tune's data must be conditioned as that run's was.
+RunConfig init_source(const TrainRequest& a, CondKind kind) {
+  if (!a.shape_given.empty())
+    throw std::runtime_error(a.shape_given.front() + " comes from the --init run " + a.init + ": a fine-tune keeps its network");
+  auto source = read_run_config(a.init);
+  if (source.cond_kind != kind)
+    throw std::runtime_error(run_file(a.init, "config.json") + ": the run's condition is " + name(source.cond_kind) +
+                             ", this run's is " + name(kind) + ": a fine-tune keeps its conditioning");
+  return source;
+}
+
+}  // namespace
+
+double mean_variance(const torch::Tensor& x) { return std::max(x.var(0).mean().item<double>(), 1e-12); }
+
+PreparedRun prepare_run(const TrainRequest& a) {
+  RunConfig config = a.resume ? resumed_config(a) : new_config(a);
+  std::optional<RunConfig> source;
+  if (!a.resume && !a.init.empty()) {
+    source = init_source(a, config.cond_kind);
+    config.init_run = absolute(a.init);
+    config.process = source->process;
+    config.output = source->output;
+  }
+  // The run whose network this one is (itself on --resume): the data must fit it.
+  const RunConfig* trained = source ? &*source : a.resume ? &config : nullptr;
+  const std::string trained_dir = source ? a.init : a.out;
+  auto x = load_matrix(config.data_path);
+  torch::Tensor cond;
+  const int64_t columns = x.size(1);
+  if (config.cond_kind == CondKind::kCoordinates) std::tie(x, cond) = stack_coordinates(x);
+  if (config.cond_kind == CondKind::kVector) cond = load_matrix(config.cond_path);
+  if (config.cond_kind == CondKind::kLabels) cond = load_labels(config.cond_path, trained ? trained->model.classes() : 0);
+  if (config.cond_kind == CondKind::kJoint) {
+    const auto y = load_matrix(config.cond_path);
+    if (y.size(0) != x.size(0))
+      throw std::runtime_error(config.cond_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " +
+                               config.data_path + "), got " + std::to_string(y.size(0)));
+    if (trained && y.size(1) != trained->model.dim() - trained->joint_split)
+      throw std::runtime_error(config.cond_path + ": has " + std::to_string(y.size(1)) + " columns, the run in " +
+                               trained_dir + " was trained on " + std::to_string(trained->model.dim() - trained->joint_split));
+    std::tie(x, cond) = stack_joint(x, y);
+  }
+  if (trained && columns != trained->data_columns())
+    throw std::runtime_error(config.data_path + ": has " + std::to_string(columns) + " columns, the run in " + trained_dir +
+                             " was trained on " + std::to_string(trained->data_columns()));
+  if (trained && config.cond_kind == CondKind::kVector && cond.size(1) != trained->model.cond_dim())
+    throw std::runtime_error(config.cond_path + ": has " + std::to_string(cond.size(1)) + " columns, the run in " +
+                             trained_dir + " was trained on " + std::to_string(trained->model.cond_dim()));
+  if (source) {  // the same function of the same inputs: the network and the scales of data and condition
+    config.model = source->model;
+    config.data_var = source->data_var, config.cond_var = source->cond_var, config.joint_split = source->joint_split;
+  } else if (!a.resume) {
+    if (a.net.arch != "mlp" && (config.cond_kind == CondKind::kCoordinates || config.cond_kind == CondKind::kJoint))
+      throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
+    config.model = network_options(a.net, config.data_path, x.size(1), !a.labels.empty());
+    config.data_var = data_variance(x, config.data_path);
+    if (config.cond_kind == CondKind::kVector) {
+      config.model.cond_dim(cond.size(1));
+      config.cond_var = mean_variance(cond);
+    }
+    if (config.cond_kind == CondKind::kLabels) config.model.classes(cond.max().item<int64_t>() + 1);
+    if (config.cond_kind == CondKind::kCoordinates) config.model.classes(columns);
+    if (config.cond_kind == CondKind::kJoint) {  // each block keeps its own scale (score_model.h)
+      config.model.classes(3), config.joint_split = columns;
+      config.data_var = data_variance(x.narrow(1, 0, columns), config.data_path);
+      config.cond_var = mean_variance(x.narrow(1, columns, x.size(1) - columns));
+    }
+  }
+  if (!a.resume)
+    config.data_rows = x.size(0) / (config.cond_kind == CondKind::kCoordinates ? columns
+                                    : config.cond_kind == CondKind::kJoint     ? 3
+                                                                               : 1);
+  return {std::move(config), TrainData(x, cond)};
+}
+
+Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
+  const auto device = device_from_name(a.device);
+  const auto run = prepare_run(a);
+  const auto result = diffinfo::train(run.config, run.data, a.out, a.resume, device, callbacks);
+  Report r;
+  std::ostringstream text;
+  if (result.was_complete())
+    text << a.out << (result.stopped ? " ended on its held-out loss at step " : " is already trained to step ") << result.steps
+         << " (pass a larger --steps to go on)\n";
+  else
+    text << "trained " << a.out
+         << (!a.init.empty() ? " from " + a.init + " (step " + std::to_string(result.init_step) + ")" : "") << ": steps "
+         << result.start_step << " -> " << result.steps << ", final loss " << result.final_loss << ", " << result.seconds
+         << " s\n";
+  if (result.best_step > 0)
+    text << "held-out loss " << result.holdout.value << " ± " << result.holdout.std_error << " is lowest at step "
+         << result.best_step << (result.stopped ? " (stopped by --patience)" : "") << ": " << a.out
+         << "/checkpoint.pt holds those weights\n";
+  r.text = text.str();
+  r.json = {{"run", a.out},
+            {"start_step", result.start_step},
+            {"steps", result.steps},
+            {"final_loss", result.final_loss},
+            {"seconds", result.seconds}};
+  if (result.best_step > 0) r.json["best_step"] = result.best_step, r.json["holdout"] = to_json(result.holdout);
+  return r;
+}
+
+TrainResult train_or_resume(RunConfig config, const TrainData& data, const std::string& dir, const torch::Device& device,
+                            const TrainCallbacks& callbacks) {
+  config.data_rows = data.x.size(0);
+  config.data_var = mean_variance(data.x);
+  return diffinfo::train(config, data, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks);
+}
+
+}  // namespace diffinfo::app

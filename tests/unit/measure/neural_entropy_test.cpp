@@ -1,0 +1,89 @@
+// Neural entropy with the exact residual against the closed-form S_tot, and an honest stderr.
+#include "diffinfo/measure/reference.h"
+#include "diffinfo/random.h"
+#include "support.h"
+
+namespace diffinfo {
+namespace {
+
+using test::within_stderr;
+
+GaussianData test_gaussian() {
+  auto gen = make_generator(21);
+  auto h = torch::randn({3, 3}, gen, torch::kFloat64);
+  return GaussianData(0.5 * torch::randn({3}, gen, torch::kFloat64),
+                      h.mm(h.t()) / 3.0 + 0.05 * torch::eye(3, torch::kFloat64));
+}
+
+class NeuralEntropyTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(NeuralEntropyTest, ExactResidualGivesTheClosedFormTotal) {
+  const auto [name, kind] = GetParam();
+  auto p = make_process(name);
+  auto g = test_gaussian();
+  auto gen = make_generator(1);
+  auto data = g.as_mixture().sample(50000, gen);
+  auto opts = EntropyOptions().points(50).samples_per_point(200).time_sampling(kind).seed(3);
+  auto profile = neural_entropy(*p, exact_residual(g.as_mixture(), *p), data, opts);
+  // The estimate covers [s_min, T]; the closed form [0, T]. Their difference is below 1e-5 nats here.
+  EXPECT_TRUE(within_stderr(profile.total.value, g.total_entropy(*p), profile.total.std_error, 4.0, 1e-4));
+  ASSERT_EQ(profile.curve.size(), 50u);
+  EXPECT_NEAR(profile.curve.back().cumulative.value, profile.total.value, 1e-12 * std::abs(profile.total.value));
+  EXPECT_NEAR(profile.curve.back().cumulative.std_error, profile.total.std_error, 1e-12);
+  // The curve: each stratum's mean rate against the exact rate at its median time (smooth, narrow strata).
+  int agree = 0;
+  for (const auto& pt : profile.curve)
+    agree += std::abs(pt.rate.value - g.entropy_rate(*p, pt.s)) <= 4 * pt.rate.std_error + 0.05 * g.entropy_rate(*p, pt.s);
+  EXPECT_GE(agree, 45);
+}
+
+TEST(NeuralEntropy, StderrIsHonestAcrossSeeds) {
+  // The spread of 30 independent estimates must match the stderr each one reports.
+  auto p = make_process("vp");
+  auto g = test_gaussian();
+  auto gen = make_generator(2);
+  auto data = g.as_mixture().sample(20000, gen);
+  std::vector<double> values;
+  double reported = 0;
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    auto prof = neural_entropy(*p, exact_residual(g.as_mixture(), *p), data,
+                               EntropyOptions().points(20).samples_per_point(50).seed(100 + seed));
+    values.push_back(prof.total.value);
+    reported += prof.total.std_error / 30;
+  }
+  const auto spread = torch::tensor(values).std().item<double>();
+  // With 30 draws the sample sd is within ±40 % of the truth with overwhelming probability.
+  EXPECT_GT(spread / reported, 0.6);
+  EXPECT_LT(spread / reported, 1.4);
+}
+
+TEST(NeuralEntropy, MixtureTotalByRateAgreesWithMonteCarloKl) {
+  // Two independent estimators of S_tot for a 2-D mixture with variance-0.05 components.
+  auto p = make_process("vp");
+  auto gen = make_generator(9);
+  GaussianMixture mix(torch::ones({3}, torch::kFloat64), 2.0 * torch::randn({3, 2}, gen, torch::kFloat64),
+                      0.05 * torch::eye(2, torch::kFloat64).expand({3, 2, 2}).contiguous());
+  auto data = mix.sample(50000, gen);
+  auto ref = exact_entropy(mix.spec(), *p, data, EntropyOptions().points(50).samples_per_point(200));
+  const double se = std::hypot(ref.total.std_error, ref.curve.total.std_error);
+  EXPECT_TRUE(within_stderr(ref.curve.total.value, ref.total.value, se, 4.0, 1e-4));
+}
+
+TEST(NeuralEntropy, RejectsBadOptions) {
+  auto p = make_process("vp");
+  auto data = torch::randn({10, 2}, torch::kFloat64);
+  auto zero = [](const torch::Tensor& x, const torch::Tensor&) { return torch::zeros_like(x); };
+  EXPECT_THROWS_WITH(neural_entropy(*p, zero, data, EntropyOptions().samples_per_point(1)), "entropy estimate needs samples_per_point >= 2 (for its stderr), got 1");
+  EXPECT_THROWS_WITH(neural_entropy(*p, zero, data, EntropyOptions().time_sampling("log")), "time sampling 'log' not found; known: importance, uniform");
+  auto wrong = [](const torch::Tensor& x, const torch::Tensor&) { return x.sum(1); };
+  EXPECT_THROWS_WITH(neural_entropy(*p, wrong, data, EntropyOptions()), "residual must return [B, D] like its input, got [8192]");
+  // An equilibrium model stores nothing.
+  auto prof = neural_entropy(*p, zero, data, EntropyOptions().points(5).samples_per_point(4));
+  EXPECT_EQ(prof.total.value, 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(ProcessesAndKinds, NeuralEntropyTest,
+                         test::processes_and_time_samplers(), test::process_sampler_name);
+
+}  // namespace
+}  // namespace diffinfo

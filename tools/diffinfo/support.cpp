@@ -1,0 +1,113 @@
+#include "commands.h"
+
+#include "diffinfo/measure/divergence.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+namespace diffinfo::cli {
+
+void print(const app::Report& report, bool json) {
+  for (const auto& w : report.warnings) std::cerr << w << "\n";
+  std::cout << (json ? report.json.dump(2) + "\n" : report.text) << std::flush;
+}
+
+void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options) {
+  cmd->add_option("--device", device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--points", options.points(), "strata on the time axis")->capture_default_str();
+  cmd->add_option("--samples", options.samples_per_point(), "draws per stratum")->capture_default_str();
+  cmd->add_option("--seed", options.seed(), "seed of the draws")->capture_default_str();
+  options.batch_size(0);  // auto: app::measurement_options decides from the run's network
+  cmd->add_option("--eval-batch", options.batch_size(), "rows per forward pass (0: 8192 for an MLP, 64 for a U-Net)")
+      ->capture_default_str();
+}
+
+void add_divergence_options(CLI::App* cmd, std::string& method, DivergenceOptions& probes) {
+  cmd->add_option("--divergence", method, "auto (exact up to D = 64) | exact | hutchinson")
+      ->check(CLI::IsMember({"auto", "exact", "hutchinson"}))
+      ->capture_default_str();
+  cmd->add_option("--probes", probes.probes(), "Hutchinson probes per sample")->capture_default_str();
+  cmd->add_option("--probe", probes.probe(), "Hutchinson probe law: rademacher | gaussian")
+      ->check(CLI::IsMember(probe_names()))
+      ->capture_default_str();
+}
+
+std::vector<CLI::Option*> NetworkFlags::add(CLI::App* cmd) {
+  auto& c = choice;
+  width_opt = cmd->add_option("--width", width, "MLP: hidden width; U-Net: channels of the first level (default: the preset's)")
+                  ->capture_default_str();
+  depth_opt = cmd->add_option("--depth", depth, "MLP: hidden layers; U-Net: residual blocks per level (default: the preset's)")
+                  ->capture_default_str();
+  return {cmd->add_option("--arch", c.arch, "network: mlp | unet (images)")->capture_default_str(), width_opt, depth_opt,
+          cmd->add_option("--preset", c.preset, "U-Net preset: tiny (CI) | small (2 CPU cores, ~1 h) | paper (GPU)")
+              ->capture_default_str(),
+          cmd->add_option("--image-shape", c.image_shape, "U-Net: C H W (default: from the data's spec)")->expected(3),
+          cmd->add_option("--mults", c.mults, "U-Net: channel multiplier per level (default: the preset's)"),
+          cmd->add_option("--attention", c.attention, "U-Net: self-attention at levels of side <= this (default: the preset's)"),
+          cmd->add_option("--dropout", c.dropout, "U-Net: dropout in residual blocks (default: the preset's)"),
+          cmd->add_flag("--zero-labels", c.zero_labels,
+                        "U-Net with --labels: label embeddings start at 0, as the null label (MINDE's null gap shrinks; "
+                        "labels are learned more slowly)"),
+          cmd->add_flag("--label-gate", c.label_gate,
+                        "U-Net with --labels: a learned gate g(s) on the label embeddings, so labels can be switched "
+                        "off at small s")};
+}
+
+app::NetworkChoice NetworkFlags::get() const {
+  auto c = choice;
+  if (width_opt->count() > 0) c.width = width;
+  if (depth_opt->count() > 0) c.depth = depth;
+  return c;
+}
+
+std::vector<std::string> given(const std::vector<CLI::Option*>& options) {
+  std::vector<std::string> names;
+  for (const auto* o : options)
+    if (o->count() > 0) names.push_back(o->get_name());
+  return names;
+}
+
+TrainCallbacks ProgressBar::start(const std::string& label) {
+  finish();
+  label_ = label;
+  first_step_ = -1;
+  start_ = last_ = std::chrono::steady_clock::now();
+  TrainCallbacks callbacks;
+  if (::isatty(STDERR_FILENO)) callbacks.progress = [this](int64_t s, int64_t n, double loss) { update(s, n, loss); };
+  return callbacks;
+}
+
+void ProgressBar::update(int64_t step, int64_t total, double loss) {
+  if (first_step_ < 0) first_step_ = step - 1;
+  const auto now = std::chrono::steady_clock::now();
+  if (step != total && now - last_ < std::chrono::milliseconds(100)) return;
+  last_ = now;
+  drawn_ = true;
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  const double rate = secs > 0 ? double(step - first_step_) / secs : 0.0;
+  const int width = 30;
+  const int filled = static_cast<int>(width * double(step) / double(total));
+  std::string bar(filled, '#');
+  bar.append(width - filled, '.');
+  std::fprintf(stderr, "\r%s [%s] %lld/%lld  loss %s  %.0f steps/s ", label_.c_str(), bar.c_str(),
+               static_cast<long long>(step), static_cast<long long>(total),
+               std::isfinite(loss) ? std::to_string(loss).c_str() : "-", rate);
+  std::fflush(stderr);
+}
+
+void ProgressBar::finish() {
+  if (drawn_) std::fprintf(stderr, "\n");
+  drawn_ = false;
+}
+
+app::Progress progress(const std::shared_ptr<ProgressBar>& bar, bool json) {
+  app::Progress p;
+  p.training = [bar](const std::string& label) { return bar->start(label); };
+  if (!json) p.line = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
+  return p;
+}
+
+}  // namespace diffinfo::cli
