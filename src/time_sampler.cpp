@@ -1,5 +1,6 @@
 #include "diffinfo/time_sampler.h"
 
+#include "diffinfo/names.h"
 #include <algorithm>
 #include <cmath>
 
@@ -63,7 +64,7 @@ TimeSampler::TimeSampler(const ForwardProcess& process, const std::string& kind,
     TORCH_INTERNAL_ASSERT(std::isfinite(total) && total > 0, "importance density does not integrate");
     for (auto& c : cdf_) c /= total;
   } else {
-    TORCH_CHECK(false, "time sampling '", kind, "' not found; known: importance, uniform");
+    TORCH_CHECK(false, unknown_name("time sampling", kind, time_sampling_names()));
   }
 }
 

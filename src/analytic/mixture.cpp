@@ -1,5 +1,6 @@
 #include "diffinfo/analytic/mixture.h"
 
+#include "diffinfo/names.h"
 #include "diffinfo/io/json_tensor.h"
 #include "diffinfo/random.h"
 
@@ -43,7 +44,7 @@ GaussianMixture GaussianMixture::from_spec(const nlohmann::json& spec) {
     auto cov = json_to_tensor(spec["cov"], 2, "spec.cov");
     return GaussianMixture(torch::ones({1}, kF64), mean.unsqueeze(0), cov.unsqueeze(0));
   }
-  TORCH_CHECK(type == "mixture", "spec type '", type, "' not found; known: gaussian, mixture");
+  TORCH_CHECK(type == "mixture", unknown_name("spec type", type, {"gaussian", "mixture"}));
   TORCH_CHECK(spec.contains("weights") && spec.contains("means") && spec.contains("covs"),
               "mixture spec needs \"weights\", \"means\" and \"covs\"");
   return GaussianMixture(json_to_tensor(spec["weights"], 1, "spec.weights"), json_to_tensor(spec["means"], 2, "spec.means"),

@@ -1,5 +1,6 @@
 #include "diffinfo/analytic/synthetic.h"
 
+#include "diffinfo/names.h"
 #include "diffinfo/analytic/gaussian.h"
 #include "diffinfo/info/gaussian.h"
 #include "diffinfo/io/json_tensor.h"
@@ -74,9 +75,7 @@ Synthetic make_bmi(const std::string& task, int64_t n, torch::Generator& gen) {
     if (task == "student-t-1x1-asinh") out.x = torch::asinh(out.x), out.y = torch::asinh(out.y);
     out.spec = {{"mutual_information", student_g(df) + student_g(df + 2) - 2 * student_g(df + 1)}};
   } else {
-    std::string known;
-    for (const auto& name : bmi_task_names()) known += (known.empty() ? "" : ", ") + name;
-    TORCH_CHECK(false, "bmi task '", task, "' not found; known: ", known);
+    TORCH_CHECK(false, unknown_name("bmi task", task, bmi_task_names()));
   }
   out.spec["type"] = "bmi";
   out.spec["task"] = task;
@@ -94,7 +93,7 @@ Synthetic make_gaussian(const GaussianSpec& spec, int64_t n, torch::Generator& g
     auto h = torch::randn({d, d}, law_gen, kF64);
     cov = spec.scale() * (h.mm(h.t()) / static_cast<double>(d) + spec.floor() * torch::eye(d, kF64));
   } else {
-    TORCH_CHECK(spec.covariance() == "isotropic", "covariance '", spec.covariance(), "' not found; known: random, isotropic");
+    TORCH_CHECK(spec.covariance() == "isotropic", unknown_name("covariance", spec.covariance(), {"random", "isotropic"}));
     cov = spec.scale() * torch::eye(d, kF64);
   }
   auto mean = spec.mean_scale() * torch::randn({d}, law_gen, kF64);
@@ -134,7 +133,7 @@ Synthetic make_joint_gaussian(const JointGaussianSpec& spec, int64_t n, torch::G
     auto h = torch::randn({dx, dx}, law_gen, kF64) / std::sqrt(static_cast<double>(dx));
     cov_x = h.mm(h.t()) + spec.epsilon() * torch::eye(dx, kF64);
   } else {  // Eq. 58
-    TORCH_CHECK(spec.mode() == "flattening", "joint-gaussian mode '", spec.mode(), "' not found; known: determinism, flattening");
+    TORCH_CHECK(spec.mode() == "flattening", unknown_name("joint-gaussian mode", spec.mode(), {"determinism", "flattening"}));
     const int64_t k = spec.rank();
     TORCH_CHECK(k >= 1 && k <= dx && spec.lambda_delta() > 0, "flattening needs 1 <= rank <= dim_x and lambda_delta > 0");
     auto lam = torch::full({dx}, spec.lambda_delta(), kF64);

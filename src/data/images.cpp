@@ -1,5 +1,6 @@
 #include "diffinfo/data/images.h"
 
+#include "diffinfo/names.h"
 #include "diffinfo/io/files.h"
 #include "diffinfo/random.h"
 
@@ -119,7 +120,7 @@ std::vector<std::string> image_range_names() { return {"minus-one-one", "zero-on
 std::pair<double, double> image_range(const std::string& range) {
   if (range == "minus-one-one") return {-1.0, 1.0};
   if (range == "zero-one") return {0.0, 1.0};
-  TORCH_CHECK(false, "image scaling '", range, "' not found; known: minus-one-one, zero-one");
+  TORCH_CHECK(false, unknown_name("image scaling", range, image_range_names()));
 }
 
 torch::Tensor scale_images(const torch::Tensor& images, const std::string& range) {

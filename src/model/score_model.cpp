@@ -1,5 +1,6 @@
 #include "diffinfo/model/score_model.h"
 
+#include "diffinfo/names.h"
 #include <cmath>
 
 namespace diffinfo {
@@ -22,8 +23,7 @@ ScoreModel::ScoreModel(std::shared_ptr<const ForwardProcess> process, Network ne
               "a joint model needs 0 < D_X < D and a network with 3 block labels, got D_X ", joint_split, ", D ",
               net_->options().dim(), ", ", net_->options().classes(), " labels");
   TORCH_CHECK(std::isfinite(cond_var) && cond_var > 0, "conditioning variance must be positive, got ", cond_var);
-  TORCH_CHECK(output == "entropy" || output == "score", "model output '", output,
-              "' not found; known: entropy, score");
+  TORCH_CHECK(is_known(output_names(), output), unknown_name("model output", output, output_names()));
   TORCH_CHECK(std::isfinite(data_var) && data_var > 0, "data variance must be positive, got ", data_var);
 }
 

@@ -1,5 +1,6 @@
 #include "diffinfo/sample/sampler.h"
 
+#include "diffinfo/names.h"
 #include "diffinfo/random.h"
 #include "diffinfo/time_sampler.h"
 
@@ -24,7 +25,7 @@ std::vector<double> sampler_times(const ForwardProcess& process, const SamplerOp
 
 torch::Tensor sample(const ForwardProcess& process, const ConditionalScoreFn& score, const Condition& cond, int64_t n,
                      int64_t dim, const SamplerOptions& o, const torch::Device& device) {
-  TORCH_CHECK(o.method() == "sde" || o.method() == "ode", "sampler '", o.method(), "' not found; known: sde, ode");
+  TORCH_CHECK(is_known(sampler_names(), o.method()), unknown_name("sampler", o.method(), sampler_names()));
   TORCH_CHECK(n >= 1 && dim >= 1 && o.batch_size() >= 1, "sampler needs n, dim and batch_size >= 1");
   TORCH_CHECK(cond.is_null() || cond.value.size(0) == n, "sampler needs one condition row per draw (", n, "), got ",
               cond.is_null() ? 0 : cond.value.size(0));

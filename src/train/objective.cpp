@@ -1,5 +1,6 @@
 #include "diffinfo/train/objective.h"
 
+#include "diffinfo/names.h"
 #include "diffinfo/random.h"
 
 namespace diffinfo {
@@ -9,8 +10,7 @@ std::vector<std::string> weighting_names() { return {"likelihood", "noise", "non
 DenoisingObjective::DenoisingObjective(const ForwardProcess& process, const ObjectiveOptions& options)
     : process_(process), options_(options), times_(process, options.time_sampling(), options.s_min()) {
   const auto& w = options.weighting();
-  TORCH_CHECK(w == "likelihood" || w == "noise" || w == "none", "weighting '", w,
-              "' not found; known: likelihood, noise, none");
+  TORCH_CHECK(is_known(weighting_names(), w), unknown_name("weighting", w, weighting_names()));
   TORCH_CHECK(options.p_uncond() >= 0 && options.p_uncond() < 1, "p_uncond must lie in [0, 1), got ", options.p_uncond());
   TORCH_CHECK(options.null_consistency() >= 0, "null_consistency must be >= 0, got ", options.null_consistency());
 }

@@ -12,16 +12,13 @@
 #include "diffinfo/train/trainer.h"
 #include <cmath>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
 
 using test::within_stderr;
-
-Synthetic joint(int64_t n = 20000, uint64_t seed = 0) {
-  auto gen = make_generator(seed);
-  return make_joint_gaussian(JointGaussianSpec().dim_x(5).dim_y(3).sigma_eps(1.0), n, gen);
-}
+using namespace test;
 
 TEST(JointGaussian, ClosedFormsAgreeWithTheJointCovariance) {
   const auto s = joint(10);

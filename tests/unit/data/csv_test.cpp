@@ -9,9 +9,12 @@
 #include <cstring>
 #include <map>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
+
+using namespace test;
 
 using test::scratch_dir;
 
@@ -25,15 +28,6 @@ TEST(Csv, ReadsNumbersWithAnOptionalHeader) {
   auto x = read_csv(dir + "/x.csv");
   EXPECT_EQ(x.sizes(), (std::vector<int64_t>{2, 2}));
   EXPECT_DOUBLE_EQ(x[1][1].item<double>(), -0.4);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 TEST(Csv, RaggedAndNonNumericRowsAreErrorsWithTheLine) {

@@ -9,9 +9,12 @@
 #include <cstring>
 #include <map>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
+
+using namespace test;
 
 using test::scratch_dir;
 
@@ -30,22 +33,6 @@ std::string npy_bytes(const std::string& descr, const std::string& shape, const 
   const uint32_t len = static_cast<uint32_t>(header.size());
   for (size_t i = 0; i < (major == 1 ? 2u : 4u); ++i) out += char((len >> (8 * i)) & 0xff);
   return out + header + payload;
-}
-
-template <typename T>
-std::string raw(std::initializer_list<T> values) {
-  std::string out(values.size() * sizeof(T), '\0');
-  std::memcpy(out.data(), std::data(values), out.size());
-  return out;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 TEST(Matrix, ChecksDtypeShapeAndFiniteness) {

@@ -7,22 +7,13 @@
 #include "diffinfo/time_sampler.h"
 #include <cmath>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
 
 using test::within_stderr;
-
-GaussianData gaussian4() {
-  auto gen = make_generator(5);
-  auto h = torch::randn({4, 4}, gen, torch::kFloat64);
-  return GaussianData(0.5 * torch::randn({4}, gen, torch::kFloat64), h.mm(h.t()) / 4.0 + 0.1 * torch::eye(4, torch::kFloat64));
-}
-
-torch::Tensor draws(const GaussianData& g, int64_t n, uint64_t seed) {
-  auto gen = make_generator(seed);
-  return g.as_mixture().sample(n, gen);
-}
+using namespace test;
 
 TEST(KnnEntropy, GaussianWithinItsStderr) {
   const auto g = gaussian4();

@@ -8,26 +8,13 @@
 #include "diffinfo/time_sampler.h"
 #include <cmath>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
 
 using test::within_stderr;
-
-GaussianData gaussian4() {
-  auto gen = make_generator(5);
-  auto h = torch::randn({4, 4}, gen, torch::kFloat64);
-  return GaussianData(0.5 * torch::randn({4}, gen, torch::kFloat64), h.mm(h.t()) / 4.0 + 0.1 * torch::eye(4, torch::kFloat64));
-}
-
-ScoreFn exact_score(const GaussianMixture& law, const ForwardProcess& p) {
-  return [&law, &p](const torch::Tensor& x, const torch::Tensor& s) { return law.score(p, x, s); };
-}
-
-torch::Tensor draws(const GaussianData& g, int64_t n, uint64_t seed) {
-  auto gen = make_generator(seed);
-  return g.as_mixture().sample(n, gen);
-}
+using namespace test;
 
 // E‖∇log p_s − ∇log p(x_s|x0)‖² = D/Σ − tr A⁻¹ for Gaussian data, so the bound's expectation is closed.
 double denoising_bound_closed_form(const GaussianData& g, const ForwardProcess& p, const torch::Tensor& x, double s_min) {

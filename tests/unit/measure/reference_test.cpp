@@ -15,17 +15,13 @@
 #include "diffinfo/train/trainer.h"
 #include <cmath>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
 
 using test::within_stderr;
-
-GaussianData gaussian4() {
-  auto gen = make_generator(5);
-  auto h = torch::randn({4, 4}, gen, torch::kFloat64);
-  return GaussianData(0.5 * torch::randn({4}, gen, torch::kFloat64), h.mm(h.t()) / 4.0 + 0.1 * torch::eye(4, torch::kFloat64));
-}
+using namespace test;
 
 TEST(DataEntropy, ClosedFormsAndMonteCarlo) {
   EXPECT_NEAR(data_entropy({{"type", "uniform"}, {"dim", 3}, {"low", -1.0}, {"high", 2.0}}, 3).value.value,
@@ -36,11 +32,6 @@ TEST(DataEntropy, ClosedFormsAndMonteCarlo) {
   const auto mc = data_entropy(mix, 4, 1);
   EXPECT_TRUE(within_stderr(mc.value.value, g.entropy(), mc.value.std_error));
   EXPECT_THROWS_WITH(data_entropy(g.spec(), 3), "the law has dimension 4 but the data have 3");
-}
-
-Synthetic joint(int64_t n = 20000, uint64_t seed = 0) {
-  auto gen = make_generator(seed);
-  return make_joint_gaussian(JointGaussianSpec().dim_x(5).dim_y(3).sigma_eps(1.0), n, gen);
 }
 
 class ExactMiTest : public ::testing::TestWithParam<std::string> {};

@@ -4,20 +4,13 @@
 #include "diffinfo/random.h"
 #include "diffinfo/train/objective.h"
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
 
 using test::within_stderr;
-
-Mlp random_net(int64_t dim, int64_t cond_dim = 0) {
-  Mlp net(NetworkOptions(dim).width(32).depth(2).cond_dim(cond_dim));
-  auto gen = make_generator(1);
-  net->reset_parameters(gen);
-  torch::NoGradGuard no_grad;
-  for (auto& p : net->parameters()) p.add_(0.1 * torch::randn(p.sizes(), gen, torch::kFloat32));  // non-zero output
-  return net;
-}
+using namespace test;
 
 TEST(Model, ConditioningInputIsUsedAndChecked) {
   auto net = random_net(2, 3);

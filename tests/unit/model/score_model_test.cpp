@@ -15,11 +15,13 @@
 #include "diffinfo/train/trainer.h"
 #include <cmath>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
 
 using test::within_stderr;
+using namespace test;
 
 std::shared_ptr<const ForwardProcess> vp() { return std::shared_ptr<const ForwardProcess>(make_process("vp")); }
 
@@ -33,15 +35,6 @@ TEST(Model, FreshNetworkSaysTheDataAreAtEquilibrium) {
   EXPECT_TRUE(torch::allclose(model.score(x, s), -x));  // VP: ∇log p_eq = −x
 }
 
-Mlp random_net(int64_t dim, int64_t cond_dim = 0) {
-  Mlp net(NetworkOptions(dim).width(32).depth(2).cond_dim(cond_dim));
-  auto gen = make_generator(1);
-  net->reset_parameters(gen);
-  torch::NoGradGuard no_grad;
-  for (auto& p : net->parameters()) p.add_(0.1 * torch::randn(p.sizes(), gen, torch::kFloat32));  // non-zero output
-  return net;
-}
-
 TEST(Model, ParameterisationsAreConsistent) {
   auto p = vp();
   auto x = torch::randn({8, 3}), s = torch::rand({8, 1}) * 0.9 + 0.05;
@@ -52,11 +45,6 @@ TEST(Model, ParameterisationsAreConsistent) {
   }
   EXPECT_THROWS_WITH(ScoreModel(p, random_net(3), "epsilon", 1.0), "model output 'epsilon' not found; known: entropy, score");
   EXPECT_THROWS_WITH(ScoreModel(p, random_net(3), "score", 0.0), "data variance must be positive, got 0");
-}
-
-Synthetic joint(int64_t n = 20000, uint64_t seed = 0) {
-  auto gen = make_generator(seed);
-  return make_joint_gaussian(JointGaussianSpec().dim_x(5).dim_y(3).sigma_eps(1.0), n, gen);
 }
 
 TEST(JointModel, EachBlockSeesAndTrainsOnlyItsCoordinates) {

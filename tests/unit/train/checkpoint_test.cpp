@@ -8,34 +8,18 @@
 #include <map>
 #include <sstream>
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
+
+using namespace test;
 
 using test::scratch_dir;
 
 using test::slurp;
 
 using test::spit;
-
-GaussianData law2d() {
-  return GaussianData(torch::tensor({0.5, -0.3}, torch::kFloat64), torch::tensor({{0.6, 0.25}, {0.25, 0.2}}, torch::kFloat64));
-}
-
-RunConfig small_config(int64_t steps, const std::string& process = "vp") {
-  RunConfig c;
-  c.process = make_process(process)->config();
-  c.model = NetworkOptions(2).width(64).depth(2);
-  c.train.steps(steps).batch_size(128).checkpoint_every(20).log_every(10).warmup(10);
-  c.data_path = "memory";
-  c.data_var = 0.4;
-  return c;
-}
-
-torch::Tensor data2d(int64_t n = 4000) {
-  auto gen = make_generator(0);
-  return law2d().as_mixture().sample(n, gen);
-}
 
 TEST(Train, ForeignOrCorruptCheckpointsAreRejected) {
   const auto dir = scratch_dir();

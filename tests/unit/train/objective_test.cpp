@@ -5,22 +5,15 @@
 #include "diffinfo/random.h"
 #include "diffinfo/train/objective.h"
 #include "support.h"
+#include "test_models.h"
 
 namespace diffinfo {
 namespace {
 
 using test::within_stderr;
+using namespace test;
 
 std::shared_ptr<const ForwardProcess> vp() { return std::shared_ptr<const ForwardProcess>(make_process("vp")); }
-
-Mlp random_net(int64_t dim, int64_t cond_dim = 0) {
-  Mlp net(NetworkOptions(dim).width(32).depth(2).cond_dim(cond_dim));
-  auto gen = make_generator(1);
-  net->reset_parameters(gen);
-  torch::NoGradGuard no_grad;
-  for (auto& p : net->parameters()) p.add_(0.1 * torch::randn(p.sizes(), gen, torch::kFloat32));  // non-zero output
-  return net;
-}
 
 TEST(Objective, ImportanceAndUniformTimesEstimateTheSameObjective) {
   // λ/p makes the objective independent of how s is drawn; checks the weight of each sampler.
