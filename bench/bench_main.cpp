@@ -6,7 +6,9 @@
 #include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/likelihood.h"
 #include "diffinfo/measure/mutual_information.h"
+#include "diffinfo/model/export.h"
 #include "diffinfo/model/mlp.h"
+#include "diffinfo/model/torchscript.h"
 #include "diffinfo/model/unet.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/trainer.h"
@@ -106,6 +108,30 @@ void BM_MeasurePoints(benchmark::State& state) {
   set_flops(state, points * 2.0 * mlp_macs(width, net->options().depth(), mlp_input(net->options())));
 }
 BENCHMARK(BM_MeasurePoints)->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+
+// The same measurement through TorchScript: the network exported (diffinfo export) and loaded back as
+// a model from elsewhere (--model), against BM_MeasurePoints of the same width.
+void BM_MeasureTorchScript(benchmark::State& state) {
+  const int64_t width = state.range(0);
+  auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
+  diffinfo::Mlp net(diffinfo::NetworkOptions(kDim).width(width));
+  diffinfo::ScoreModel native(process, net, "entropy", 1.0);
+  const auto path = (std::filesystem::temp_directory_path() / ("diffinfo_bench_" + std::to_string(width) + ".pt")).string();
+  diffinfo::export_torchscript(native, path);
+  diffinfo::ModelCard card;
+  card.prediction = diffinfo::Prediction::kEntropy;
+  card.time_input = diffinfo::TimeInput::kS;
+  card.shape = {kDim};
+  diffinfo::TorchScriptModel model(path, card, process, torch::kCPU);
+  const auto x = data().to(torch::kFloat32);
+  const auto opts = diffinfo::EntropyOptions();
+  auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s) { return model.residual(xs, s); };
+  for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(*process, residual, x, opts).total.value);
+  const double points = double(opts.points() * opts.samples_per_point());
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(points));
+  std::filesystem::remove(path);
+}
+BENCHMARK(BM_MeasureTorchScript)->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
 
 // Probability-flow ODE likelihood of 256 samples (D = 25, width 256), batched: Arg 0 Heun 50 steps with the
 // exact divergence (25 backward passes per evaluation), 1 the same with one Hutchinson probe, 2 adaptive

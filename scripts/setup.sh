@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox                              # plots (PNG through pngcairo, SVG)
   dataset-fashion-mnist                    # the real image data set Debian ships
+  python3-torch python3-numpy              # tests only: models written by real PyTorch (never needed by the tool)
 )
 
 missing=()

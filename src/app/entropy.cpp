@@ -12,7 +12,7 @@ namespace diffinfo::app {
 
 Report run_entropy(const EntropyRequest& a) {
   const auto device = device_from_name(a.device);
-  const auto model = load_model(a.model, device);
+  const auto model = load_model(a.model, device, a.data);
   require_model_of_x(model);
   const auto [x, data_path] = load_data(model, a.data);
   const auto options = measurement_options(a.options, model.config);
@@ -30,7 +30,7 @@ Report run_entropy(const EntropyRequest& a) {
     exact_source = a.exact_spec;
   }
 
-  const auto csv = a.csv.empty() ? run_file(model.name, "entropy_rate.csv") : a.csv;
+  const auto csv = a.csv.empty() ? model.output_file("entropy_rate.csv") : a.csv;
   write_entropy_csv(csv, profile, exact ? &exact->curve : nullptr);
   if (!a.plot.empty())
     plot_entropy(a.plot, profile, exact ? &exact->curve : nullptr,
@@ -40,7 +40,7 @@ Report run_entropy(const EntropyRequest& a) {
   auto& out = r.json;
   out = {{"neural_entropy", to_json(profile.total)},
          {"units", "nats"},
-         {"run", model.name},
+         {model.source_key(), model.name},
          {"step", model.step},
          {"data", data_path},
          {"rows", x.size(0)},

@@ -1,8 +1,12 @@
 #include "diffinfo/app/inputs.h"
 
+#include "diffinfo/data/image_spec.h"
 #include "diffinfo/data/matrix.h"
 #include "diffinfo/io/files.h"
+#include "diffinfo/model/torchscript.h"
+#include "diffinfo/processes/discrete.h"
 
+#include <filesystem>
 #include <tuple>
 
 namespace diffinfo::app {
@@ -46,14 +50,77 @@ ScoreFn MeasuredModel::score() const {
   };
 }
 
+std::string MeasuredModel::output_file(const std::string& file) const {
+  if (!card) return run_file(name, file);
+  return std::filesystem::path(name).replace_extension("").string() + "." + file;
+}
+
 nlohmann::json MeasuredModel::training() const {
+  if (card) return {{"card", card->to_json()}, {"source", name}};
   const auto c = config.to_json();
   return {{"objective", c["objective"]}, {"model", c["model"]}, {"train", c["train"]}};
 }
 
-MeasuredModel load_model(const ModelSource& source, const torch::Device& device) {
+namespace {
+
+// The card of a TorchScript model: the flags over the scheduler config over the card file.
+ModelCard complete_card(const ModelSource& source, const std::string& data) {
+  const auto& path = source.model;
+  auto card_path = source.card;
+  const auto beside = std::filesystem::path(path).replace_extension(".json").string();
+  if (card_path.empty() && file_exists(beside)) card_path = beside;
+  ModelCard card = card_path.empty() ? ModelCard() : read_card(card_path);
+  if (!source.scheduler_config.empty()) card = read_scheduler_config(source.scheduler_config).over(card);
+  card = source.flags.over(card);
+  if (card.process.is_null())
+    throw std::runtime_error(path + ": say which process the model was trained under: --process and its flags, "
+                             "--scheduler-config FILE.json, or \"process\" or \"scheduler\" in its card (" +
+                             (card_path.empty() ? beside + ", absent" : card_path) + ")");
+  if (!card.time_input) card.time_input = card.process["name"] == "ddpm" ? TimeInput::kIndex : TimeInput::kS;
+  if (card.shape.empty() && !data.empty()) card.shape = {load_matrix(data).size(1)};
+  return card;
+}
+
+MeasuredModel load_torchscript(const ModelSource& source, const torch::Device& device, const std::string& data) {
+  const auto card = complete_card(source, data);
+  std::shared_ptr<const ForwardProcess> process;
+  try {
+    process = process_from_config(card.process);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(source.model + ": its process: " + e.what_without_backtrace());
+  }
+  auto network = std::make_shared<TorchScriptModel>(source.model, card, process, device);
+  RunConfig config;
+  config.process = process->config();
+  int64_t dim = 1;
+  for (auto n : card.shape) dim *= n;
+  config.model = NetworkOptions(dim).arch("torchscript").classes(card.classes).cond_dim(card.cond_dim);
+  if (card.shape.size() == 3) config.model.image_shape(card.shape);
+  config.output = name(*card.prediction);
+  config.cond_kind = card.condition.value_or(CondKind::kNone);
+  return {source.model, std::move(config), 0, std::move(process), std::move(network), card};
+}
+
+}  // namespace
+
+MeasuredModel load_model(const ModelSource& source, const torch::Device& device, const std::string& data) {
+  if (source.run.empty() == source.model.empty())
+    throw std::runtime_error(source.run.empty() ? "give the model to measure: --run RUN or --model FILE.pt"
+                                                : "give --run RUN or --model FILE.pt, not both");
+  if (!source.model.empty()) return load_torchscript(source, device, data);
   auto run = load_run(source.run, device);
-  return {source.run, std::move(run.config), run.step, std::move(run.process), std::move(run.model)};
+  return {source.run, std::move(run.config), run.step, std::move(run.process), std::move(run.model), std::nullopt};
+}
+
+ModelSource unconditional_source(const ModelSource& main, const std::string& file) {
+  ModelSource s;
+  s.model = file;
+  s.scheduler_config = main.scheduler_config;
+  s.flags = main.flags;
+  s.flags.condition = CondKind::kNone;
+  s.flags.classes = s.flags.cond_dim = 0;
+  s.flags.null_label.reset();
+  return s;
 }
 
 void require_model_of_x(const MeasuredModel& m) {
@@ -71,11 +138,22 @@ void require_unconditional(const MeasuredModel& m) {
 }
 
 DataRows load_data(const MeasuredModel& m, const std::string& data) {
+  if (data.empty() && m.card)
+    throw std::runtime_error(m.name + ": --data X.npy is required with --model (a TorchScript model has no data of its own)");
   const std::string path = data.empty() ? m.config.data_path : data;
   auto x = load_matrix(path);
   if (x.size(1) != m.config.data_columns())
-    throw std::runtime_error(path + ": has " + std::to_string(x.size(1)) + " columns, the run in " + m.name +
-                             " was trained on " + std::to_string(m.config.data_columns()));
+    throw std::runtime_error(path + ": has " + std::to_string(x.size(1)) + " columns, the " +
+                             (m.card ? "model " + m.name + " takes " : "run in " + m.name + " was trained on ") +
+                             std::to_string(m.config.data_columns()));
+  if (m.card && m.card->data_range.size() == 2) {
+    const auto spec = image_spec(path);
+    const auto& r = m.card->data_range;
+    if (spec && (spec->low != r[0] || spec->high != r[1]))
+      throw std::runtime_error(path + ": its pixels lie in [" + std::to_string(spec->low) + ", " + std::to_string(spec->high) +
+                               "] (" + spec->path + "), the model " + m.name + " expects [" + std::to_string(r[0]) + ", " +
+                               std::to_string(r[1]) + "] (its card's data_range); write the images with that range");
+  }
   return {x, path};
 }
 
@@ -85,6 +163,8 @@ torch::Tensor load_condition(const MeasuredModel& m, const std::string& cond, co
     throw std::runtime_error(m.name + ": the run was trained without conditioning (train it with --cond Y.npy or "
                              "--labels L.npy)");
   if (config.cond_kind == CondKind::kCoordinates) require_model_of_x(m);
+  if (m.card && cond.empty() && labels.empty())
+    throw std::runtime_error(m.name + ": a TorchScript model has no condition rows of its own; pass --labels L.npy or --cond Y.npy");
   if (config.cond_kind == CondKind::kVector && !labels.empty())
     throw std::runtime_error(m.name + ": the run conditions on vectors; pass --cond, not --labels");
   if (config.cond_kind == CondKind::kLabels && !cond.empty())

@@ -56,7 +56,7 @@ std::vector<double> running_on(const EntropyProfile& minde, const std::vector<do
 
 Report run_label_entropy(const LabelEntropyRequest& a) {
   const auto device = device_from_name(a.device);
-  const auto run = load_model(a.model, device);
+  const auto run = load_model(a.model, device, a.data);
   if (run.config.cond_kind != CondKind::kLabels)
     throw std::runtime_error(run.name + ": label-entropy needs a class-conditional run (train --labels L.npy)");
   // On data, the paths' rows and labels; the prior P(C) is their label frequencies either way.
@@ -129,7 +129,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                   {"data", x_path}};
   }
 
-  const auto csv = a.csv.empty() ? run_file(run.name, "label_entropy.csv") : a.csv;
+  const auto csv = a.csv.empty() ? run.output_file("label_entropy.csv") : a.csv;
   write_label_entropy_csv(csv, profile, refs, a.pairs);
   if (!a.plot.empty())
     plot_label_entropy(a.plot, profile, refs,
@@ -142,7 +142,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                         {"information_final", to_json(profile.information(profile.s.size() - 1))},
                         {"decision_windows", windows_json(windows)},
                         {"units", "nats"},
-                        {"run", run.name},
+                        {run.source_key(), run.name},
                         {"step", run.step},
                         {"labels", labels_path},
                         {"classes", classes},

@@ -12,18 +12,18 @@ namespace diffinfo::app {
 
 Report run_mi(const MiRequest& a) {
   const auto device = device_from_name(a.device);
-  const auto run = load_model(a.model, device);
+  const auto run = load_model(a.model, device, a.data);
   const auto inputs = load_conditional_inputs(run, a.data, a.cond, a.labels);
   const bool joint = run.config.cond_kind == CondKind::kJoint;
   // e(x_s, s): the run's own null condition, or a separate unconditional network.
   std::optional<MeasuredModel> uncond;
-  if (!a.uncond.run.empty()) {
+  if (!a.uncond.run.empty() || !a.uncond.model.empty()) {
     if (joint) throw std::runtime_error(run.name + ": a joint run models X and Y alone itself; drop --uncond-run");
-    uncond = load_model(a.uncond, device);
+    uncond = load_model(a.uncond, device, inputs.x_path);
     if (uncond->config.conditional())
-      throw std::runtime_error(a.uncond.run + ": --uncond-run must be an unconditional run (trained without --cond/--labels)");
+      throw std::runtime_error(uncond->name + ": the unconditional model must be unconditional (trained without --cond/--labels)");
     if (uncond->config.model.dim() != run.config.model.dim() || uncond->config.process != run.config.process)
-      throw std::runtime_error(a.uncond.run + ": --uncond-run must share the process and data dimension of " + run.name);
+      throw std::runtime_error(uncond->name + ": the unconditional model must share the process and data dimension of " + run.name);
   }
   const auto options = measurement_options(a.options, run.config);
   const auto x = inputs.x.to(device, torch::kFloat32);
@@ -43,7 +43,7 @@ Report run_mi(const MiRequest& a) {
       return exact_mutual_information(spec, process, x, y, options, joint);
     });
 
-  const auto csv = a.csv.empty() ? run_file(run.name, "mi_rate.csv") : a.csv;
+  const auto csv = a.csv.empty() ? run.output_file("mi_rate.csv") : a.csv;
   const bool exact_scores = exact && !exact->curve.minde.curve.empty();
   const auto* exact_curve = exact_scores ? &exact->curve : nullptr;
   const auto* closed_form = exact && !exact->running.empty() ? &exact->running : nullptr;
@@ -63,8 +63,8 @@ Report run_mi(const MiRequest& a) {
                         {"conditional_entropy_nn", to_json(mi.conditional.total)},
                         {"unconditional_entropy_nn", to_json(mi.unconditional.total)},
                         {"units", "nats"},
-                        {"run", run.name},
-                        {"unconditional_network", uncond ? a.uncond.run : "the run's null condition"},
+                        {run.source_key(), run.name},
+                        {"unconditional_network", uncond ? uncond->name : "the model's null condition"},
                         {"step", run.step},
                         {"data", inputs.x_path},
                         {"condition", inputs.cond_path},

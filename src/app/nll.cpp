@@ -38,7 +38,7 @@ Quantization quantization(const NllRequest& a, const std::string& data_path, std
 
 Report run_nll(const NllRequest& a) {
   const auto device = device_from_name(a.device);
-  const auto run = load_model(a.model, device);
+  const auto run = load_model(a.model, device, a.data);
   require_unconditional(run);
   const auto [x, data_path] = load_data(run, a.data);
   std::string grid_source;
@@ -58,7 +58,7 @@ Report run_nll(const NllRequest& a) {
                                      LimitsOptions().likelihood(likelihood).quadrature(quadrature).ddpm_steps(a.ddpm_steps));
   const auto bpd = bits_per_dim(limits.nll.nll, x.size(1), q);
 
-  const auto csv = a.csv.empty() ? run_file(run.name, "nll.csv") : a.csv;
+  const auto csv = a.csv.empty() ? run.output_file("nll.csv") : a.csv;
   {
     std::ostringstream out;
     out.precision(10);
@@ -99,7 +99,7 @@ Report run_nll(const NllRequest& a) {
                           std::hypot(excess->std_error, limits.bound.value.std_error)};
     out["gap_paired"] = to_json(*paired_gap);
   }
-  out["run"] = run.name;
+  out[run.source_key()] = run.name;
   out["step"] = run.step;
   out["data"] = data_path;
   out["rows"] = rows;

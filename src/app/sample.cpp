@@ -31,7 +31,7 @@ Report run_sample(const SampleRequest& a) {
   write_npy(a.out, x.to(torch::kCPU));
   const auto stem = a.out.substr(0, a.out.size() - 4);
   Report r;
-  r.json = {{"run", run.name},
+  r.json = {{run.source_key(), run.name},
             {"step", run.step},
             {"rows", n},
             {"dim", x.size(1)},

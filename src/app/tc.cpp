@@ -11,7 +11,7 @@ namespace diffinfo::app {
 
 Report run_tc(const TcRequest& a) {
   const auto device = device_from_name(a.device);
-  const auto joint = load_model(a.model, device);
+  const auto joint = load_model(a.model, device, a.data);
   const auto marginal = load_model(a.marginals, device);
   if (joint.config.conditional())
     throw std::runtime_error(joint.name + ": --run must be an unconditional run on the full data");
@@ -36,7 +36,7 @@ Report run_tc(const TcRequest& a) {
                         {"neural_entropy_marginal_sum", to_json(tc.marginal_sum)},
                         {"neural_entropy_marginals", per},
                         {"units", "nats"},
-                        {"run", joint.name},
+                        {joint.source_key(), joint.name},
                         {"marginals_run", marginal.name},
                         {"data", data_path},
                         {"process", process.config()},

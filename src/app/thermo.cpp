@@ -10,7 +10,7 @@ namespace diffinfo::app {
 
 Report run_thermo(const ThermoRequest& a) {
   const auto device = device_from_name(a.device);
-  const auto run = load_model(a.model, device);
+  const auto run = load_model(a.model, device, a.data);
   require_unconditional(run);
   const auto [x, data_path] = load_data(run, a.data);
   const auto options = measurement_options(a.options, run.config);
@@ -21,7 +21,7 @@ Report run_thermo(const ThermoRequest& a) {
   const auto bound = thermodynamic_bound(p.system_div, s0.value, s1);
   const auto bound_norm = thermodynamic_bound(p.system, s0.value, s1);
 
-  const auto csv = a.csv.empty() ? run_file(run.name, "thermo_rates.csv") : a.csv;
+  const auto csv = a.csv.empty() ? run.output_file("thermo_rates.csv") : a.csv;
   write_production_csv(csv, p);
   if (!a.plot.empty())
     plot_production(a.plot, p, "entropy production, " + run.process->name() + " process (" + run.name + ")");
@@ -36,7 +36,7 @@ Report run_thermo(const ThermoRequest& a) {
       {"divergence_form", totals["divergence_form"]},
       {"stein", totals["stein"]},
       {"thermodynamic_bound", bound.to_json()},
-      {"run", run.name},
+      {run.source_key(), run.name},
       {"step", run.step},
       {"data", data_path},
       {"dim", x.size(1)},

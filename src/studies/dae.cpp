@@ -122,7 +122,8 @@ app::Report run_dae(const DaeRequest& a, const app::Progress& progress) {
 
     // The latent means of the first `rows` images.
     const auto run = app::load_model({dir + "/dae"}, device);
-    auto dae = std::dynamic_pointer_cast<DaeImpl>(run.network->net().ptr());
+    const auto trained = std::dynamic_pointer_cast<ScoreModel>(run.network);
+    auto dae = trained ? std::dynamic_pointer_cast<DaeImpl>(trained->net().ptr()) : nullptr;
     if (!dae) throw std::runtime_error(dir + "/dae: not a diffusion autoencoder run");
     torch::Tensor z_per, z_sem;
     {

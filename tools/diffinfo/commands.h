@@ -2,6 +2,7 @@
 // The diffinfo subcommands. Each adds itself to the app; its callback turns the flags into a request,
 // calls the one library entry point (diffinfo/app/, diffinfo/studies/) and prints its report. Errors
 // are exceptions, caught once in main().
+#include "diffinfo/app/inputs.h"
 #include "diffinfo/app/network_choice.h"
 #include "diffinfo/app/report.h"
 #include "diffinfo/measure/divergence.h"
@@ -31,6 +32,7 @@ void add_images(CLI::App& app);
 void add_scaling(CLI::App& app);
 void add_classify(CLI::App& app);
 void add_dae(CLI::App& app);
+void add_export(CLI::App& app);
 
 /// Warnings to stderr, then the JSON (with `json`) or the summary to stdout.
 void print(const app::Report& report, bool json);
@@ -39,6 +41,25 @@ void print(const app::Report& report, bool json);
 void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options);
 /// The divergence flags of nll, thermo and thermo-sweep: --divergence auto|exact|hutchinson, --probes, --probe.
 void add_divergence_options(CLI::App* cmd, std::string& method, DivergenceOptions& probes);
+
+/// Which model a measuring command measures: --run RUN, or --model FILE.pt with its card (--card,
+/// default FILE.json beside it) and the card's fields as flags, which win over the card's
+/// (docs/own_models.md): --prediction-type, --time-input, --scheduler-config or --process and its
+/// parameters, --image-shape, --classes, --null-label.
+struct ModelFlags {
+  app::ModelSource source;
+  std::string prediction, time_input, process;
+  ProcessOptions proc;
+  std::vector<int64_t> shape;
+  int64_t classes = 0, null_label = 0;
+  CLI::Option *null_opt = nullptr, *process_opt = nullptr;
+  std::vector<CLI::Option*> process_params;
+  /// Adds the flags; `run_help` describes the run --run takes. Without `image_shape` the command has
+  /// its own --image-shape and passes it to get().
+  void add(CLI::App* cmd, const std::string& run_help, bool image_shape = true);
+  /// The source the flags name.
+  app::ModelSource get(const std::vector<int64_t>& image_shape = {}) const;
+};
 
 /// The network flags of commands that train: --arch, --width, --depth, and the U-Net's --preset,
 /// --image-shape, --mults, --attention, --dropout, --zero-labels, --label-gate.

@@ -7,9 +7,10 @@ namespace diffinfo::cli {
 
 void add_entropy(CLI::App& app) {
   auto r = std::make_shared<app::EntropyRequest>();
+  auto model = std::make_shared<ModelFlags>();
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("entropy", "Neural entropy S_NN of a trained run, with stderr and the entropy-rate curve");
-  cmd->add_option("--run", r->model.run, "run directory written by 'diffinfo train'")->required();
+  model->add(cmd, "run directory written by 'diffinfo train'");
   cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   cmd->add_option("--plot", r->plot, "also draw the curve to FILE.png or FILE.svg (gnuplot)");
@@ -19,7 +20,10 @@ void add_entropy(CLI::App& app) {
   cmd->add_option("--exact", r->exact_spec, "add the exact S_tot and curve of a law in a spec JSON ('diffinfo data' writes one)")
       ->excludes(g);
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json] { print(app::run_entropy(*r), *json); });
+  cmd->callback([r, json, model] {
+    r->model = model->get();
+    print(app::run_entropy(*r), *json);
+  });
 }
 
 }  // namespace diffinfo::cli

@@ -8,11 +8,12 @@ namespace diffinfo::cli {
 
 void add_label_entropy(CLI::App& app) {
   auto r = std::make_shared<app::LabelEntropyRequest>();
+  auto model = std::make_shared<ModelFlags>();
   auto json = std::make_shared<bool>(false);
   auto& o = r->options;
   auto* cmd = app.add_subcommand("label-entropy", "Label posterior along generation: H(C|X_s), its rate and the decision "
                                                   "windows (Semantic information, arXiv 2506.10433)");
-  cmd->add_option("--run", r->model.run, "class-conditional run directory (trained with --labels)")->required();
+  model->add(cmd, "class-conditional run directory (trained with --labels)");
   cmd->add_option("--labels", r->labels, "labels [N] int64 for the prior P(C) (default: the run's)");
   cmd->add_option("--trajectories", o.trajectories(), "reverse trajectories")->capture_default_str();
   cmd->add_option("--steps", o.steps(), "Euler-Maruyama steps from T to s_end")->capture_default_str();
@@ -33,7 +34,10 @@ void add_label_entropy(CLI::App& app) {
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   cmd->add_option("--plot", r->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
   cmd->add_option("--csv", r->csv, "where the curves go (default RUN/label_entropy.csv)");
-  cmd->callback([r, json] { print(app::run_label_entropy(*r), *json); });
+  cmd->callback([r, json, model] {
+    r->model = model->get();
+    print(app::run_label_entropy(*r), *json);
+  });
 }
 
 }  // namespace diffinfo::cli

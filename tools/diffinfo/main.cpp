@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   diffinfo::cli::add_scaling(app);
   diffinfo::cli::add_classify(app);
   diffinfo::cli::add_dae(app);
+  diffinfo::cli::add_export(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

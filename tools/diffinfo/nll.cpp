@@ -8,10 +8,11 @@ namespace diffinfo::cli {
 
 void add_nll(CLI::App& app) {
   auto r = std::make_shared<app::NllRequest>();
+  auto model = std::make_shared<ModelFlags>();
   auto json = std::make_shared<bool>(false);
   auto& l = r->likelihood;
   auto* cmd = app.add_subcommand("nll", "Negative log-likelihood by the probability-flow ODE, with upper and thermodynamic bounds");
-  cmd->add_option("--run", r->model.run, "run directory written by 'diffinfo train'")->required();
+  model->add(cmd, "run directory written by 'diffinfo train'");
   cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
   cmd->add_option("--rows", r->rows, "integrate the first N rows (0: all)")->capture_default_str();
   cmd->add_option("--solver", l.solver(), "rk45 (adaptive) | heun (fixed steps)")
@@ -30,7 +31,10 @@ void add_nll(CLI::App& app) {
   cmd->add_option("--csv", r->csv, "per-sample values (default RUN/nll.csv)");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json] { print(app::run_nll(*r), *json); });
+  cmd->callback([r, json, model] {
+    r->model = model->get();
+    print(app::run_nll(*r), *json);
+  });
 }
 
 }  // namespace diffinfo::cli

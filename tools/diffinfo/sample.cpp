@@ -8,10 +8,11 @@ namespace diffinfo::cli {
 
 void add_sample(CLI::App& app) {
   auto r = std::make_shared<app::SampleRequest>();
+  auto model = std::make_shared<ModelFlags>();
   auto n = std::make_shared<int64_t>(0);
   auto& o = r->options;
   auto* cmd = app.add_subcommand("sample", "Draw samples from a trained run (reverse SDE or probability-flow ODE, optional guidance)");
-  cmd->add_option("--run", r->model.run, "run directory written by 'diffinfo train'")->required();
+  model->add(cmd, "run directory written by 'diffinfo train'", false);
   cmd->add_option("--out", r->out, "output .npy [N, D] (settings go to <stem>.json)")->required();
   auto* n_opt = cmd->add_option("--n", *n, "number of draws (with --cond/--labels: one per row)");
   auto* c = cmd->add_option("--cond", r->cond, "condition vectors Y [N, D_Y], one draw per row");
@@ -26,7 +27,8 @@ void add_sample(CLI::App& app) {
   cmd->add_option("--grid", r->grid, "also draw the samples as an image grid, FILE.png or FILE.svg");
   cmd->add_option("--image-shape", r->image_shape, "C H W of a draw (default: from the spec 'diffinfo images' wrote)")->expected(3);
   cmd->add_option("--columns", r->columns, "images per row of the grid")->capture_default_str();
-  cmd->callback([r, n, n_opt] {
+  cmd->callback([r, n, n_opt, model] {
+    r->model = model->get(r->image_shape);
     if (n_opt->count() > 0) r->n = *n;
     print(app::run_sample(*r), false);
   });

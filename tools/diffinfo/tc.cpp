@@ -7,15 +7,19 @@ namespace diffinfo::cli {
 
 void add_tc(CLI::App& app) {
   auto r = std::make_shared<app::TcRequest>();
+  auto model = std::make_shared<ModelFlags>();
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("tc", "Total correlation of X from a joint run and its marginal run (train --marginals)");
-  cmd->add_option("--run", r->model.run, "unconditional run on the full data X [N, D]")->required();
+  model->add(cmd, "unconditional run on the full data X [N, D]");
   cmd->add_option("--marginals", r->marginals.run, "run trained with 'diffinfo train --marginals' on the same X")->required();
   cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
   cmd->add_option("--exact", r->exact_spec, "add the closed-form TC of a Gaussian spec ('diffinfo data gaussian')");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json] { print(app::run_tc(*r), *json); });
+  cmd->callback([r, json, model] {
+    r->model = model->get();
+    print(app::run_tc(*r), *json);
+  });
 }
 
 }  // namespace diffinfo::cli

@@ -8,9 +8,10 @@ namespace diffinfo::cli {
 
 void add_thermo(CLI::App& app) {
   auto r = std::make_shared<app::ThermoRequest>();
+  auto model = std::make_shared<ModelFlags>();
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("thermo", "Entropy production rates of generation, the Stein check and the thermodynamic NLL bound");
-  cmd->add_option("--run", r->model.run, "run directory written by 'diffinfo train'")->required();
+  model->add(cmd, "run directory written by 'diffinfo train'");
   cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
   cmd->add_option("--exact", r->exact, "spec JSON of the data's law, for S0 (default: k-NN estimate on the data)");
   add_divergence_options(cmd, r->divergence, r->probes);
@@ -18,7 +19,10 @@ void add_thermo(CLI::App& app) {
   cmd->add_option("--plot", r->plot, "also draw the rates to FILE.png or FILE.svg (gnuplot)");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json] { print(app::run_thermo(*r), *json); });
+  cmd->callback([r, json, model] {
+    r->model = model->get();
+    print(app::run_thermo(*r), *json);
+  });
 }
 
 }  // namespace diffinfo::cli

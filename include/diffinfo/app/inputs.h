@@ -7,11 +7,14 @@
 //   auto [x, path] = diffinfo::app::load_data(model, "");       // the run's own data
 //   auto profile = diffinfo::neural_entropy(*model.process, model.residual(), x.to(torch::kFloat32), {});
 #include "diffinfo/callables.h"
+#include "diffinfo/model/model_card.h"
+#include "diffinfo/model/scorer.h"
 #include "diffinfo/train/run.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -41,19 +44,34 @@ auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) 
   }
 }
 
-/// Where a measuring command's model comes from: a run directory written by 'diffinfo train'.
+/// Where a measuring command's model comes from: a run directory written by 'diffinfo train', or a
+/// TorchScript archive trained elsewhere with its card (docs/own_models.md). One of `run` and `model`.
 struct ModelSource {
-  std::string run;
+  /// The run directory `run_dir` (empty: none yet).
+  ModelSource(std::string run_dir = {}) : run(std::move(run_dir)) {}
+
+  std::string run;    ///< a run directory
+  std::string model;  ///< FILE.pt, a TorchScript module forward(x, t[, y])
+  std::string card;   ///< its card; empty: FILE.json beside FILE.pt when there is one
+  std::string scheduler_config;  ///< a diffusers scheduler config, the card's "scheduler"
+  ModelCard flags;    ///< card fields given as flags: they win over the card's
 };
 
-/// A model ready to measure: its forward process and its (EMA) network as callables, with what it was
-/// trained on. The measurements take the callables and know nothing of where they come from.
+/// A model ready to measure: its forward process and its network as a Scorer, with what it was
+/// trained on (for a TorchScript model, what its card says). The measurements take the callables and
+/// know nothing of where they come from.
 struct MeasuredModel {
-  std::string name;  ///< the run directory, as given: messages and reports name it
-  RunConfig config;
+  std::string name;  ///< the run directory or model file, as given: messages and reports name it
+  RunConfig config;  ///< a TorchScript model's: its process, width and condition, default measurement settings
   int64_t step = 0;
   std::shared_ptr<const ForwardProcess> process;
-  std::shared_ptr<ScoreModel> network;
+  std::shared_ptr<Scorer> network;
+  std::optional<ModelCard> card;  ///< set for a TorchScript model
+
+  /// "run" or "model": the report field that names the source.
+  const char* source_key() const { return card ? "model" : "run"; }
+  /// Where a command writes `file` by default: inside the run directory, or FILE.<file> beside FILE.pt.
+  std::string output_file(const std::string& file) const;
 
   /// e(x_s, s), the null condition of a conditional model.
   ResidualFn residual() const;
@@ -63,12 +81,17 @@ struct MeasuredModel {
   ConditionalScoreFn conditional_score() const;
   /// s(x_s, s) as the likelihood needs it: float64 in and out, the network in float32, differentiable in x.
   ScoreFn score() const;
-  /// {"objective", "model", "train"} of the run's configuration, for reports.
+  /// {"objective", "model", "train"} of the run's configuration, or {"card", "source"} of a TorchScript model.
   nlohmann::json training() const;
 };
 
-/// Loads the model of `source` onto `device`; a missing, corrupt or foreign run throws naming its file.
-MeasuredModel load_model(const ModelSource& source, const torch::Device& device);
+/// Loads the model of `source` onto `device`; a missing, corrupt or foreign run or model throws naming
+/// its file. `data`, the rows it will be measured on, gives a TorchScript model its width when neither
+/// its card nor the flags say.
+MeasuredModel load_model(const ModelSource& source, const torch::Device& device, const std::string& data = "");
+/// The unconditional companion of `main` at FILE.pt (mi --uncond-model): `main`'s flags but its
+/// condition, with FILE.json beside it as its card.
+ModelSource unconditional_source(const ModelSource& main, const std::string& file);
 
 /// Throws unless the model is of X itself (plain or conditional): joint and marginals runs are not.
 void require_model_of_x(const MeasuredModel& model);

@@ -18,6 +18,7 @@
 //   diffinfo::ScoreModel model(process, net, "entropy", data_var);
 //   auto e = model.residual(x_s, s);       // [B, D], [B, 1] -> [B, D]
 #include "diffinfo/model/network.h"
+#include "diffinfo/model/scorer.h"
 #include "diffinfo/process.h"
 
 #include <memory>
@@ -26,7 +27,7 @@
 
 namespace diffinfo {
 
-class ScoreModel {
+class ScoreModel : public Scorer {
  public:
   /// output: "entropy" | "score"; data_var: mean per-coordinate variance of the training data;
   /// cond_var: the same for conditioning vectors, which the network sees divided by √cond_var;
@@ -38,9 +39,9 @@ class ScoreModel {
   /// [B, D] x_s, [B, 1] s, condition (condition.h) -> [B, D] √Σ(s)·s_θ(x_s, s), the loss's natural scale.
   torch::Tensor scaled_score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
   /// [B, D], [B, 1] -> [B, D] score s_θ(x_s, s).
-  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
+  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const override;
   /// [B, D], [B, 1] -> [B, D] entropy-matching residual e_θ = s_θ − ∇log p_eq.
-  torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const;
+  torch::Tensor residual(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond = {}) const override;
 
   /// A joint model: [B] int64 block labels -> [B, D] 0/1 mask (dtype of `like`) of the coordinates
   /// each row models. Undefined for every other model.
@@ -49,6 +50,10 @@ class ScoreModel {
   const ForwardProcess& process() const { return *process_; }
   Network& net() { return net_; }
   const std::string& output() const { return output_; }
+  /// The data variance v of the preconditioning (of all of Z for a joint model).
+  double data_var() const { return data_var_; }
+  /// D_X of a joint model, 0 otherwise.
+  int64_t joint_split() const { return joint_split_; }
 
  private:
   struct Inputs {
