@@ -24,7 +24,12 @@ nlohmann::json check_values(ScoreModel& model, const RunConfig& c) {
   Condition cond;
   if (c.cond_kind == CondKind::kLabels) cond = Condition(torch::arange(4, torch::kInt64) % c.model.classes());
   const auto out = c.output == "score" ? model.score(x, s, cond) : model.residual(x, s, cond);
-  nlohmann::json j = {{"x", tensor_to_json(x)}, {"t", tensor_to_json(s.squeeze(1))}, {"output", tensor_to_json(out)}};
+  // Shaped as the module takes them: [4, D] or [4, C, H, W].
+  std::vector<int64_t> shape = {4};
+  if (c.model.image_shape().size() == 3) shape.insert(shape.end(), c.model.image_shape().begin(), c.model.image_shape().end());
+  else shape.push_back(c.model.dim());
+  nlohmann::json j = {{"x", tensor_to_json(x.reshape(shape))}, {"t", tensor_to_json(s.squeeze(1))},
+                      {"output", tensor_to_json(out.reshape(shape))}};
   if (!cond.is_null()) j["y"] = tensor_to_json(cond.value);
   return j;
 }

@@ -69,7 +69,7 @@ ModelCard complete_card(const ModelSource& source, const std::string& data) {
   auto card_path = source.card;
   const auto beside = std::filesystem::path(path).replace_extension(".json").string();
   if (card_path.empty() && file_exists(beside)) card_path = beside;
-  ModelCard card = card_path.empty() ? ModelCard() : read_card(card_path);
+  ModelCard card = card_path.empty() ? source.base : read_card(card_path).over(source.base);
   if (!source.scheduler_config.empty()) card = read_scheduler_config(source.scheduler_config).over(card);
   card = source.flags.over(card);
   if (card.process.is_null())
@@ -112,14 +112,19 @@ MeasuredModel load_model(const ModelSource& source, const torch::Device& device,
   return {source.run, std::move(run.config), run.step, std::move(run.process), std::move(run.model), std::nullopt};
 }
 
+ModelCard unconditional_card(const ModelCard& card) {
+  auto c = card;
+  c.condition = CondKind::kNone;
+  c.classes = c.cond_dim = 0;
+  c.null_label.reset();
+  return c;
+}
+
 ModelSource unconditional_source(const ModelSource& main, const std::string& file) {
   ModelSource s;
   s.model = file;
   s.scheduler_config = main.scheduler_config;
-  s.flags = main.flags;
-  s.flags.condition = CondKind::kNone;
-  s.flags.classes = s.flags.cond_dim = 0;
-  s.flags.null_label.reset();
+  s.flags = unconditional_card(main.flags);
   return s;
 }
 

@@ -19,7 +19,9 @@ Report run_mi(const MiRequest& a) {
   std::optional<MeasuredModel> uncond;
   if (!a.uncond.run.empty() || !a.uncond.model.empty()) {
     if (joint) throw std::runtime_error(run.name + ": a joint run models X and Y alone itself; drop --uncond-run");
-    uncond = load_model(a.uncond, device, inputs.x_path);
+    auto source = a.uncond;
+    if (run.card) source.base = unconditional_card(*run.card);
+    uncond = load_model(source, device, inputs.x_path);
     if (uncond->config.conditional())
       throw std::runtime_error(uncond->name + ": the unconditional model must be unconditional (trained without --cond/--labels)");
     if (uncond->config.model.dim() != run.config.model.dim() || uncond->config.process != run.config.process)

@@ -34,7 +34,7 @@ TEST(Cli, EverySubcommandHasHelp) {
   const auto dir = scratch_dir();
   for (const char* cmd : {"", "train", "entropy", "demo", "data", "data gaussian", "data mixture", "data uniform",
                           "data joint-gaussian", "data bmi", "mi", "sample", "tc", "label-entropy", "nll", "thermo",
-                          "thermo-sweep", "images", "scaling", "classify", "dae"}) {
+                          "thermo-sweep", "images", "scaling", "classify", "dae", "export"}) {
     auto r = run_cli(std::string(cmd) + " --help", dir);
     EXPECT_EQ(r.code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;

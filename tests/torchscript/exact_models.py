@@ -110,6 +110,19 @@ class MixtureScore(torch.nn.Module):
         return convert(self.prediction, score, x64, mu, var, self.eq_var).to(x.dtype)
 
 
+class Unconditional(torch.nn.Module):
+    """forward(x, t) of a conditional model at its null label: p(x) as a model of its own."""
+
+    def __init__(self, conditional: torch.nn.Module, null_label: int):
+        super().__init__()
+        self.conditional = conditional
+        self.null_label = null_label
+
+    def forward(self, x, t):
+        y = torch.full([x.shape[0]], self.null_label, dtype=torch.int64)
+        return self.conditional(x, t, y)
+
+
 def ddpm_linear_betas(n: int = 1000, beta_start: float = 1e-4, beta_end: float = 0.02):
     return torch.linspace(beta_start, beta_end, n, dtype=torch.float64)
 

@@ -136,6 +136,19 @@ class OwnModels(unittest.TestCase):
         h = em.gaussian_entropy(self.cov)
         self.assertLess(abs(j["nll"]["value"] - h), 4 * j["nll"]["stderr"] + 0.01, f"nll {j['nll']} vs H {h}")
 
+    def test_sample_and_thermo(self):
+        m = self.gaussian_model("vp_draw", "v_prediction", "s",
+                                {"prediction_type": "v_prediction", "time_input": "s", "process": VP, "shape": [3]})
+        out = self.path("draws.npy")
+        run("sample", "--model", m, "--n", 4000, "--out", out, "--steps", 400)
+        draws = torch.from_numpy(np.load(out)).to(torch.float64)
+        self.assertEqual(tuple(draws.shape), (4000, 3))
+        se = (self.cov.diagonal() / 4000).sqrt()
+        err = (draws.mean(0) - self.mean).abs()
+        self.assertTrue(bool((err < 4 * se + 0.02).all()), f"sample means {draws.mean(0)} vs {self.mean}")
+        j = run_json("thermo", "--model", m, "--data", self.x, "--json")
+        self.assertEqual(j["model"], m)
+
     def mixture_model(self, name, null_label=3):
         w = torch.tensor(self.mix["weights"], dtype=torch.float64)
         means = torch.tensor(self.mix["means"], dtype=torch.float64)
@@ -156,6 +169,17 @@ class OwnModels(unittest.TestCase):
         mi = run_json("mi", "--model", m, "--data", self.m, "--labels", self.labels, *MEASURE)
         self.assertLess(mi["mutual_information"]["value"], math.log(3) + 4 * mi["mutual_information"]["stderr"])
         self.assertGreater(mi["mutual_information"]["value"], 0.3)
+        # The same p(x) as a model of its own (--uncond-model): the same numbers on the same draws.
+        w = torch.tensor(self.mix["weights"], dtype=torch.float64)
+        mix = em.MixtureScore(w, torch.tensor(self.mix["means"], dtype=torch.float64),
+                              torch.tensor(self.mix["covs"], dtype=torch.float64), em.Schedule("s"), "epsilon", 1.0)
+        uncond = self.path("mix_marginal.pt")
+        em.save(em.Unconditional(mix, 3), uncond)
+        nonull = self.mixture_model("mix_without_null", null_label=None)
+        split = run_json("mi", "--model", nonull, "--uncond-model", uncond, "--data", self.m, "--labels", self.labels, *MEASURE)
+        self.assertEqual(split["unconditional_network"], uncond)
+        a, b = mi["mutual_information"]["value"], split["mutual_information"]["value"]
+        self.assertLess(abs(a - b), 1e-4 * abs(a), f"null label {a} vs --uncond-model {b}")
 
     def test_export_round_trip(self):
         run_dir = self.path("run")
@@ -192,6 +216,28 @@ class OwnModels(unittest.TestCase):
         loaded = run_json("mi", "--model", out, "--data", self.m, "--labels", self.labels, *MEASURE)
         a, b = native["mutual_information"]["value"], loaded["mutual_information"]["value"]
         self.assertLess(abs(a - b), 1e-4 * abs(a) + 1e-5, f"--run {a} vs --model {b}")
+
+    def test_export_of_a_unet(self):
+        images = self.path("img.npy")
+        np.save(images, np.random.default_rng(0).uniform(-1, 1, (256, 64)).astype(np.float32))
+        run_dir = self.path("run_unet")
+        run("train", "--data", images, "--arch", "unet", "--preset", "tiny", "--image-shape", 1, 8, 8, "--steps", 20,
+            "--batch", 32, "--out", run_dir)
+        out = self.path("unet.pt")
+        run("export", "--run", run_dir, "--out", out)
+        with open(self.path("unet.json")) as f:
+            card = json.load(f)
+        self.assertEqual(card["shape"], [1, 8, 8])
+        check = card["check"]
+        x = torch.tensor(check["x"], dtype=torch.float32)
+        self.assertEqual(tuple(x.shape), (4, 1, 8, 8))
+        got = torch.jit.load(out)(x, torch.tensor(check["t"], dtype=torch.float32))
+        want = torch.tensor(check["output"], dtype=torch.float32)
+        self.assertLess((got - want).abs().max().item(), 1e-4 * (1 + want.abs().max().item()))
+        args = ["--points", "8", "--samples", "16", "--json"]
+        a = run_json("entropy", "--run", run_dir, *args)["neural_entropy"]["value"]
+        b = run_json("entropy", "--model", out, "--data", images, *args)["neural_entropy"]["value"]
+        self.assertLess(abs(a - b), 1e-3 * abs(a) + 1e-5, f"--run {a} vs --model {b}")
 
     def expect_error(self, needle, *args):
         r = run(*args, ok=False)

@@ -55,6 +55,7 @@ struct ModelSource {
   std::string card;   ///< its card; empty: FILE.json beside FILE.pt when there is one
   std::string scheduler_config;  ///< a diffusers scheduler config, the card's "scheduler"
   ModelCard flags;    ///< card fields given as flags: they win over the card's
+  ModelCard base;     ///< beneath the card: what a companion model inherits (mi --uncond-model)
 };
 
 /// A model ready to measure: its forward process and its network as a Scorer, with what it was
@@ -90,8 +91,10 @@ struct MeasuredModel {
 /// its card nor the flags say.
 MeasuredModel load_model(const ModelSource& source, const torch::Device& device, const std::string& data = "");
 /// The unconditional companion of `main` at FILE.pt (mi --uncond-model): `main`'s flags but its
-/// condition, with FILE.json beside it as its card.
+/// condition, with FILE.json beside it as its card; load_model's `inherit` fills what neither says.
 ModelSource unconditional_source(const ModelSource& main, const std::string& file);
+/// A TorchScript model's card without its condition, as its unconditional companion inherits it.
+ModelCard unconditional_card(const ModelCard& card);
 
 /// Throws unless the model is of X itself (plain or conditional): joint and marginals runs are not.
 void require_model_of_x(const MeasuredModel& model);

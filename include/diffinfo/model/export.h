@@ -15,8 +15,8 @@ namespace diffinfo {
 /// The TorchScript source of `model`'s forward (for docs and tests).
 std::string torchscript_source(ScoreModel& model);
 
-/// Writes `model` to `path` (atomically). Throws naming what it cannot write: MLPs alone, unconditional
-/// or conditioned on labels (U-Nets, DAEs, vector conditions and joint models are not exported yet).
+/// Writes `model` to `path` (atomically). Throws naming what it cannot write: MLPs and U-Nets,
+/// unconditional or conditioned on labels, are written (DAEs, vector conditions and joint models not yet).
 void export_torchscript(ScoreModel& model, const std::string& path);
 
 }  // namespace diffinfo

@@ -4,6 +4,7 @@
 #include "diffinfo/model/export.h"
 #include "diffinfo/model/mlp.h"
 #include "diffinfo/model/torchscript.h"
+#include "diffinfo/model/unet.h"
 #include "diffinfo/processes/discrete.h"
 #include "support.h"
 
@@ -52,8 +53,9 @@ TEST(TorchScriptModel, EveryPredictionTypeIsTheSameScore) {
   const auto s = torch::rand({64, 1}) * 0.99 + 0.01;
   const auto mu = vp->mean_factor(s), var = vp->kernel_var(s);
   const auto exact = -(x - mu * 0.5) / (mu * mu * 2.0 + var);
-  for (size_t i = 0; i < prediction_names().size(); ++i) {
-    const auto& name = prediction_names()[i];
+  const auto names = prediction_names();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto& name = names[i];
     const auto path = save_module(dir + "/" + name + ".pt", gaussian_source(name));
     TorchScriptModel m(path, card(static_cast<Prediction>(i), 2), vp, torch::kCPU);
     EXPECT_TRUE(torch::allclose(m.score(x, s), exact, 1e-4, 1e-4)) << name;
@@ -101,7 +103,23 @@ TEST(TorchScriptModel, ExportReadsBackAsTheNetwork) {
       }
     }
   }
+  // A U-Net with labels and their gate, on 1×8×8 images: its x goes in as [B, 1, 8, 8].
   std::shared_ptr<const ForwardProcess> vp = make_process("vp");
+  UNet unet(unet_preset("tiny", {1, 8, 8}).classes(3).label_gate(true));
+  ScoreModel native(vp, unet, "entropy", 0.5);
+  export_torchscript(native, dir + "/unet.pt");
+  auto c = card(Prediction::kEntropy, 0);
+  c.shape = {1, 8, 8}, c.condition = CondKind::kLabels, c.classes = 3, c.null_label = 3;
+  TorchScriptModel loaded(dir + "/unet.pt", c, vp, torch::kCPU);
+  {
+    torch::NoGradGuard no_grad;
+    const auto x = torch::randn({5, 64});
+    const auto s = torch::rand({5, 1}) * 0.98 + 0.01;
+    const Condition y(torch::tensor({0, 1, 2, 1, 0}), torch::tensor({true, true, false, true, true}));
+    const auto want = native.residual(x, s, y);
+    EXPECT_GT(want.abs().max().item<double>(), 1e-3);
+    EXPECT_TRUE(torch::allclose(loaded.residual(x, s, y), want, 1e-4, 1e-5));
+  }
   Mlp vector_net(NetworkOptions(3).width(8).depth(1).cond_dim(2));
   ScoreModel vector_model(vp, vector_net, "entropy", 1.0);
   EXPECT_THROWS_WITH(export_torchscript(vector_model, dir + "/v.pt"), "a vector-conditioned model (train --cond) cannot be exported yet");
