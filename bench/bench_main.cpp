@@ -93,18 +93,24 @@ void BM_Sgemm(benchmark::State& state) {
 }
 BENCHMARK(BM_Sgemm)->Arg(256)->Arg(512)->Unit(benchmark::kMicrosecond);
 
-// Neural-entropy measurement: network evaluations per second (items = (s, x0, ε) points).
+// The default neural-entropy measurement of `model` on the bench's data, once per iteration; returns
+// the points measured per iteration (items = (s, x0, ε) points).
+double measure_points(benchmark::State& state, const diffinfo::ForwardProcess& process, const diffinfo::Scorer& model) {
+  const auto x = data().to(torch::kFloat32);
+  const auto opts = diffinfo::EntropyOptions();
+  auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s) { return model.residual(xs, s); };
+  for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(process, residual, x, opts).total.value);
+  const double points = double(opts.points() * opts.samples_per_point());
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(points));
+  return points;
+}
+
+// Neural-entropy measurement: network evaluations per second.
 void BM_MeasurePoints(benchmark::State& state) {
   const int64_t width = state.range(0);
   auto process = std::shared_ptr<const diffinfo::ForwardProcess>(diffinfo::make_process("vp"));
   diffinfo::Mlp net(diffinfo::NetworkOptions(kDim).width(width));
-  diffinfo::ScoreModel model(process, net, "entropy", 1.0);
-  const auto x = data().to(torch::kFloat32);
-  const auto opts = diffinfo::EntropyOptions();
-  auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s) { return model.residual(xs, s); };
-  for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(*process, residual, x, opts).total.value);
-  const double points = double(opts.points() * opts.samples_per_point());
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(points));
+  const double points = measure_points(state, *process, diffinfo::ScoreModel(process, net, "entropy", 1.0));
   set_flops(state, points * 2.0 * mlp_macs(width, net->options().depth(), mlp_input(net->options())));
 }
 BENCHMARK(BM_MeasurePoints)->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
@@ -122,13 +128,7 @@ void BM_MeasureTorchScript(benchmark::State& state) {
   card.prediction = diffinfo::Prediction::kEntropy;
   card.time_input = diffinfo::TimeInput::kS;
   card.shape = {kDim};
-  diffinfo::TorchScriptModel model(path, card, process, torch::kCPU);
-  const auto x = data().to(torch::kFloat32);
-  const auto opts = diffinfo::EntropyOptions();
-  auto residual = [&](const torch::Tensor& xs, const torch::Tensor& s) { return model.residual(xs, s); };
-  for (auto _ : state) benchmark::DoNotOptimize(diffinfo::neural_entropy(*process, residual, x, opts).total.value);
-  const double points = double(opts.points() * opts.samples_per_point());
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(points));
+  measure_points(state, *process, diffinfo::TorchScriptModel(path, card, process, torch::kCPU));
   std::filesystem::remove(path);
 }
 BENCHMARK(BM_MeasureTorchScript)->Arg(64)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);

@@ -22,10 +22,12 @@ Report run_mi(const MiRequest& a) {
     auto source = a.uncond;
     if (run.card) source.base = unconditional_card(*run.card);
     uncond = load_model(source, device, inputs.x_path);
+    const std::string flag = uncond->card ? "--uncond-model" : "--uncond-run";
     if (uncond->config.conditional())
-      throw std::runtime_error(uncond->name + ": the unconditional model must be unconditional (trained without --cond/--labels)");
+      throw std::runtime_error(uncond->name + ": " + flag + " must be an unconditional " +
+                               (uncond->card ? "model, forward(x, t)" : "run (trained without --cond/--labels)"));
     if (uncond->config.model.dim() != run.config.model.dim() || uncond->config.process != run.config.process)
-      throw std::runtime_error(uncond->name + ": the unconditional model must share the process and data dimension of " + run.name);
+      throw std::runtime_error(uncond->name + ": " + flag + " must share the process and data dimension of " + run.name);
   }
   const auto options = measurement_options(a.options, run.config);
   const auto x = inputs.x.to(device, torch::kFloat32);
