@@ -66,6 +66,7 @@ ModelCard ModelCard::over(const ModelCard& base) const {
   if (cond_dim > 0) c.cond_dim = cond_dim;
   if (null_label) c.null_label = null_label;
   if (!data_range.empty()) c.data_range = data_range;
+  if (!check.is_null()) c.check = check;
   return c;
 }
 
@@ -80,6 +81,7 @@ nlohmann::json ModelCard::to_json() const {
   if (cond_dim > 0) j["cond_dim"] = cond_dim;
   j["null_label"] = null_label ? nlohmann::json(*null_label) : nlohmann::json();
   if (!data_range.empty()) j["data_range"] = data_range;
+  if (!check.is_null()) j["check"] = check;
   return j;
 }
 
@@ -123,6 +125,10 @@ ModelCard ModelCard::from_json(const nlohmann::json& j) {
     if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number() || !(r[1].get<double>() > r[0].get<double>()))
       throw std::invalid_argument("field \"data_range\" must be [low, high] with high > low, got " + r.dump());
     c.data_range = {r[0].get<double>(), r[1].get<double>()};
+  }
+  if (j.contains("check")) {
+    if (!j["check"].is_object()) throw std::invalid_argument("field \"check\" must be an object {x, t, y, output}");
+    c.check = j["check"];
   }
   return c;
 }

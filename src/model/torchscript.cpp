@@ -1,9 +1,11 @@
 #include "diffinfo/model/torchscript.h"
 
+#include "diffinfo/io/json_tensor.h"
 #include "diffinfo/processes/discrete.h"
 
 #include <torch/script.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -71,6 +73,7 @@ TorchScriptModel::TorchScriptModel(const std::string& path, const ModelCard& car
   if (card_.null_label && *card_.null_label >= 0 && *card_.null_label < card_.classes)
     throw fail("null_label " + std::to_string(*card_.null_label) + " is one of the classes 0…" +
                std::to_string(card_.classes - 1) + "; the null label must be another index (K or -1)");
+  if (!card_.check.is_null()) verify(card_.check, device);
 }
 
 TorchScriptModel::~TorchScriptModel() = default;
@@ -107,6 +110,46 @@ torch::Tensor TorchScriptModel::condition_argument(const Condition& cond, int64_
   return cond.keep.defined() ? torch::where(cond.keep.to(device), y, null) : y;
 }
 
+torch::Tensor TorchScriptModel::forward(std::vector<torch::jit::IValue>& args) const {
+  const auto& x = args[0].toTensor();
+  torch::jit::IValue result;
+  try {
+    result = module_->forward(args);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(path_ + ": forward failed on x " + sizes(x) + ", t [" + std::to_string(x.size(0)) +
+                             "]: " + first_line(e.what_without_backtrace()));
+  }
+  if (!result.isTensor()) throw std::runtime_error(path_ + ": forward returned a " + result.tagKind() + ", expected one tensor shaped like x");
+  auto out = result.toTensor();
+  if (out.sizes() != x.sizes() || !out.is_floating_point())
+    throw std::runtime_error(path_ + ": forward returned " + sizes(out) + ", expected a floating tensor shaped like x " + sizes(x));
+  return out;
+}
+
+void TorchScriptModel::verify(const nlohmann::json& check, const torch::Device& device) const {
+  std::vector<torch::jit::IValue> args;
+  torch::Tensor want;
+  try {
+    args = {json_to_tensor(check.at("x"), 1 + static_cast<int64_t>(card_.shape.size()), "check.x").to(device, dtype_),
+            json_to_tensor(check.at("t"), 1, "check.t").to(device, dtype_)};
+    if (conditional_) args.emplace_back(json_to_tensor(check.at("y"), 1, "check.y").to(device, torch::kInt64));
+    want = json_to_tensor(check.at("output"), 1 + static_cast<int64_t>(card_.shape.size()), "check.output").to(device);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path_ + ": its card's \"check\" is malformed: " + first_line(e.what()));
+  }
+  torch::NoGradGuard no_grad;
+  const auto got = forward(args).to(want.dtype());
+  const double err = got.sizes() == want.sizes() ? (got - want).abs().max().item<double>() : INFINITY;
+  // Float rounding on a CPU; on a GPU, TF32 convolutions and matrix products round to 10 bits.
+  const double tol = (device.is_cuda() ? 1e-2 : 1e-4) * (1.0 + want.abs().max().item<double>());
+  if (!(err <= tol)) {
+    char b[160];
+    std::snprintf(b, sizeof b, ": forward differs from its card's check values by %.3g (at most %.3g expected); the model "
+                  "and its card do not belong together", err, tol);
+    throw std::runtime_error(path_ + b);
+  }
+}
+
 torch::Tensor TorchScriptModel::output(const torch::Tensor& x, const torch::Tensor& s, const Condition& cond) const {
   const int64_t b = x.size(0);
   auto shape = card_.shape;
@@ -119,18 +162,7 @@ torch::Tensor TorchScriptModel::output(const torch::Tensor& x, const torch::Tens
   if (conditional_) args.emplace_back(condition_argument(cond, b, x.device()));
   else if (!cond.is_null())
     throw std::runtime_error(path_ + ": the model takes no condition, but one was given");
-  torch::jit::IValue result;
-  try {
-    result = module_->forward(args);
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(path_ + ": forward failed on x " + sizes(args[0].toTensor()) + ", t [" + std::to_string(b) +
-                             "]: " + first_line(e.what_without_backtrace()));
-  }
-  if (!result.isTensor()) throw std::runtime_error(path_ + ": forward returned a " + result.tagKind() + ", expected one tensor shaped like x");
-  auto out = result.toTensor();
-  if (out.sizes() != args[0].toTensor().sizes() || !out.is_floating_point())
-    throw std::runtime_error(path_ + ": forward returned " + sizes(out) + ", expected a floating tensor shaped like x " +
-                             sizes(args[0].toTensor()));
+  auto out = forward(args);
   out = out.reshape({b, d}).to(x.scalar_type());
   const auto finite = torch::isfinite(out).all(1);
   if (!finite.all().item<bool>()) {

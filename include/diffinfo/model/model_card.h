@@ -51,6 +51,8 @@ struct ModelCard {
   int64_t cond_dim = 0;               ///< D_Y, for vectors
   std::optional<int64_t> null_label;  ///< the label that asks for p(x) (e.g. K, or −1); none: no null
   std::vector<double> data_range;     ///< [low, high] of the pixels the model expects, or empty
+  /// Reference evaluations {"x", "t", "y", "output"} the model must reproduce on load (export writes them), or null.
+  nlohmann::json check;
 
   /// Fields set here win over `base`'s.
   ModelCard over(const ModelCard& base) const;

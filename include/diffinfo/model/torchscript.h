@@ -12,9 +12,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace torch::jit {
 struct Module;
+}
+namespace c10 {
+struct IValue;
 }
 
 namespace diffinfo {
@@ -23,7 +27,7 @@ class TorchScriptModel : public Scorer {
  public:
   /// Loads `path` onto `device`. The card must say the prediction type and time input; `process` is the
   /// process the card names. A file that is no TorchScript archive, a forward of the wrong arity, a card
-  /// that does not fit the module: one line naming `path`.
+  /// that does not fit the module or whose "check" values it does not reproduce: one line naming `path`.
   TorchScriptModel(const std::string& path, const ModelCard& card, std::shared_ptr<const ForwardProcess> process,
                    const torch::Device& device);
   ~TorchScriptModel() override;
@@ -44,6 +48,10 @@ class TorchScriptModel : public Scorer {
 
  private:
   torch::Tensor condition_argument(const Condition& cond, int64_t b, const torch::Device& device) const;
+  /// module.forward(args) -> its tensor, shaped and typed like args[0].
+  torch::Tensor forward(std::vector<c10::IValue>& args) const;
+  /// Throws unless forward reproduces the card's reference evaluations (export writes them).
+  void verify(const nlohmann::json& check, const torch::Device& device) const;
 
   std::string path_;
   ModelCard card_;

@@ -148,6 +148,15 @@ TEST(TorchScriptModel, ArchivesAndCardsThatDoNotFitAreNamed) {
   const auto x = torch::zeros({4, 2}), s = torch::full({4, 1}, 0.5);
   EXPECT_THROWS_WITH(no_null.score(x, s), cond + ": the model has no null label");
   EXPECT_THROWS_WITH(no_null.score(x, s, Condition(torch::tensor({0, 1, 2, 3}))), cond + ": labels must lie in 0…2");
+  // A card's reference evaluations must be what the module computes.
+  auto checked = card(Prediction::kScore, 2);
+  checked.check = nlohmann::json::parse(R"({"x": [[1, 2]], "t": [0.5], "output": [[1, 2]]})");
+  EXPECT_NO_THROW(TorchScriptModel(plain, checked, vp, torch::kCPU));
+  checked.check["output"] = nlohmann::json::parse("[[1, 3]]");
+  EXPECT_THROWS_WITH(TorchScriptModel(plain, checked, vp, torch::kCPU),
+                     plain + ": forward differs from its card's check values by 1 (at most 0.0004 expected)");
+  checked.check.erase("t");
+  EXPECT_THROWS_WITH(TorchScriptModel(plain, checked, vp, torch::kCPU), plain + ": its card's \"check\" is malformed");
   TorchScriptModel plain_model(plain, card(Prediction::kScore, 2), vp, torch::kCPU);
   EXPECT_THROWS_WITH(plain_model.score(torch::zeros({4, 3}), s), plain + ": expected points [B, 2]");
   const auto nan = save_module(dir + "/nan.pt", "def forward(self, x, t):\n    return x / (t.unsqueeze(1) - 0.25)\n");
