@@ -108,6 +108,8 @@ MeasuredModel load_model(const ModelSource& source, const torch::Device& device,
     throw std::runtime_error(source.run.empty() ? "give the model to measure: --run RUN or --model FILE.pt"
                                                 : "give --run RUN or --model FILE.pt, not both");
   if (!source.model.empty()) return load_torchscript(source, device, data);
+  if (!source.flags.empty() || !source.card.empty() || !source.scheduler_config.empty())
+    throw std::runtime_error("the model-card flags describe a TorchScript model (--model FILE.pt), not a run");
   auto run = load_run(source.run, device);
   return {source.run, std::move(run.config), run.step, std::move(run.process), std::move(run.model), std::nullopt};
 }

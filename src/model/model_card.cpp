@@ -54,6 +54,8 @@ std::vector<std::string> prediction_names() { return {"epsilon", "sample", "v_pr
 std::vector<std::string> time_input_names() { return {"s", "index", "sigma"}; }
 std::string name(Prediction p) { return prediction_names()[static_cast<size_t>(p)]; }
 std::string name(TimeInput t) { return time_input_names()[static_cast<size_t>(t)]; }
+Prediction prediction_from_name(const std::string& n) { return from_name<Prediction>(prediction_names(), "prediction_type", n); }
+TimeInput time_input_from_name(const std::string& n) { return from_name<TimeInput>(time_input_names(), "time_input", n); }
 
 ModelCard ModelCard::over(const ModelCard& base) const {
   ModelCard c = base;
@@ -103,8 +105,8 @@ ModelCard ModelCard::from_json(const nlohmann::json& j) {
   }
   if (j.contains("process")) c.process = process_from_config(j["process"])->config();
   if (j.contains("prediction_type"))
-    c.prediction = from_name<Prediction>(prediction_names(), "prediction_type", text_field(j, "prediction_type"));
-  if (j.contains("time_input")) c.time_input = from_name<TimeInput>(time_input_names(), "time_input", text_field(j, "time_input"));
+    c.prediction = prediction_from_name(text_field(j, "prediction_type"));
+  if (j.contains("time_input")) c.time_input = time_input_from_name(text_field(j, "time_input"));
   if (j.contains("shape")) {
     const auto& s = j["shape"];
     if (!s.is_array() || (s.size() != 1 && s.size() != 3))

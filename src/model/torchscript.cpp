@@ -42,9 +42,9 @@ TorchScriptModel::TorchScriptModel(const std::string& path, const ModelCard& car
     throw fail("not a TorchScript archive: " + first_line(e.what()));
   }
   module_->eval();
-  const auto forward = module_->find_method("forward");
-  if (!forward) throw fail("the module has no forward method (expected forward(x, t) or forward(x, t, y))");
-  const auto arity = forward->function().getSchema().arguments().size();  // self included
+  const auto method = module_->find_method("forward");
+  if (!method) throw fail("the module has no forward method (expected forward(x, t) or forward(x, t, y))");
+  const auto arity = method->function().getSchema().arguments().size();  // self included
   if (arity != 3 && arity != 4)
     throw fail("forward takes " + std::to_string(arity - 1) + " arguments; expected forward(x, t) or forward(x, t, y)");
   conditional_ = arity == 4;
@@ -104,7 +104,7 @@ torch::Tensor TorchScriptModel::condition_argument(const Condition& cond, int64_
   if (cond.value.dim() != 1 || cond.value.size(0) != b || cond.value.scalar_type() != torch::kInt64)
     throw std::runtime_error(path_ + ": expected [" + std::to_string(b) + "] int64 labels, got " + sizes(cond.value));
   const auto y = cond.value.to(device);
-  if (b > 0 && (y.min().item<int64_t>() < 0 || y.max().item<int64_t>() >= card_.classes))
+  if (b > 0 && ((y < 0) | (y >= card_.classes)).any().item<bool>())  // one sync per call; the message's two only on failure
     throw std::runtime_error(path_ + ": labels must lie in 0…" + std::to_string(card_.classes - 1) + " (its card's classes), got " +
                              std::to_string(y.min().item<int64_t>()) + "…" + std::to_string(y.max().item<int64_t>()));
   return cond.keep.defined() ? torch::where(cond.keep.to(device), y, null) : y;

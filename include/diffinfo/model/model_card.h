@@ -38,6 +38,9 @@ std::vector<std::string> prediction_names();
 std::vector<std::string> time_input_names();
 std::string name(Prediction p);
 std::string name(TimeInput t);
+/// The prediction type or time input of a name; an unknown one throws "<what> 'x' not found; known: …".
+Prediction prediction_from_name(const std::string& name);
+TimeInput time_input_from_name(const std::string& name);
 
 struct ModelCard {
   std::optional<Prediction> prediction;
@@ -54,6 +57,8 @@ struct ModelCard {
   /// Reference evaluations {"x", "t", "y", "output"} the model must reproduce on load (export writes them), or null.
   nlohmann::json check;
 
+  /// True when no field is set.
+  bool empty() const { return to_json() == nlohmann::json{{"null_label", nullptr}}; }
   /// Fields set here win over `base`'s.
   ModelCard over(const ModelCard& base) const;
   nlohmann::json to_json() const;
