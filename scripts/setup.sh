@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread       # LibTorch; OpenBLAS, or LibTorch falls back to reference BLAS (10x slower)
+  libgloo-dev                              # the headers of c10d's Gloo process group (several ranks)
   nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox                              # plots (PNG through pngcairo, SVG)

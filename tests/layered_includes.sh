@@ -3,12 +3,12 @@
 # point one way (README, Layout). Usage: layered_includes.sh SOURCE_DIR
 set -uo pipefail
 cd "$1"
-# The layer of a path under include/diffinfo or src: vocabulary < io < info < data < process < analytic
+# The layer of a path under include/diffinfo or src: vocabulary < io, dist < info < data < process < analytic
 # < model < train < measure, sample < report < app < studies.
 layer() {
   case "$1" in
     estimate.* | names.* | random.* | condition.* | callables.*) echo 0 ;;
-    io/*) echo 1 ;;
+    io/* | dist/*) echo 1 ;;
     info/*) echo 2 ;;
     data/*) echo 3 ;;
     process.* | processes/* | time_sampler.*) echo 4 ;;

@@ -31,8 +31,9 @@ Report run_entropy(const EntropyRequest& a) {
   }
 
   const auto csv = a.csv.empty() ? model.output_file("entropy_rate.csv") : a.csv;
-  write_entropy_csv(csv, profile, exact ? &exact->curve : nullptr);
-  if (!a.plot.empty())
+  const bool writer = a.options.group().leader();  // rank 0 alone writes (docs/distributed.md)
+  if (writer) write_entropy_csv(csv, profile, exact ? &exact->curve : nullptr);
+  if (writer && !a.plot.empty())
     plot_entropy(a.plot, profile, exact ? &exact->curve : nullptr,
                  "neural entropy, " + process.name() + " process (" + model.name + ")");
 

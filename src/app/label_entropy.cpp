@@ -130,8 +130,9 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
   }
 
   const auto csv = a.csv.empty() ? run.output_file("label_entropy.csv") : a.csv;
-  write_label_entropy_csv(csv, profile, refs, a.pairs);
-  if (!a.plot.empty())
+  const bool writer = a.options.group().leader();  // rank 0 alone writes (docs/distributed.md)
+  if (writer) write_label_entropy_csv(csv, profile, refs, a.pairs);
+  if (writer && !a.plot.empty())
     plot_label_entropy(a.plot, profile, refs,
                        std::string(rows ? "label posterior along data paths, " : "label posterior along generation, ") + process.name() + " (" + run.name + ")");
 

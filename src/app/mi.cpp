@@ -51,8 +51,9 @@ Report run_mi(const MiRequest& a) {
   const bool exact_scores = exact && !exact->curve.minde.curve.empty();
   const auto* exact_curve = exact_scores ? &exact->curve : nullptr;
   const auto* closed_form = exact && !exact->running.empty() ? &exact->running : nullptr;
-  write_mi_csv(csv, mi, exact_curve, closed_form);
-  if (!a.plot.empty())
+  const bool writer = a.options.group().leader();  // rank 0 alone writes (docs/distributed.md)
+  if (writer) write_mi_csv(csv, mi, exact_curve, closed_form);
+  if (writer && !a.plot.empty())
     plot_mutual_information(a.plot, mi, exact_curve, closed_form,
                             std::string(joint ? "joint-diffusion MI (curves: I(X_s; Y_s)), " : "mutual information, ") +
                                 process.name() + " process (" + run.name + ")");

@@ -53,13 +53,13 @@ Report run_nll(const NllRequest& a) {
 
   const auto quadrature = measurement_options(a.options, run.config);
   auto likelihood = a.likelihood;
-  likelihood.s_min(quadrature.s_min()).seed(a.options.seed()).divergence(resolve_divergence(a.divergence, a.likelihood.divergence(), x.size(1)));
+  likelihood.s_min(quadrature.s_min()).seed(a.options.seed()).group(a.options.group()).divergence(resolve_divergence(a.divergence, a.likelihood.divergence(), x.size(1)));
   const auto limits = measure_limits(*run.process, run.score(), eval.to(device, torch::kFloat32), s0.value,
                                      LimitsOptions().likelihood(likelihood).quadrature(quadrature).ddpm_steps(a.ddpm_steps));
   const auto bpd = bits_per_dim(limits.nll.nll, x.size(1), q);
 
   const auto csv = a.csv.empty() ? run.output_file("nll.csv") : a.csv;
-  {
+  if (a.options.group().leader()) {  // rank 0 alone writes (docs/distributed.md)
     std::ostringstream out;
     out.precision(10);
     out << "row,log_likelihood,nll,bits_per_dim,log_prior,divergence\n";

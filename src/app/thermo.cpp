@@ -22,8 +22,9 @@ Report run_thermo(const ThermoRequest& a) {
   const auto bound_norm = thermodynamic_bound(p.system, s0.value, s1);
 
   const auto csv = a.csv.empty() ? run.output_file("thermo_rates.csv") : a.csv;
-  write_production_csv(csv, p);
-  if (!a.plot.empty())
+  const bool writer = a.options.group().leader();  // rank 0 alone writes (docs/distributed.md)
+  if (writer) write_production_csv(csv, p);
+  if (writer && !a.plot.empty())
     plot_production(a.plot, p, "entropy production, " + run.process->name() + " process (" + run.name + ")");
 
   const auto totals = production_totals(p);

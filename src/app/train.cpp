@@ -150,7 +150,7 @@ PreparedRun prepare_run(const TrainRequest& a) {
 Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   const auto device = device_from_name(a.device);
   const auto run = prepare_run(a);
-  const auto result = diffinfo::train(run.config, run.data, a.out, a.resume, device, callbacks);
+  const auto result = diffinfo::train(run.config, run.data, a.out, a.resume, device, callbacks, a.group);
   Report r;
   std::ostringstream text;
   if (result.was_complete())
@@ -160,7 +160,9 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
     text << "trained " << a.out
          << (!a.init.empty() ? " from " + a.init + " (step " + std::to_string(result.init_step) + ")" : "") << ": steps "
          << result.start_step << " -> " << result.steps << ", final loss " << result.final_loss << ", " << result.seconds
-         << " s\n";
+         << " s" << (a.group.size() > 1 ? " on " + std::to_string(a.group.size()) + " ranks (all-reduce " +
+                                                  format("%.2f", result.allreduce_seconds) + " s)" : std::string())
+         << "\n";
   if (result.best_step > 0)
     text << "held-out loss " << result.holdout.value << " ± " << result.holdout.std_error << " is lowest at step "
          << result.best_step << (result.stopped ? " (stopped by --patience)" : "") << ": " << a.out
@@ -170,7 +172,9 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
             {"start_step", result.start_step},
             {"steps", result.steps},
             {"final_loss", result.final_loss},
-            {"seconds", result.seconds}};
+            {"seconds", result.seconds},
+            {"ranks", a.group.size()},
+            {"allreduce_seconds", result.allreduce_seconds}};
   if (result.best_step > 0) r.json["best_step"] = result.best_step, r.json["holdout"] = to_json(result.holdout);
   return r;
 }

@@ -134,6 +134,7 @@ PosteriorProfile run_posterior(const ForwardProcess& process, const ConditionalS
   out.pairs = torch::zeros({points, pair_index.size(1)}, kF64);
 
   for (int64_t start = 0, chunk = 0; start < n; start += o.batch_size(), ++chunk) {
+    if (!o.group().owns(chunk)) continue;  // another rank's paths: its rows here stay 0
     const int64_t b = std::min(n, start + o.batch_size()) - start;
     auto gen = make_generator(derive_seed(o.seed(), static_cast<uint64_t>(chunk)));
     torch::Tensor y;  // [b] int64 CPU, the paths' labels
@@ -223,6 +224,13 @@ PosteriorProfile run_posterior(const ForwardProcess& process, const ConditionalS
       x = next;
       if (on_data) path[static_cast<size_t>(k)] = torch::Tensor();  // free what was read
     }
+  }
+  {
+    std::vector<torch::Tensor> parts;
+    for (const auto* t : {&h, &h_exact, &spread, &null_gap, &minde, &ce, &hit, &mmse_gap, &posterior_mmse_gap, &out.posterior,
+                          &out.versus_null, &out.pairs})
+      if (t->defined()) parts.push_back(*t);
+    o.group().sum(parts, "summing the label posteriors");  // in place: the parts share the tensors' storage
   }
   TORCH_CHECK(torch::isfinite(h).all().item<bool>() && torch::isfinite(spread).all().item<bool>(),
               "the label posterior produced NaN or Inf (try more --steps)");

@@ -82,28 +82,34 @@ LikelihoodResult ode_likelihood(const ForwardProcess& process, const ScoreFn& sc
   auto gen = make_generator(o.seed());
   LikelihoodResult r;
   r.options = o;
-  std::vector<torch::Tensor> log_prior, divergence, latent;
-  int64_t batches = 0, evaluations = 0;
-  for (int64_t start = 0; start < n; start += o.batch_size()) {
-    auto x = data.slice(0, start, std::min(n, start + o.batch_size())).to(torch::kFloat64);
-    Velocity f{process, score, divergence_probes(o.divergence(), x, gen)};
+  // Each rank solves its own batches into rows of these; the others' stay 0, so the sum over ranks is exact.
+  r.log_prior = torch::zeros({n}, torch::kFloat64);
+  r.divergence = torch::zeros({n}, torch::kFloat64);
+  r.latent = torch::zeros({n, d}, torch::kFloat64);
+  auto counts = torch::zeros({3}, torch::kFloat64);  // steps, rejected steps, evaluations
+  int64_t batches = 0;
+  for (int64_t start = 0; start < n; start += o.batch_size(), ++batches) {
+    const int64_t end = std::min(n, start + o.batch_size());
+    auto x = data.slice(0, start, end).to(torch::kFloat64);
+    auto probes = divergence_probes(o.divergence(), x, gen);  // drawn on every rank: the next batch's draws follow
+    if (!o.group().owns(batches)) continue;
+    Velocity f{process, score, probes};
     auto y0 = torch::cat({x, torch::zeros({x.size(0), 1}, x.options())}, 1);
     const OdeField field = [&f](double s, const torch::Tensor& y) { return f(s, y); };
     const auto solved = o.solver() == "rk45"
                             ? solve_rk45(field, y0, o.s_min(), t_max, Rk45Options().rtol(o.rtol()).atol(o.atol()).max_steps(o.max_steps()))
                             : solve_heun(field, y0, heun_times(process, o));
     auto x_t = solved.y.narrow(1, 0, d);
-    log_prior.push_back((-0.5 * d * std::log(2 * M_PI * v) - 0.5 * x_t.pow(2).sum(1) / v).cpu());
-    divergence.push_back(solved.y.select(1, d).cpu());
-    latent.push_back(x_t.cpu());
-    r.steps += solved.steps;
-    r.rejected += solved.rejected;
-    evaluations += f.evaluations;
-    ++batches;
+    r.log_prior.slice(0, start, end).copy_(-0.5 * d * std::log(2 * M_PI * v) - 0.5 * x_t.pow(2).sum(1) / v);
+    r.divergence.slice(0, start, end).copy_(solved.y.select(1, d));
+    r.latent.slice(0, start, end).copy_(x_t);
+    counts += torch::tensor({static_cast<double>(solved.steps), static_cast<double>(solved.rejected),
+                             static_cast<double>(f.evaluations)}, torch::kFloat64);
   }
-  r.log_prior = torch::cat(log_prior);
-  r.divergence = torch::cat(divergence);
-  r.latent = torch::cat(latent);
+  std::vector<torch::Tensor> parts{r.log_prior, r.divergence, r.latent, counts};
+  o.group().sum(parts, "summing the likelihoods");
+  r.steps = static_cast<int64_t>(counts[0].item<double>()), r.rejected = static_cast<int64_t>(counts[1].item<double>());
+  const double evaluations = counts[2].item<double>();
   r.log_likelihood = r.log_prior + r.divergence;
   TORCH_CHECK(torch::isfinite(r.log_likelihood).all().item<bool>(), "the likelihood came out NaN or Inf");
   r.nll = mean_estimate(-r.log_likelihood);
@@ -111,7 +117,7 @@ LikelihoodResult ode_likelihood(const ForwardProcess& process, const ScoreFn& sc
   auto far = r.latent.pow(2).sum(1) / v > dd + 10.0 * std::sqrt(2.0 * dd) + 50.0;
   r.escaped = far.nonzero().reshape({-1});
   r.nll_kept = n - r.escaped.numel() >= 2 ? mean_estimate(-r.log_likelihood.index({~far})) : r.nll;
-  r.nfe = static_cast<double>(evaluations) / batches;
+  r.nfe = evaluations / static_cast<double>(batches);
   return r;
 }
 

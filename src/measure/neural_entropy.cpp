@@ -53,10 +53,12 @@ std::vector<EntropyProfile> integrate_rates(const ForwardProcess& process, const
   auto idx = randint(data.size(0), m, gen, data.device());
   auto eps = randn({m, data.size(1)}, gen, data.options());
 
-  auto values = torch::empty({m, columns}, torch::kFloat64);
+  // Each rank fills its own batches; the others' rows stay 0, so the sum over ranks is exact.
+  auto values = torch::zeros({m, columns}, torch::kFloat64);
   {
     torch::NoGradGuard no_grad;
-    for (int64_t start = 0; start < m; start += o.batch_size()) {
+    for (int64_t start = 0, batch = 0; start < m; start += o.batch_size(), ++batch) {
+      if (!o.group().owns(batch)) continue;
       const int64_t end = std::min(m, start + o.batch_size());
       auto st = s.slice(0, start, end).to(data.options());
       auto rows = idx.slice(0, start, end);
@@ -67,6 +69,7 @@ std::vector<EntropyProfile> integrate_rates(const ForwardProcess& process, const
       values.slice(0, start, end).copy_(f.to(torch::kCPU, torch::kFloat64));
     }
   }
+  o.group().sum(values, "summing the integrands");
   TORCH_CHECK(torch::isfinite(values).all().item<bool>(), "the network returned NaN or Inf while measuring");
   auto f = (values * weight).reshape({k, n, columns});
   auto mean = f.mean(1), var = f.var(1, /*unbiased=*/true);  // [K, M]

@@ -22,7 +22,7 @@ torch::Tensor DenoisingObjective::weighting(const torch::Tensor& s) const {
 }
 
 DenoisingObjective::Draw DenoisingObjective::draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
-                                                  const torch::Tensor& cond) const {
+                                                  const torch::Tensor& cond, BatchShare share) const {
   const int64_t b = x0.size(0);
   Draw d;
   auto [s, pdf] = times_.map(rand({b}, gen, torch::kFloat64));
@@ -32,6 +32,12 @@ DenoisingObjective::Draw DenoisingObjective::draw(const ScoreModel& model, const
   d.s = s.to(x0.options());
   d.x_s = process_.sample(x0, d.s, eps);
   if (cond.defined()) d.cond = {cond, rand({b}, gen, torch::dtype(torch::kFloat64).device(x0.device())) >= options_.p_uncond()};
+  if (share.end >= 0) {  // every draw was made for the whole batch; the network sees the share's rows
+    const int64_t n = share.end - share.begin;
+    d.s = d.s.narrow(0, share.begin, n), d.w = d.w.narrow(0, share.begin, n);
+    d.x_s = d.x_s.narrow(0, share.begin, n), eps = eps.narrow(0, share.begin, n);
+    if (cond.defined()) d.cond = {cond.narrow(0, share.begin, n), d.cond.keep.narrow(0, share.begin, n)};
+  }
   d.out = model.scaled_score(d.x_s, d.s, d.cond);
   auto r = d.out + eps;
   if (const auto mask = model.modelled(d.cond, d.x_s); mask.defined()) r = r * mask;  // a joint model's block only
@@ -45,10 +51,10 @@ torch::Tensor DenoisingObjective::row_losses(const ScoreModel& model, const torc
 }
 
 torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
-                                       const torch::Tensor& cond) const {
+                                       const torch::Tensor& cond, BatchShare share) const {
   const int64_t b = x0.size(0);
-  const auto d = draw(model, x0, gen, cond);
-  auto loss = d.rows.mean();
+  const auto d = draw(model, x0, gen, cond, share);
+  auto loss = share.end < 0 ? d.rows.mean() : d.rows.sum() / static_cast<double>(b);
   if (cond.defined() && options_.null_consistency() > 0) {
     // The null rows' own conditions give a target without ε: one forward pass over those rows, no backward
     // (nonzero waits for a GPU once a step; only runs with the option pay that).
@@ -57,7 +63,7 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
       torch::Tensor target;
       {
         torch::NoGradGuard no_grad;
-        target = model.scaled_score(d.x_s.index_select(0, dropped), d.s.index_select(0, dropped), Condition(cond).rows(dropped));
+        target = model.scaled_score(d.x_s.index_select(0, dropped), d.s.index_select(0, dropped), Condition(d.cond.value).rows(dropped));
       }
       const auto gap = (d.out.index_select(0, dropped) - target).pow(2).sum(1);
       loss = loss + options_.null_consistency() * (d.w.index_select(0, dropped) * gap).sum() / static_cast<double>(b);

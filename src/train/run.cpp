@@ -46,6 +46,7 @@ nlohmann::json RunConfig::to_json() const {
   if (objective.null_consistency() != 0.0) j["objective"]["null_consistency"] = objective.null_consistency();  // likewise
   if (!init_run.empty()) j["train"]["init"] = init_run;  // absent otherwise, as in runs from before the option
   if (t.holdout() > 0) j["train"].update({{"holdout", t.holdout()}, {"patience", t.patience()}});  // likewise
+  if (ranks > 1) j["train"]["ranks"] = ranks;  // likewise
   return j;
 }
 
@@ -77,6 +78,7 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
         .holdout(j["train"].value("holdout", 0.0))     // likewise
         .patience(j["train"].value("patience", int64_t{0}));
     c.init_run = j["train"].value("init", std::string());    // likewise
+    c.ranks = j["train"].value("ranks", int64_t{1});         // likewise
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = field(j, "data", "rows", where).get<int64_t>();
     c.data_var = field(j, "data", "var", where).get<double>();

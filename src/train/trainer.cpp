@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_set>
 
 namespace diffinfo {
@@ -58,8 +59,9 @@ constexpr int64_t kHoldoutDrawsTotal = 32768;
 // and the best checkpoint so far, kept in RUN/best.pt until the run ends.
 class Holdout {
  public:
-  Holdout(const TrainOptions& o, const std::string& run_dir, const std::string& log_path)
-      : o_(o), best_path_(run_file(run_dir, "best.pt")), log_path_(log_path) {}
+  // Only a run's writer (rank 0) moves files; every rank evaluates, so all decide alike when to stop.
+  Holdout(const TrainOptions& o, const std::string& run_dir, const std::string& log_path, bool writer)
+      : o_(o), best_path_(run_file(run_dir, "best.pt")), log_path_(log_path), writer_(writer) {}
 
   bool on() const { return o_.holdout() > 0; }
 
@@ -129,7 +131,7 @@ class Holdout {
 
   // Ends the run on the best weights: RUN/best.pt replaces RUN/checkpoint.pt unless they are the same step's.
   void finish(const std::string& ckpt, int64_t last_step, bool stopped, std::ostream& log) {
-    if (!on() || best_step_ == 0) return;
+    if (!on() || best_step_ == 0 || !writer_) return;
     if (best_step_ != last_step) std::filesystem::rename(best_path_, ckpt);
     else std::filesystem::remove(best_path_);
     log << nlohmann::json{{"step", best_step_}, {"stopped", {{"at", last_step}, {"steps", o_.steps()}, {"early", stopped}}}}.dump()
@@ -149,6 +151,7 @@ class Holdout {
 
   const TrainOptions& o_;
   std::string best_path_, log_path_;
+  bool writer_;
   torch::Tensor x_, cond_;
   Estimate best_;
   int64_t best_step_ = 0, since_best_ = 0, last_step_ = 0;
@@ -165,7 +168,7 @@ double learning_rate(const TrainOptions& o, int64_t step) {
 }
 
 TrainResult train(const RunConfig& config, const TrainData& train_data, const std::string& run_dir, bool resume,
-                  const torch::Device& device, const TrainCallbacks& callbacks) {
+                  const torch::Device& device, const TrainCallbacks& callbacks, const dist::Group& group) {
   const auto& data = train_data.x;
   const auto& o = config.train;
   TORCH_CHECK(o.steps() >= 1 && o.batch_size() >= 1 && o.lr() > 0, "training needs steps, batch_size >= 1 and lr > 0");
@@ -189,7 +192,17 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   const auto ckpt = run_file(run_dir, "checkpoint.pt");
   const auto config_path = run_file(run_dir, "config.json");
   const auto log_path = run_file(run_dir, "train_log.jsonl");
-  const auto config_json = config.to_json();
+  if (o.batch_size() < group.size())
+    throw std::runtime_error("the batch (" + std::to_string(o.batch_size()) + ") is the global batch: it needs a row for each of the " +
+                             std::to_string(group.size()) + " ranks");
+  if (resume && config.ranks != group.size())
+    throw std::runtime_error(run_dir + ": trained with " + std::to_string(config.ranks) + " rank(s), resumed with " +
+                             std::to_string(group.size()) + ": resume it with as many (--nproc, or torchrun's --nproc_per_node), "
+                             "so that it ends exactly as an unbroken run");
+  auto with_ranks = config;
+  with_ranks.ranks = group.size();
+  const auto config_json = with_ranks.to_json();
+  group.check_same("configuration of " + run_dir + " (with its data's size and variance)", config_json.dump());
 
   auto process = std::shared_ptr<const ForwardProcess>(process_from_config(config.process));
   const DenoisingObjective objective(*process, config.objective);  // validates the options first
@@ -207,30 +220,38 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   torch::Tensor cond_all;
   if (train_data.cond.defined())
     cond_all = train_data.cond.to(device, train_data.cond.is_floating_point() ? torch::kFloat32 : torch::kInt64);
-  Holdout holdout(o, run_dir, log_path);
+  Holdout holdout(o, run_dir, log_path, group.leader());
   holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : 1);
 
   TrainResult result;
   bool stopped = false;
+  // Where ranks could part ways (a file one of them cannot read), each step ends only when all agree.
   if (resume) {
-    result.start_step = load_checkpoint(ckpt, config_json, net, ema, &optimizer);
-    truncate_log(log_path, result.start_step);
-    stopped = holdout.resume(result.start_step);
+    group.agree("resuming " + run_dir, [&] {
+      result.start_step = load_checkpoint(ckpt, config_json, net, ema, &optimizer);
+      if (group.leader()) truncate_log(log_path, result.start_step);
+    });
+    stopped = holdout.resume(result.start_step);  // every rank reads the log rank 0 has cut
   } else {
-    if (file_exists(ckpt) || file_exists(config_path))
-      throw std::runtime_error(run_dir + ": already holds a run (pass --resume to continue it, or choose another --out)");
-    if (!config.init_run.empty())  // before the directory exists: a foreign checkpoint leaves nothing behind
-      result.init_step = load_weights(run_file(config.init_run, "checkpoint.pt"), config_json, net, ema);
-    std::filesystem::create_directories(run_dir);
+    group.agree("starting " + run_dir, [&] {
+      if (group.leader() && (file_exists(ckpt) || file_exists(config_path)))
+        throw std::runtime_error(run_dir + ": already holds a run (pass --resume to continue it, or choose another --out)");
+      if (!config.init_run.empty())  // before the directory exists: a foreign checkpoint leaves nothing behind
+        result.init_step = load_weights(run_file(config.init_run, "checkpoint.pt"), config_json, net, ema);
+      if (group.leader()) std::filesystem::create_directories(run_dir);
+    });
   }
-  write_text_atomic(config_path, config_json.dump(2) + "\n");
+  if (group.leader()) write_text_atomic(config_path, config_json.dump(2) + "\n");
 
   ScoreModel model(process, net, config.output, config.data_var, config.cond_var, config.joint_split);
   ScoreModel ema_model(process, ema, config.output, config.data_var, config.cond_var, config.joint_split);
   ema->eval();  // measured, never trained: no dropout when the held-out loss reads it
-  std::ofstream log(log_path, std::ios::app);
+  std::ofstream log;  // rank 0's; the others write to a closed stream, which drops it
+  if (group.leader()) log.open(log_path, std::ios::app);
   auto save = [&](int64_t step) {
-    return [&, step](const std::string& path) { save_checkpoint(path, config_json, step, net, ema, &optimizer); };
+    return [&, step](const std::string& path) {
+      if (group.leader()) save_checkpoint(path, config_json, step, net, ema, &optimizer);
+    };
   };
   if (stopped) {  // the run ended on its best held-out loss at this step: nothing left to train
     result.steps = result.start_step, result.best_step = holdout.best_step(), result.holdout = holdout.best();
@@ -242,7 +263,10 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   const auto t0 = std::chrono::steady_clock::now();
   auto loss_sum = torch::zeros({}, x_all.options());
   int64_t loss_count = 0;
-  double last_loss = std::nan("");
+  double last_loss = std::nan(""), allreduce_seconds = 0;
+  // This rank's rows of every step's global batch (all of them in one process).
+  BatchShare share;
+  if (group.size() > 1) std::tie(share.begin, share.end) = group.share(o.batch_size());
   // The parameter tensors keep their identity for the whole run (loading uses set_), so collect them once.
   const auto net_params = net->parameters();
   auto ema_params = ema->parameters();
@@ -259,10 +283,20 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
       static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups.factors[g]);
     optimizer.zero_grad();
     // Dropout and a DAE's reparameterisation draw from LibTorch's default generator: reseeded per step too.
-    torch::manual_seed(derive_seed(o.seed(), static_cast<uint64_t>(step)) ^ 0x5eedULL);
-    auto loss = objective.loss(model, x0, gen, cond_all.defined() ? cond_all.index_select(0, rows) : torch::Tensor());
-    if (auto penalty = net->penalty(); penalty.defined()) loss = loss + penalty;
+    // Each rank its own stream (rank 0's is a single process's): these draws are the rank's rows' own.
+    torch::manual_seed(derive_seed(o.seed(), static_cast<uint64_t>(step)) ^ 0x5eedULL ^
+                       (static_cast<uint64_t>(group.rank()) * 0x9E3779B97F4A7C15ULL));
+    auto loss = objective.loss(model, x0, gen, cond_all.defined() ? cond_all.index_select(0, rows) : torch::Tensor(), share);
+    if (auto penalty = net->penalty(); penalty.defined()) loss = loss + penalty / static_cast<double>(group.size());
     loss.backward();
+    if (group.size() > 1) {  // the ranks' shares of the batch's gradient add up to it
+      const auto t_reduce = std::chrono::steady_clock::now();
+      std::vector<torch::Tensor> grads;
+      for (const auto& p : net_params)
+        if (p.grad().defined()) grads.push_back(p.grad());
+      group.sum(grads, "summing the gradients of step " + std::to_string(step));
+      allreduce_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_reduce).count();
+    }
     optimizer.step();
     {
       torch::NoGradGuard no_grad;
@@ -274,18 +308,21 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
       ++loss_count;
     }
     if (step % o.log_every() == 0 || step == o.steps()) {
+      group.sum(loss_sum, "summing the losses of step " + std::to_string(step));  // the global batch's
       last_loss = loss_sum.item<double>() / static_cast<double>(loss_count);
       if (!std::isfinite(last_loss))
         throw std::runtime_error("training diverged at step " + std::to_string(step) + " (loss " +
                                  std::to_string(last_loss) + "); lower --lr");
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      log << nlohmann::json{{"step", step}, {"loss", last_loss}, {"lr", lr}, {"seconds", secs}}.dump() << "\n";
+      nlohmann::json line = {{"step", step}, {"loss", last_loss}, {"lr", lr}, {"seconds", secs}};
+      if (group.size() > 1) line["allreduce_seconds"] = allreduce_seconds;  // of `seconds`: the gradients' all-reduce
+      log << line.dump() << "\n";
       log.flush();
       loss_sum.zero_();
       loss_count = 0;
     }
     if (step % o.checkpoint_every() == 0 || step == o.steps()) {
-      save_checkpoint(ckpt, config_json, step, net, ema, &optimizer);
+      save(step)(ckpt);
       if (holdout.on() && holdout.evaluate(objective, ema_model, step, log, save(step))) {
         result.stopped = step < o.steps();
         break;
@@ -297,6 +334,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   result.best_step = holdout.best_step(), result.holdout = holdout.best();
   result.final_loss = last_loss;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.allreduce_seconds = allreduce_seconds;
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include "diffinfo/app/inputs.h"
 #include "diffinfo/app/network_choice.h"
 #include "diffinfo/app/report.h"
+#include "diffinfo/dist/group.h"
 #include "diffinfo/measure/divergence.h"
 #include "diffinfo/measure/neural_entropy.h"
 
@@ -34,8 +35,27 @@ void add_classify(CLI::App& app);
 void add_dae(CLI::App& app);
 void add_export(CLI::App& app);
 
-/// Warnings to stderr, then the JSON (with `json`) or the summary to stdout.
+/// Warnings to stderr, then the JSON (with `json`) or the summary to stdout; nothing on ranks other than 0.
 void print(const app::Report& report, bool json);
+
+/// The command line main() was given, for --nproc to start it again as each rank.
+void set_command_line(int argc, char** argv);
+/// Off: print() prints nothing (a rank other than 0).
+void set_printing(bool on);
+
+/// How a command runs on several ranks (docs/distributed.md): under torchrun (WORLD_SIZE and the rest
+/// set) each process joins the others; --nproc N starts N local ranks of the command itself.
+/// --dist-backend gloo | nccl | auto, --dist-timeout SECONDS.
+struct DistFlags {
+  int nproc = 1;
+  dist::GroupOptions options;
+  void add(CLI::App* cmd);
+  /// With --nproc N > 1 outside torchrun: runs the command as N ranks and returns true when all ended
+  /// well (the caller has nothing left to do); throws naming the rank that failed. Else false.
+  bool launch() const;
+  /// This process's group; `device` "cuda" becomes cuda:LOCAL_RANK. Ranks other than 0 stop printing.
+  dist::Group join(std::string& device) const;
+};
 
 /// The estimator flags every measuring subcommand shares: --device, --points, --samples, --seed, --eval-batch.
 void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options);

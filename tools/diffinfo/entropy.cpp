@@ -20,7 +20,11 @@ void add_entropy(CLI::App& app) {
   cmd->add_option("--exact", r->exact_spec, "add the exact S_tot and curve of a law in a spec JSON ('diffinfo data' writes one)")
       ->excludes(g);
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json, model] {
+  auto dist = std::make_shared<DistFlags>();
+  dist->add(cmd);
+  cmd->callback([r, json, model, dist] {
+    if (dist->launch()) return;
+    r->options.group(dist->join(r->device));
     r->model = model->get();
     print(app::run_entropy(*r), *json);
   });

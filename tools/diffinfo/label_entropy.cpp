@@ -34,7 +34,11 @@ void add_label_entropy(CLI::App& app) {
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   cmd->add_option("--plot", r->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
   cmd->add_option("--csv", r->csv, "where the curves go (default RUN/label_entropy.csv)");
-  cmd->callback([r, json, model] {
+  auto dist = std::make_shared<DistFlags>();
+  dist->add(cmd);
+  cmd->callback([r, json, model, dist] {
+    if (dist->launch()) return;
+    r->options.group(dist->join(r->device));
     r->model = model->get();
     print(app::run_label_entropy(*r), *json);
   });

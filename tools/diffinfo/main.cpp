@@ -1,11 +1,20 @@
 // diffinfo: measure the information inside diffusion models.
 #include "commands.h"
 
+#include <cstdlib>
 #include <iostream>
 
 namespace {
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+// One of several ranks names itself, unless the message already does (dist/group.h's errors).
+std::string first_line(const std::string& s) {
+  std::string line = s.substr(0, s.find('\n'));
+  const char* rank = std::getenv("RANK");
+  const char* size = std::getenv("WORLD_SIZE");
+  if (rank != nullptr && size != nullptr && std::string(size) != "1" && line.rfind("rank ", 0) != 0)
+    line = "rank " + std::string(rank) + ": " + line;
+  return line;
+}
 
 }  // namespace
 
@@ -29,6 +38,7 @@ int main(int argc, char** argv) {
   diffinfo::cli::add_classify(app);
   diffinfo::cli::add_dae(app);
   diffinfo::cli::add_export(app);
+  diffinfo::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -25,7 +25,11 @@ void add_mi(CLI::App& app) {
   cmd->add_option("--csv", r->csv, "where the curve goes (default RUN/mi_rate.csv)");
   cmd->add_option("--exact", r->exact_spec, "add exact MI and exact-score curves of a law in a spec JSON ('diffinfo data' writes one)");
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json, model, uncond_model] {
+  auto dist = std::make_shared<DistFlags>();
+  dist->add(cmd);
+  cmd->callback([r, json, model, uncond_model, dist] {
+    if (dist->launch()) return;
+    r->options.group(dist->join(r->device));
     r->model = model->get();
     if (!uncond_model->empty()) r->uncond = app::unconditional_source(r->model, *uncond_model);
     print(app::run_mi(*r), *json);

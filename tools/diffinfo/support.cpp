@@ -10,7 +10,14 @@
 
 namespace diffinfo::cli {
 
+namespace {
+bool printing = true;
+}  // namespace
+
+void set_printing(bool on) { printing = on; }
+
 void print(const app::Report& report, bool json) {
+  if (!printing) return;
   for (const auto& w : report.warnings) std::cerr << w << "\n";
   std::cout << (json ? report.json.dump(2) + "\n" : report.text) << std::flush;
 }

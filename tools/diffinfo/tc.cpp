@@ -16,7 +16,11 @@ void add_tc(CLI::App& app) {
   cmd->add_option("--exact", r->exact_spec, "add the closed-form TC of a Gaussian spec ('diffinfo data gaussian')");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json, model] {
+  auto dist = std::make_shared<DistFlags>();
+  dist->add(cmd);
+  cmd->callback([r, json, model, dist] {
+    if (dist->launch()) return;
+    r->options.group(dist->join(r->device));
     r->model = model->get();
     print(app::run_tc(*r), *json);
   });

@@ -19,7 +19,11 @@ void add_thermo(CLI::App& app) {
   cmd->add_option("--plot", r->plot, "also draw the rates to FILE.png or FILE.svg (gnuplot)");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   add_measure_options(cmd, r->device, r->options);
-  cmd->callback([r, json, model] {
+  auto dist = std::make_shared<DistFlags>();
+  dist->add(cmd);
+  cmd->callback([r, json, model, dist] {
+    if (dist->launch()) return;
+    r->options.group(dist->join(r->device));
     r->model = model->get();
     print(app::run_thermo(*r), *json);
   });

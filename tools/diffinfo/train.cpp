@@ -53,7 +53,7 @@ void add_train(CLI::App& app) {
       cmd->add_option("--null-consistency", o.null_consistency(),
                       "conditional runs: weight of the pull of each null row toward its own condition's output "
                       "(MINDE's null gap shrinks; 0: off)")->capture_default_str(),
-      cmd->add_option("--batch", t.batch_size(), "batch size")->capture_default_str(),
+      cmd->add_option("--batch", t.batch_size(), "global batch size: with several ranks, each runs the network on its share of it")->capture_default_str(),
       cmd->add_option("--lr", t.lr(), "peak learning rate")->capture_default_str(),
       cmd->add_option("--label-lr", t.label_lr(),
                       "--labels: factor on the label embeddings' learning rate (with --zero-labels, a faster start)")
@@ -73,12 +73,16 @@ void add_train(CLI::App& app) {
   auto* steps = cmd->add_option("--steps", t.steps(),
                                 "optimiser steps (default " + std::to_string(t.steps()) + ", " +
                                     std::to_string(kConditionalSteps) + " with --cond, --labels or --joint; may grow on --resume)");
-  cmd->callback([r, net, quiet, shape, fixed, steps] {
+  auto dist = std::make_shared<DistFlags>();
+  dist->add(cmd);
+  cmd->callback([r, net, quiet, shape, fixed, steps, dist] {
+    if (dist->launch()) return;
+    r->group = dist->join(r->device);
     r->net = net->get();
     r->steps_given = steps->count() > 0;
     r->shape_given = given(shape), r->fixed_given = given(fixed);
     ProgressBar bar;
-    const auto report = app::run_train(*r, *quiet ? TrainCallbacks{} : bar.start("train"));
+    const auto report = app::run_train(*r, *quiet || !r->group.leader() ? TrainCallbacks{} : bar.start("train"));
     bar.finish();
     if (!*quiet) print(report, false);
   });

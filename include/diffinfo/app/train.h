@@ -35,6 +35,8 @@ struct TrainRequest {
   std::vector<std::string> shape_given;
   /// The other flags given that a resumed run keeps (objective, schedule, seed …).
   std::vector<std::string> fixed_given;
+  /// The ranks training together (docs/distributed.md); `train.batch_size()` is the global batch.
+  dist::Group group;
 };
 
 /// A run's configuration and the rows it trains on, as `run_train` would train them.

@@ -27,6 +27,7 @@
 //   auto windows = diffinfo::decision_windows(p.s, rates);
 #include "diffinfo/estimate.h"
 #include "diffinfo/callables.h"
+#include "diffinfo/dist/group.h"
 #include "diffinfo/process.h"
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,9 @@ struct PosteriorOptions {
   /// One step's difference is mostly the step's noise; a window of 1 % of the steps each side
   /// keeps the rate's stderr small without blurring a decision window.
   TORCH_ARG(int64_t, rate_window) = 0;
+  /// The ranks that share the trajectories, batch by batch, round-robin (default: one process); each
+  /// returns the single-process result, to rounding (docs/distributed.md).
+  TORCH_ARG(dist::Group, group) = {};
 };
 
 /// The settings, for reports.

@@ -11,6 +11,7 @@
 //   auto r = diffinfo::ode_likelihood(*process, score, x, diffinfo::LikelihoodOptions());
 //   r.nll.value, r.nll.std_error;  r.log_likelihood[i];  r.nfe
 #include "diffinfo/callables.h"
+#include "diffinfo/dist/group.h"
 #include "diffinfo/estimate.h"
 #include "diffinfo/measure/divergence.h"
 #include "diffinfo/process.h"
@@ -41,6 +42,9 @@ struct LikelihoodOptions {
   TORCH_ARG(uint64_t, seed) = 0;
   /// Samples integrated together (default 1024).
   TORCH_ARG(int64_t, batch_size) = 1024;
+  /// The ranks that share the rows, batch by batch, round-robin (default: one process); each returns
+  /// the single-process result, to rounding (docs/distributed.md).
+  TORCH_ARG(dist::Group, group) = {};
 };
 
 struct LikelihoodResult {

@@ -10,6 +10,7 @@
 //   diffinfo::EntropyProfile p = diffinfo::neural_entropy(*process, residual, data, {});
 //   p.total.value, p.total.std_error;   p.curve[k].rate, p.curve[k].cumulative
 #include "diffinfo/callables.h"
+#include "diffinfo/dist/group.h"
 #include "diffinfo/estimate.h"
 #include "diffinfo/process.h"
 
@@ -38,6 +39,9 @@ struct EntropyOptions {
   TORCH_ARG(uint64_t, seed) = 0;
   /// Network evaluations per forward pass (default 8192).
   TORCH_ARG(int64_t, batch_size) = 8192;
+  /// The ranks that share the forward passes, batch by batch, round-robin (default: one process). Every
+  /// rank returns the single-process result on the same draws, to rounding (docs/distributed.md).
+  TORCH_ARG(dist::Group, group) = {};
 };
 
 struct RatePoint {

@@ -32,15 +32,24 @@ struct ObjectiveOptions {
   TORCH_ARG(double, null_consistency) = 0.0;
 };
 
+/// Rows [begin, end) of a batch: one rank's part of a data-parallel step (docs/distributed.md).
+/// The default, end < 0, is the whole batch.
+struct BatchShare {
+  int64_t begin = 0, end = -1;
+};
+
 class DenoisingObjective {
  public:
   DenoisingObjective(const ForwardProcess& process, const ObjectiveOptions& options);
 
   /// [B, D] clean batch, its condition rows (or the null condition) -> scalar loss, the batch mean
   /// of the weighted residual norm. A given condition is dropped row-wise with probability p_uncond;
-  /// with null_consistency > 0, the dropped rows add that term.
+  /// with null_consistency > 0, the dropped rows add that term. With a `share`, every draw is made for
+  /// the whole batch (so the draws do not depend on how it is shared) and the network sees only the
+  /// share's rows: the loss is their sum over the whole batch's size, and the shares' losses add up to
+  /// the batch's.
   torch::Tensor loss(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
-                     const torch::Tensor& cond = {}) const;
+                     const torch::Tensor& cond = {}, BatchShare share = {}) const;
   /// The same draws as `loss` without the null-consistency term: [B] weighted residual norms, one per
   /// row, whose mean is the denoising loss (a held-out loss, TrainOptions::holdout).
   torch::Tensor row_losses(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
@@ -53,7 +62,8 @@ class DenoisingObjective {
     torch::Tensor s, w, x_s, out, rows;  // [B, 1] times, [B] weights, [B, D] x_s and output, [B] weighted norms
     Condition cond;
   };
-  Draw draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen, const torch::Tensor& cond) const;
+  Draw draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen, const torch::Tensor& cond,
+            BatchShare share = {}) const;
 
   const ForwardProcess& process_;
   ObjectiveOptions options_;

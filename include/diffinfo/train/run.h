@@ -75,6 +75,8 @@ struct RunConfig {
   /// Absolute path of the run whose weights this one started from (train --init), or empty: a fine-tune
   /// under another objective or schedule. Its process, network and data width are this run's.
   std::string init_run;
+  /// Ranks of a data-parallel run (docs/distributed.md), 1 for one process: it resumes only with as many.
+  int64_t ranks = 1;
 
   /// True when the network takes a condition.
   bool conditional() const { return cond_kind != CondKind::kNone; }

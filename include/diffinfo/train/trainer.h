@@ -5,6 +5,7 @@
 //
 //   auto config = ...;                                   // RunConfig
 //   diffinfo::train(config, data, "runs/a", /*resume=*/false, torch::kCPU);
+#include "diffinfo/dist/group.h"
 #include "diffinfo/estimate.h"
 #include "diffinfo/train/run.h"
 
@@ -30,6 +31,7 @@ struct TrainResult {
   int64_t steps = 0;       ///< the last step done
   double final_loss = 0;   ///< mean loss over the last log interval
   double seconds = 0;
+  double allreduce_seconds = 0;  ///< of `seconds`, in the gradients' all-reduce (several ranks)
   /// With TrainOptions::holdout: the step whose weights the run ends with (the lowest held-out loss),
   /// that loss, and whether patience stopped the run before its last step.
   int64_t best_step = 0;
@@ -44,8 +46,14 @@ struct TrainResult {
 /// A new run refuses a directory that holds one, and starts from config.init_run's weights when that is set
 /// (step 1, a fresh optimiser and schedule); resume continues from RUN/checkpoint.pt with the stored
 /// configuration (config.train.steps may grow).
+/// With a `group` of several ranks, training is data-parallel (docs/distributed.md): every rank draws the
+/// step's global batch of rows, times and noise from the step's seed and runs the network on its share;
+/// the gradients are summed in buckets, so every rank holds the same weights after every step and the run
+/// is the single-process run with the same batch, to rounding. Rank 0 alone writes the run directory, which
+/// every rank must see (a shared file system); a run resumes only with the number of ranks it started with.
 TrainResult train(const RunConfig& config, const TrainData& data, const std::string& run_dir,
-                  bool resume, const torch::Device& device, const TrainCallbacks& callbacks = {});
+                  bool resume, const torch::Device& device, const TrainCallbacks& callbacks = {},
+                  const dist::Group& group = {});
 
 /// The learning rate at `step` (warm-up, then cosine decay to lr · lr_final).
 double learning_rate(const TrainOptions& options, int64_t step);

@@ -65,6 +65,30 @@ TEST(Objective, NullConsistencyPullsOnlyTheNullOutputTowardItsRowsConditions) {
   EXPECT_THROWS_WITH(DenoisingObjective(*p, ObjectiveOptions().null_consistency(-1.0)), "null_consistency must be >= 0, got -1");
 }
 
+TEST(Objective, SharesOfABatchAddUpToItsLossOnTheSameDraws) {
+  // A data-parallel step (docs/distributed.md): every share draws the whole batch's (s, ε, keep), so the
+  // shares' losses, each its rows' sum over the batch size, add up to the unshared loss, null term included.
+  auto p = vp();
+  Mlp net(NetworkOptions(2).width(16).depth(1).classes(3));
+  auto init = make_generator(0);
+  net->reset_parameters(init);
+  ScoreModel model(p, net, "entropy", 1.0);
+  DenoisingObjective objective(*p, ObjectiveOptions().p_uncond(0.5).null_consistency(1.0));
+  auto x0 = torch::randn({37, 2});
+  auto labels = torch::randint(0, 3, {37}, torch::kInt64);
+  torch::NoGradGuard no_grad;
+  auto gen = make_generator(7);
+  const double whole = objective.loss(model, x0, gen, labels).item<double>();
+  double parts = 0;
+  for (auto [begin, end] : {std::pair<int64_t, int64_t>{0, 12}, {12, 25}, {25, 37}}) {
+    auto g = make_generator(7);
+    parts += objective.loss(model, x0, g, labels, BatchShare{begin, end}).item<double>();
+  }
+  EXPECT_NEAR(parts, whole, 1e-5 * std::abs(whole));
+  auto other = make_generator(8);  // the test can fail: other draws give another loss
+  EXPECT_GT(std::abs(objective.loss(model, x0, other, labels).item<double>() - whole), 1e-3 * std::abs(whole));
+}
+
 TEST(Objective, UnknownWeightingIsAnError) {
   auto p = vp();
   EXPECT_THROWS_WITH(DenoisingObjective(*p, ObjectiveOptions().weighting("snr")), "weighting 'snr' not found; known: likelihood, noise, none");
