@@ -63,7 +63,8 @@ torch::Tensor DenoisingObjective::loss(const ScoreModel& model, const torch::Ten
       torch::Tensor target;
       {
         torch::NoGradGuard no_grad;
-        target = model.scaled_score(d.x_s.index_select(0, dropped), d.s.index_select(0, dropped), Condition(d.cond.value).rows(dropped));
+        target = model.scaled_score(d.x_s.index_select(0, dropped), d.s.index_select(0, dropped),
+                                    Condition(d.cond.value).rows(dropped));  // each row's own condition
       }
       const auto gap = (d.out.index_select(0, dropped) - target).pow(2).sum(1);
       loss = loss + options_.null_consistency() * (d.w.index_select(0, dropped) * gap).sum() / static_cast<double>(b);
