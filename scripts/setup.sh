@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox                              # plots (PNG through pngcairo, SVG)
   dataset-fashion-mnist                    # the real image data set Debian ships
+  clang libclang-rt-14-dev                 # tests only: libFuzzer with ASan and UBSan (tests/fuzz)
   python3-torch python3-numpy              # tests only: models written by real PyTorch (never needed by the tool)
 )
 

@@ -1,5 +1,7 @@
 #include "diffinfo/process.h"
 
+#include "diffinfo/io/json_file.h"
+
 #include "diffinfo/names.h"
 #include "diffinfo/processes/discrete.h"
 #include "diffinfo/processes/sl.h"
@@ -72,11 +74,11 @@ std::unique_ptr<ForwardProcess> make_process(const std::string& name, const Proc
 
 std::unique_ptr<ForwardProcess> process_from_config(const nlohmann::json& config) {
   TORCH_CHECK(config.is_object() && config.contains("name") && config["name"].is_string(),
-              "process configuration needs a \"name\", got ", config.dump());
+              "process configuration needs a \"name\", got ", config.dump().substr(0, 80));
   if (config["name"] == "ddpm") return process_from_scheduler(config);  // a discrete schedule (docs/math.md §11)
   const ProcessOptions defaults;
   auto get = [&](const char* key, double fallback) {
-    return config.contains(key) ? config[key].get<double>() : fallback;
+    return config.contains(key) ? json_number(config, key, -1e6, 1e6) : fallback;
   };
   ProcessOptions o;
   o.beta_min(get("beta_min", defaults.beta_min()))

@@ -1,5 +1,7 @@
 #include "diffinfo/analytic/joint_gaussian.h"
 
+#include "diffinfo/io/json_file.h"
+
 #include "diffinfo/info/gaussian.h"
 #include "diffinfo/io/json_tensor.h"
 
@@ -37,7 +39,7 @@ JointGaussian JointGaussian::from_spec(const nlohmann::json& spec) {
   TORCH_CHECK(spec.contains("x") && spec["x"].contains("cov") && spec.contains("a") && spec.contains("sigma_eps"),
               "joint-gaussian spec needs \"x.cov\", \"a\" and \"sigma_eps\"");
   return JointGaussian(json_to_tensor(spec["x"]["cov"], 2, "spec.x.cov"), json_to_tensor(spec["a"], 2, "spec.a"),
-                       spec["sigma_eps"].get<double>());
+                       json_number(spec, "sigma_eps", 0, 1e15));
 }
 
 GaussianData JointGaussian::x_law() const { return GaussianData(torch::zeros({dim_x()}, kF64), cov_x_); }

@@ -3,6 +3,7 @@
 #include "diffinfo/data/image_spec.h"
 #include "diffinfo/data/matrix.h"
 #include "diffinfo/io/files.h"
+#include "diffinfo/io/json_file.h"
 #include "diffinfo/model/torchscript.h"
 #include "diffinfo/processes/discrete.h"
 
@@ -21,11 +22,7 @@ torch::Device device_from_name(const std::string& name) {
 }
 
 nlohmann::json read_spec(const std::string& path) {
-  try {
-    return nlohmann::json::parse(read_text(path));
-  } catch (const nlohmann::json::parse_error&) {
-    throw std::runtime_error(path + ": not valid JSON (expected a spec written by 'diffinfo data')");
-  }
+  return read_json(path, "a spec written by 'diffinfo data'");
 }
 
 ResidualFn MeasuredModel::residual() const {
@@ -148,7 +145,9 @@ DataRows load_data(const MeasuredModel& m, const std::string& data) {
   if (data.empty() && m.card)
     throw std::runtime_error(m.name + ": --data X.npy is required with --model (a TorchScript model has no data of its own)");
   const std::string path = data.empty() ? m.config.data_path : data;
-  auto x = load_matrix(path);
+  // The run's own data, named with the configuration that names them (--data X.npy points elsewhere).
+  auto x = data.empty() && !m.card ? in_file(run_file(m.name, "config.json"), [&] { return load_matrix(path); })
+                                   : load_matrix(path);
   if (x.size(1) != m.config.data_columns())
     throw std::runtime_error(path + ": has " + std::to_string(x.size(1)) + " columns, the " +
                              (m.card ? "model " + m.name + " takes " : "run in " + m.name + " was trained on ") +

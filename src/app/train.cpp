@@ -21,6 +21,10 @@ std::string absolute(const std::string& path) { return std::filesystem::absolute
 double data_variance(const torch::Tensor& x, const std::string& path) {
   const double v = x.var(0).mean().item<double>();
   if (!(v > 0)) throw std::runtime_error(path + ": every column is constant (variance 0): there is nothing to learn");
+  // float32 networks see x / sqrt(v) and losses of order v: beyond this they overflow.
+  if (!(v < 1e24) || !(x.abs().max().item<double>() < 1e30))
+    throw std::runtime_error(path + ": values too large for float32 training (mean variance " + c10::str(v) +
+                             "): rescale the data");
   return v;
 }
 
@@ -62,6 +66,10 @@ RunConfig resumed_config(const TrainRequest& a) {
     if (!given->empty())
       throw std::runtime_error(given->front() + " cannot change on --resume: the run keeps its configuration");
   auto config = read_run_config(a.out);
+  if (a.steps_given && a.train.steps() < config.train.steps())
+    throw std::runtime_error("--steps " + std::to_string(a.train.steps()) + " is fewer than the " +
+                             std::to_string(config.train.steps()) + " steps of the run in " + a.out +
+                             ": --resume continues a run and may only extend it");
   if (a.steps_given) config.train.steps(a.train.steps());
   if (!a.data.empty()) config.data_path = absolute(a.data);
   if (!a.cond.empty() || !a.labels.empty() || !a.joint.empty() || a.marginals)
@@ -130,14 +138,14 @@ PreparedRun prepare_run(const TrainRequest& a) {
     config.data_var = data_variance(x, config.data_path);
     if (config.cond_kind == CondKind::kVector) {
       config.model.cond_dim(cond.size(1));
-      config.cond_var = mean_variance(cond);
+      config.cond_var = data_variance(cond, config.cond_path);
     }
     if (config.cond_kind == CondKind::kLabels) config.model.classes(cond.max().item<int64_t>() + 1);
     if (config.cond_kind == CondKind::kCoordinates) config.model.classes(columns);
     if (config.cond_kind == CondKind::kJoint) {  // each block keeps its own scale (score_model.h)
       config.model.classes(3), config.joint_split = columns;
       config.data_var = data_variance(x.narrow(1, 0, columns), config.data_path);
-      config.cond_var = mean_variance(x.narrow(1, columns, x.size(1) - columns));
+      config.cond_var = data_variance(x.narrow(1, columns, x.size(1) - columns), config.cond_path);
     }
   }
   if (!a.resume)
@@ -152,6 +160,7 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   const auto run = prepare_run(a);
   const auto result = diffinfo::train(run.config, run.data, a.out, a.resume, device, callbacks, a.group);
   Report r;
+  r.warnings = result.warnings;
   std::ostringstream text;
   if (result.was_complete())
     text << a.out << (result.stopped ? " ended on its held-out loss at step " : " is already trained to step ") << result.steps

@@ -1,5 +1,7 @@
 #include "diffinfo/data/csv.h"
 
+#include "diffinfo/io/files.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -37,6 +39,7 @@ bool parse_line(const std::string& line, std::vector<double>& out, std::string& 
 }  // namespace
 
 torch::Tensor read_csv(const std::string& path) {
+  (void)regular_file_size(path);  // a directory or a missing file, named
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot read (no such file, or no permission)");
   std::vector<double> values, row;
@@ -50,7 +53,7 @@ torch::Tensor read_csv(const std::string& path) {
         cols = 0;
         continue;
       }
-      throw std::runtime_error(path + ":" + std::to_string(lineno) + ": field '" + bad + "' is not a number");
+      throw std::runtime_error(path + ":" + std::to_string(lineno) + ": field '" + excerpt(bad) + "' is not a number (expected comma-separated numbers)");
     }
     const auto n = static_cast<int64_t>(row.size());
     if (cols <= 0) cols = n;

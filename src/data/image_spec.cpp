@@ -1,6 +1,7 @@
 #include "diffinfo/data/image_spec.h"
 
 #include "diffinfo/io/files.h"
+#include "diffinfo/io/json_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,12 +16,7 @@ std::string sibling(const std::string& data_path, const std::string& suffix) {
 std::optional<ImageSpec> image_spec(const std::string& data_path) {
   const auto path = sibling(data_path, ".spec.json");
   if (!file_exists(path)) return std::nullopt;
-  nlohmann::json spec;
-  try {
-    spec = nlohmann::json::parse(read_text(path));
-  } catch (const nlohmann::json::parse_error&) {
-    throw std::runtime_error(path + ": not valid JSON (expected a spec written by 'diffinfo data')");
-  }
+  const auto spec = read_json(path, "a spec written by 'diffinfo data'");
   if (!spec.is_object() || spec.value("type", "") != "images") return std::nullopt;
   const auto malformed = [&path] {
     return std::runtime_error(path + ": not an image spec (expected image_shape [C, H, W] and scaling {range [LOW, HIGH], "
@@ -29,11 +25,11 @@ std::optional<ImageSpec> image_spec(const std::string& data_path) {
   ImageSpec s;
   s.path = path;
   try {
-    s.shape = spec.at("image_shape").get<std::vector<int64_t>>();
+    s.shape = json_integers(spec, "image_shape", 1, int64_t{1} << 24);
     const auto& scaling = spec.at("scaling");
     s.low = scaling.at("range").at(0).get<double>(), s.high = scaling.at("range").at(1).get<double>();
-    s.levels = scaling.at("levels").get<int64_t>();
-  } catch (const nlohmann::json::exception&) {
+    s.levels = json_integer(scaling, "levels", 2, int64_t{1} << 32);
+  } catch (const std::exception&) {  // nlohmann's, or a field out of range
     throw malformed();
   }
   if (s.shape.size() != 3 || !(s.high > s.low) || s.levels < 2) throw malformed();

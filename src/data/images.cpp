@@ -13,20 +13,32 @@
 namespace diffinfo {
 namespace {
 
-// All bytes of a plain or gzip file (gzread passes plain files through).
-std::string read_bytes(const std::string& path) {
+// The bytes of a plain or gzip file (gzread passes plain files through), at most `limit` of them:
+// `more` tells whether the file holds more. Memory grows with what is read, never with what a header claims.
+std::string read_bytes(const std::string& path, size_t limit, bool* more = nullptr) {
+  (void)regular_file_size(path);  // a directory or a missing file, named
   gzFile f = gzopen(path.c_str(), "rb");
   if (!f) throw std::runtime_error(path + ": cannot read");
   std::string bytes;
   char buf[1 << 16];
-  int got;
-  while ((got = gzread(f, buf, sizeof buf)) > 0) bytes.append(buf, got);
-  int err = 0;
-  const std::string msg = got < 0 ? gzerror(f, &err) : "";
+  int got = 0;
+  while (bytes.size() < limit && (got = gzread(f, buf, unsigned(std::min(sizeof buf, limit - bytes.size())))) > 0)
+    bytes.append(buf, got);
+  if (more != nullptr && got >= 0) {
+    got = gzread(f, buf, 1);
+    *more = got > 0;
+  }
+  // A stream cut short reads as far as it goes and then sets Z_BUF_ERROR.
+  int err = Z_OK;
+  const std::string msg = gzerror(f, &err);
   gzclose(f);
-  if (got < 0) throw std::runtime_error(path + ": corrupt gzip stream (" + msg + ")");
+  if (got < 0 || (err != Z_OK && err != Z_STREAM_END))
+    throw std::runtime_error(path + ": corrupt or truncated gzip stream (" + msg + ")");
   return bytes;
 }
+
+// Largest image file read (all of CIFAR-10 is 180 MB, MNIST's training images 47 MB).
+constexpr size_t kMaxImageBytes = size_t{4} << 30;
 
 uint32_t big_endian(const std::string& b, size_t at) {
   return (uint32_t(uint8_t(b[at])) << 24) | (uint32_t(uint8_t(b[at + 1])) << 16) | (uint32_t(uint8_t(b[at + 2])) << 8) |
@@ -36,7 +48,7 @@ uint32_t big_endian(const std::string& b, size_t at) {
 }  // namespace
 
 torch::Tensor read_idx(const std::string& path) {
-  const auto b = read_bytes(path);
+  auto b = read_bytes(path, 4 + 4 * 4);
   if (b.size() < 4 || b[0] != 0 || b[1] != 0 || uint8_t(b[2]) != 0x08 || b[3] < 1 || b[3] > 4) {
     char magic[16] = "(short)";
     if (b.size() >= 4) std::snprintf(magic, sizeof magic, "%02x%02x%02x%02x", uint8_t(b[0]), uint8_t(b[1]), uint8_t(b[2]), uint8_t(b[3]));
@@ -44,16 +56,26 @@ torch::Tensor read_idx(const std::string& path) {
                              ", expected 000008 followed by 1-4 dimensions)");
   }
   const int ndim = b[3];
-  if (b.size() < 4 + 4 * size_t(ndim)) throw std::runtime_error(path + ": truncated IDX header");
+  const size_t header = 4 + 4 * size_t(ndim);
+  if (b.size() < header) throw std::runtime_error(path + ": truncated IDX header");
   std::vector<int64_t> shape;
   size_t count = 1;
-  for (int i = 0; i < ndim; ++i) shape.push_back(big_endian(b, 4 + 4 * i)), count *= size_t(shape.back());
-  const size_t body = b.size() - 4 - 4 * size_t(ndim);
-  if (body != count)
+  for (int i = 0; i < ndim; ++i) {
+    shape.push_back(big_endian(b, 4 + 4 * i));
+    if (shape.back() == 0) throw std::runtime_error(path + ": IDX dimension " + std::to_string(i) + " is 0 (expected a non-empty array)");
+    count *= size_t(shape.back());
+    if (count > kMaxImageBytes)
+      throw std::runtime_error(path + ": the IDX header claims more than " + std::to_string(kMaxImageBytes >> 30) +
+                               " GiB of data");
+  }
+  bool more = false;
+  b = read_bytes(path, header + count, &more);  // never more than the header claims
+  const size_t body = b.size() - header;
+  if (body != count || more)
     throw std::runtime_error(path + ": the header promises " + std::to_string(count) + " bytes of data, the file holds " +
-                             std::to_string(body) + (body < count ? " (truncated)" : " (trailing bytes)"));
+                             (more ? "more" : std::to_string(body)) + (body < count ? " (truncated)" : " (trailing bytes)"));
   auto out = torch::empty(shape, torch::kUInt8);
-  std::memcpy(out.data_ptr<uint8_t>(), b.data() + 4 + 4 * ndim, count);
+  std::memcpy(out.data_ptr<uint8_t>(), b.data() + header, count);
   return out;
 }
 
@@ -90,7 +112,9 @@ LabelledImages read_cifar10(const std::vector<std::string>& paths) {
   constexpr size_t kRecord = 1 + 3 * 32 * 32;
   std::vector<torch::Tensor> images, labels;
   for (const auto& path : paths) {
-    const auto b = read_bytes(path);
+    bool more = false;
+    const auto b = read_bytes(path, kMaxImageBytes, &more);
+    if (more) throw std::runtime_error(path + ": more than " + std::to_string(kMaxImageBytes >> 30) + " GiB (expected a CIFAR-10 batch)");
     if (b.empty() || b.size() % kRecord != 0)
       throw std::runtime_error(path + ": " + std::to_string(b.size()) + " bytes is not a whole number of CIFAR-10 records (" +
                                std::to_string(kRecord) + " bytes each)");

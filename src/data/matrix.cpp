@@ -56,6 +56,9 @@ torch::Tensor load_labels(const std::string& path, int64_t classes) {
                                std::to_string(classes) + " classes), found " + std::to_string(hi));
     return l;
   }
+  if (hi >= l.size(0))  // checked before anything is sized by the labels
+    throw std::runtime_error(path + ": expected labels 0…K−1 with every class present, found label " + std::to_string(hi) +
+                             " among only " + std::to_string(l.size(0)) + " rows");
   auto counts = torch::bincount(l, {}, hi + 1);
   auto missing = (counts == 0).nonzero();
   if (missing.numel() > 0)

@@ -2,6 +2,7 @@
 
 #include "diffinfo/io/files.h"
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,10 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the .npy reader assume
 
 namespace diffinfo {
 namespace {
+
+// The longest header read (NumPy writes under 100 bytes for a 2-D array; it reads up to 10000).
+constexpr uint32_t kMaxHeader = 1 << 16;
+constexpr long long kMaxDim = 1LL << 40;
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw std::runtime_error(path + ": " + what);
@@ -47,9 +52,12 @@ std::vector<int64_t> parse_shape(const std::string& text, const std::string& pat
     item.erase(item.find_last_not_of(' ') + 1);
     if (item.empty()) continue;
     char* end = nullptr;
+    errno = 0;
     const long long v = std::strtoll(item.c_str(), &end, 10);
-    if (*end != '\0' || v < 0) fail(path, "malformed .npy header: bad dimension '" + item + "'");
+    if (*end != '\0' || v < 0 || errno == ERANGE) fail(path, "malformed .npy header: bad dimension '" + excerpt(item) + "'");
+    if (v > kMaxDim) fail(path, "malformed .npy header: dimension " + std::to_string(v) + " is larger than any file");
     shape.push_back(v);
+    if (shape.size() > 8) fail(path, "malformed .npy header: more than 8 dimensions");
   }
   return shape;
 }
@@ -57,6 +65,7 @@ std::vector<int64_t> parse_shape(const std::string& text, const std::string& pat
 }  // namespace
 
 torch::Tensor read_npy(const std::string& path) {
+  const int64_t file_size = regular_file_size(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, "cannot read (no such file, or no permission)");
   char magic[8] = {};
@@ -70,6 +79,11 @@ torch::Tensor read_npy(const std::string& path) {
   in.read(reinterpret_cast<char*>(len_bytes), len_size);
   if (in.gcount() < len_size) fail(path, "truncated .npy header");
   for (int i = len_size - 1; i >= 0; --i) header_len = header_len << 8 | len_bytes[i];
+  // What the header claims is checked against the file before anything is allocated for it.
+  if (int64_t(header_len) > file_size - 8 - len_size)
+    fail(path, "truncated .npy header (it claims " + std::to_string(header_len) + " bytes, the file holds " +
+                   std::to_string(file_size) + ")");
+  if (header_len > kMaxHeader) fail(path, "malformed .npy header: longer than " + std::to_string(kMaxHeader) + " bytes");
   std::string header(header_len, '\0');
   in.read(header.data(), header_len);
   if (static_cast<uint32_t>(in.gcount()) < header_len) fail(path, "truncated .npy header");
@@ -81,16 +95,25 @@ torch::Tensor read_npy(const std::string& path) {
   for (const auto& d : kDtypes)
     if (descr == d.descr) dtype = &d;
   if (!dtype) {
-    if (!descr.empty() && descr[0] == '>') fail(path, "big-endian data ('" + descr + "') are not supported");
-    fail(path, "unsupported dtype '" + descr + "' (expected float32, float64, int32, int64 or uint8)");
+    if (!descr.empty() && descr[0] == '>') fail(path, "big-endian data ('" + excerpt(descr) + "') are not supported");
+    fail(path, "unsupported dtype '" + excerpt(descr) + "' (expected float32, float64, int32, int64 or uint8)");
   }
   if (value_after(header, "fortran_order", path).rfind("False", 0) != 0)
     fail(path, "Fortran-order arrays are not supported (save with numpy.ascontiguousarray)");
   const auto shape = parse_shape(value_after(header, "shape", path), path);
 
-  int64_t count = 1;
-  for (auto d : shape) count *= d;
   const int64_t item = static_cast<int64_t>(c10::elementSize(dtype->type));
+  const int64_t data_bytes = file_size - 8 - len_size - int64_t(header_len);
+  int64_t count = 1, needed = 0;
+  bool overflow = false;
+  for (auto d : shape) overflow |= __builtin_mul_overflow(count, d, &count);
+  overflow |= __builtin_mul_overflow(count, item, &needed);
+  if (overflow) fail(path, "malformed .npy header: shape " + c10::str(c10::IntArrayRef(shape)) + " is larger than any file");
+  if (needed > data_bytes) {  // before anything is allocated for it
+    std::ostringstream msg;
+    msg << "truncated: shape " << c10::IntArrayRef(shape) << " needs " << needed << " bytes of data, found " << data_bytes;
+    fail(path, msg.str());
+  }
   auto tensor = torch::empty(shape, dtype->type);
   in.read(static_cast<char*>(tensor.data_ptr()), count * item);
   const int64_t got = in.gcount();

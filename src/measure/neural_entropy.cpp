@@ -41,6 +41,12 @@ std::vector<EntropyProfile> integrate_rates(const ForwardProcess& process, const
   TORCH_CHECK(o.samples_per_point() >= 2, "entropy estimate needs samples_per_point >= 2 (for its stderr), got ",
               o.samples_per_point());
   TORCH_CHECK(o.batch_size() >= 1 && columns >= 1, "entropy estimate needs batch_size >= 1 and columns >= 1");
+  // Before the per-draw tables are allocated: points × samples × columns doubles of them.
+  TORCH_CHECK(o.points() <= (int64_t{1} << 24) && o.samples_per_point() <= (int64_t{1} << 30) &&
+                  double(o.points()) * double(o.samples_per_point()) * double(columns) <= double(int64_t{1} << 28),
+              "entropy estimate: points × samples = ", double(o.points()) * double(o.samples_per_point()),
+              " draws is more than 2^28 (lower --points or --samples)");
+  TORCH_CHECK(o.batch_size() <= (int64_t{1} << 24), "entropy estimate needs batch_size <= 2^24, got ", o.batch_size());
   TORCH_CHECK(data.dim() == 2 && data.size(0) >= 1, "entropy estimate needs data [N, D], got ", data.sizes());
   const TimeSampler times(process, o.time_sampling(), o.s_min());
   const int64_t k = o.points(), n = o.samples_per_point(), m = k * n;

@@ -1,5 +1,7 @@
 #include "diffinfo/measure/reference.h"
 
+#include "diffinfo/io/json_file.h"
+
 #include "diffinfo/analytic/joint_gaussian.h"
 #include "diffinfo/io/json_tensor.h"
 #include "diffinfo/random.h"
@@ -36,8 +38,8 @@ DataEntropy data_entropy(const nlohmann::json& full_spec, int64_t dim, uint64_t 
   const auto& spec = full_spec.value("type", "") == "joint-gaussian" ? full_spec.at("x") : full_spec;
   const auto type = spec.value("type", "");
   if (type == "uniform") {
-    const double low = spec.at("low").get<double>(), high = spec.at("high").get<double>();
-    const int64_t d = spec.at("dim").get<int64_t>();
+    const double low = json_number(spec, "low", -1e30, 1e30), high = json_number(spec, "high", -1e30, 1e30);
+    const int64_t d = json_integer(spec, "dim", 1, int64_t{1} << 24);
     TORCH_CHECK(d == dim, "the law has dimension ", d, " but the data have ", dim);
     TORCH_CHECK(high > low, "a uniform law needs high > low, got [", low, ", ", high, "]");
     return {{static_cast<double>(d) * std::log(high - low), 0.0}, "closed form (uniform on a box)"};
@@ -58,8 +60,8 @@ torch::Tensor data_log_density(const nlohmann::json& full_spec, const torch::Ten
   TORCH_CHECK(x.dim() == 2, "data must be [N, D], got ", x.sizes());
   auto xd = x.to(torch::kCPU, torch::kFloat64);
   if (spec.value("type", "") == "uniform") {
-    const double low = spec.at("low").get<double>(), high = spec.at("high").get<double>();
-    TORCH_CHECK(spec.at("dim").get<int64_t>() == x.size(1), "the law has dimension ", spec.at("dim").get<int64_t>(),
+    const double low = json_number(spec, "low", -1e30, 1e30), high = json_number(spec, "high", -1e30, 1e30);
+    TORCH_CHECK(json_integer(spec, "dim", 1, int64_t{1} << 24) == x.size(1), "the law has dimension ", json_integer(spec, "dim", 1, int64_t{1} << 24),
                 " but the data have ", x.size(1));
     auto inside = ((xd >= low) & (xd <= high)).all(1);
     return torch::where(inside, torch::full({x.size(0)}, -x.size(1) * std::log(high - low), torch::kFloat64),
@@ -109,7 +111,7 @@ MutualInformationReference exact_mutual_information(const nlohmann::json& spec, 
     return ref;
   }
   if (type == "bmi") {  // the truth is known, exact scores are not
-    ref.total = {spec.at("mutual_information").get<double>(), 0.0};
+    ref.total = {json_number(spec, "mutual_information", 0, 1e9), 0.0};
     ref.method = "closed form of the benchmark task " + spec.value("task", std::string("?"));
     return ref;
   }

@@ -44,7 +44,15 @@ ClassifierReference classifier_reference(const torch::Tensor& train_x, const tor
               "the classifier needs one label per image");
   TORCH_CHECK(train_x.dim() == 2 || (train_x.size(2) >= 4 && train_x.size(3) >= 4),
               "the classifier needs images of at least 4×4 pixels");
-  const int64_t k = std::max(train_y.max().item<int64_t>(), test_y.max().item<int64_t>()) + 1;
+  TORCH_CHECK(o.epochs() >= 1 && o.epochs() <= 100000, "the classifier needs epochs in 1…100000, got ", o.epochs(),
+              " (an untrained network bounds nothing)");
+  TORCH_CHECK(train_y.min().item<int64_t>() >= 0 && test_y.min().item<int64_t>() >= 0, "labels must be >= 0");
+  // The classes are those of the training labels: a test label beyond them is a wrong file, not a new class.
+  const int64_t k = train_y.max().item<int64_t>() + 1;
+  TORCH_CHECK(k <= train_y.size(0), "the training labels reach ", k - 1, " with only ", train_y.size(0),
+              " rows: expected labels 0…K−1");
+  TORCH_CHECK(test_y.max().item<int64_t>() < k, "a test label is ", test_y.max().item<int64_t>(),
+              ", beyond the training labels' classes 0…", k - 1);
   auto gen = make_generator(o.seed());
   auto net = make_classifier(train_x, o.channels(), k);
   {  // seeded initialisation, U(±1/√fan_in) as LibTorch's default, from our generator (no global seed)

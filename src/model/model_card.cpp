@@ -1,6 +1,7 @@
 #include "diffinfo/model/model_card.h"
 
 #include "diffinfo/io/files.h"
+#include "diffinfo/io/json_file.h"
 #include "diffinfo/names.h"
 #include "diffinfo/processes/discrete.h"
 
@@ -30,23 +31,9 @@ int64_t int_field(const nlohmann::json& j, const char* key, int64_t low) {
 }
 
 nlohmann::json parse(const std::string& path, const char* expected) {
-  try {
-    return nlohmann::json::parse(read_text(path));
-  } catch (const nlohmann::json::parse_error&) {
-    throw std::runtime_error(path + ": not valid JSON (expected " + expected + ")");
-  }
+  return read_json(path, expected);
 }
 
-template <class F>
-ModelCard named(const std::string& path, F&& f) {
-  try {
-    return f();
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(path + ": " + e.what_without_backtrace());
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(path + ": " + e.what());
-  }
-}
 
 }  // namespace
 
@@ -137,12 +124,12 @@ ModelCard ModelCard::from_json(const nlohmann::json& j) {
 
 ModelCard read_card(const std::string& path) {
   const auto j = parse(path, "a model card, docs/own_models.md");
-  return named(path, [&] { return ModelCard::from_json(j); });
+  return in_file(path, [&] { return ModelCard::from_json(j); });
 }
 
 ModelCard read_scheduler_config(const std::string& path) {
   const auto j = parse(path, "a diffusers scheduler config");
-  return named(path, [&] { return ModelCard::from_json({{"scheduler", j}}); });
+  return in_file(path, [&] { return ModelCard::from_json({{"scheduler", j}}); });
 }
 
 }  // namespace diffinfo

@@ -1,5 +1,7 @@
 #include "diffinfo/model/network.h"
 
+#include "diffinfo/io/json_file.h"
+
 #include "diffinfo/model/dae.h"
 #include "diffinfo/model/mlp.h"
 #include "diffinfo/model/unet.h"
@@ -38,30 +40,45 @@ nlohmann::json network_to_json(const NetworkOptions& o) {
 }
 
 NetworkOptions network_from_json(const nlohmann::json& m, const std::string& where) {
-  auto o = NetworkOptions(field(m, "dim", where).get<int64_t>())
-               .width(field(m, "width", where).get<int64_t>())
-               .depth(field(m, "depth", where).get<int64_t>())
-               .fourier(field(m, "fourier", where).get<int64_t>())
-               .cond_dim(field(m, "cond_dim", where).get<int64_t>())
-               .classes(m.value("classes", int64_t{0}))
-               .embedding(m.value("embedding", int64_t{32}))
+  return in_file(where, [&] {
+  // Each field of its type and range, or one line naming the file and the field.
+  const auto integer = [&](const char* key, int64_t low, int64_t high) {
+    (void)field(m, key, where);
+    return json_integer(m, key, low, high);
+  };
+  const auto number = [&](const char* key, double low, double high) {
+    (void)field(m, key, where);
+    return json_number(m, key, low, high);
+  };
+  const auto integers = [&](const char* key, int64_t low, int64_t high) {
+    (void)field(m, key, where);
+    return json_integers(m, key, low, high);
+  };
+  auto o = NetworkOptions(integer("dim", 1, int64_t{1} << 24))
+               .width(integer("width", 1, int64_t{1} << 16))
+               .depth(integer("depth", 1, 1024))
+               .fourier(integer("fourier", 1, 1 << 12))
+               .cond_dim(integer("cond_dim", 0, int64_t{1} << 24))
+               .classes((m.contains("classes") ? json_integer(m, "classes", 0, 1 << 20) : 0))
+               .embedding((m.contains("embedding") ? json_integer(m, "embedding", 1, 1 << 16) : 32))
                .arch(m.value("arch", std::string("mlp")));
   if (o.arch() == "unet")
-    o.image_shape(field(m, "image_shape", where).get<std::vector<int64_t>>())
-        .mults(field(m, "mults", where).get<std::vector<int64_t>>())
-        .attention(field(m, "attention", where).get<int64_t>())
-        .dropout(field(m, "dropout", where).get<double>())
+    o.image_shape(integers("image_shape", 1, int64_t{1} << 24))
+        .mults(integers("mults", 1, 1024))
+        .attention(integer("attention", 0, 1 << 20))
+        .dropout(number("dropout", 0, 1))
         .zero_labels(m.value("zero_labels", false))  // absent in runs from before the flag
         .label_gate(m.value("label_gate", false));   // likewise
-  if (m.value("latent", int64_t{0}) > 0)
-    o.latent(field(m, "latent", where).get<int64_t>())
-        .split_time(field(m, "split_time", where).get<double>())
-        .split(field(m, "split", where).get<double>())
-        .kl_weight(field(m, "kl_weight", where).get<double>())
-        .image_shape(field(m, "image_shape", where).get<std::vector<int64_t>>());
+  if ((m.contains("latent") ? json_integer(m, "latent", 0, 1 << 20) : 0) > 0)
+    o.latent(integer("latent", 0, 1 << 20))
+        .split_time(number("split_time", 0, 1))
+        .split(number("split", 0, 1))
+        .kl_weight(number("kl_weight", 0, 1e6))
+        .image_shape(integers("image_shape", 1, int64_t{1} << 24));
   if (!is_known(network_arches(), o.arch()))
     throw std::runtime_error(where + ": " + unknown_name("model.arch", o.arch(), network_arches()));
   return o;
+  });
 }
 
 std::vector<std::string> unet_presets() { return {"tiny", "small", "paper"}; }
@@ -78,6 +95,26 @@ NetworkOptions unet_preset(const std::string& name, const std::vector<int64_t>& 
 }
 
 Network make_network(const NetworkOptions& options) {
+  // Before any weight is allocated: a typo (--width 100000000) is one line, not the allocator's.
+  const auto at_most = [](const char* name, int64_t v, int64_t high) {
+    if (v > high) throw std::invalid_argument("model." + std::string(name) + " must be at most " + std::to_string(high) +
+                                              ", got " + std::to_string(v));
+  };
+  at_most("width", options.width(), int64_t{1} << 16);
+  at_most("depth", options.depth(), 1024);
+  at_most("dim", options.dim(), int64_t{1} << 24);
+  at_most("fourier", options.fourier(), 1 << 12);
+  at_most("classes", options.classes(), 1 << 20);
+  at_most("embedding", options.embedding(), 1 << 16);
+  at_most("cond_dim", options.cond_dim(), int64_t{1} << 24);
+  if (options.arch() == "mlp") {  // weights of the hidden layers and of the widest outer layer
+    const double weights = double(options.depth()) * double(options.width()) * double(options.width()) +
+                           double(options.width()) * double(options.dim() + options.cond_dim() + 2 * options.fourier());
+    if (weights > double(int64_t{1} << 31))
+      throw std::invalid_argument("an MLP of width " + std::to_string(options.width()) + ", depth " +
+                                  std::to_string(options.depth()) + " on " + std::to_string(options.dim()) +
+                                  " dimensions would hold more than 2^31 weights");
+  }
   if (options.latent() > 0) return Dae(options);
   if (options.arch() == "mlp") return Mlp(options);
   if (options.arch() == "unet") return UNet(options);

@@ -1,9 +1,12 @@
 #include "diffinfo/train/run.h"
 
 #include "diffinfo/io/files.h"
+#include "diffinfo/io/json_file.h"
 #include "diffinfo/names.h"
 #include "diffinfo/train/checkpoint.h"
+#include "diffinfo/train/objective.h"
 
+#include <cmath>
 #include <filesystem>
 #include <stdexcept>
 
@@ -20,7 +23,37 @@ const nlohmann::json& field(const nlohmann::json& j, const std::string& section,
   return j[section][key];
 }
 
+[[noreturn]] void refuse(const std::string& what) { throw std::invalid_argument(what); }
+
 }  // namespace
+
+void check_train_options(const TrainOptions& o) {
+  const auto count = [](const char* name, int64_t v, int64_t low, int64_t high) {
+    if (v < low || v > high)
+      refuse(std::string(name) + " must lie in " + std::to_string(low) + "…" + std::to_string(high) + ", got " +
+             std::to_string(v));
+  };
+  const auto real = [](const char* name, double v, double low, double high, bool open_high) {
+    if (!std::isfinite(v) || v < low || v > high || (open_high && v == high))
+      refuse(std::string(name) + " must lie in [" + c10::str(low) + ", " + c10::str(high) + (open_high ? ")" : "]") +
+             ", got " + c10::str(v));
+  };
+  count("steps", o.steps(), 1, kMaxSteps);
+  count("batch_size", o.batch_size(), 1, kMaxBatch);
+  count("warmup", o.warmup(), 0, kMaxSteps);
+  count("checkpoint_every", o.checkpoint_every(), 1, kMaxSteps);
+  count("log_every", o.log_every(), 1, kMaxSteps);
+  count("patience", o.patience(), 0, kMaxSteps);
+  if (!(std::isfinite(o.lr()) && o.lr() > 0 && o.lr() <= 1e3)) refuse("lr must be finite, > 0 and <= 1000, got " + c10::str(o.lr()));
+  if (!(std::isfinite(o.label_lr()) && o.label_lr() > 0 && o.label_lr() <= 1e6))
+    refuse("label_lr must be finite and > 0, got " + c10::str(o.label_lr()));
+  real("lr_final", o.lr_final(), 0, 1, false);
+  real("ema_decay", o.ema_decay(), 0, 1, true);
+  real("holdout", o.holdout(), 0, 1, true);
+  if (o.seed() > uint64_t{1} << 62) refuse("seed must lie in 0…2^62, got " + std::to_string(o.seed()));
+  if (o.patience() > 0 && o.holdout() == 0)
+    refuse("patience counts checkpoints without a lower held-out loss: it needs holdout > 0");
+}
 
 std::string run_file(const std::string& run_dir, const std::string& name) {
   return (std::filesystem::path(run_dir) / name).string();
@@ -53,63 +86,78 @@ nlohmann::json RunConfig::to_json() const {
 RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object() || !j.contains("format") || j["format"] != kRunFormat)
     throw std::runtime_error(where + ": not a diffinfo run configuration (expected format '" + kRunFormat + "')");
-  try {
+  return in_file(where, [&] {
+    // Each field of its type and range, or one line naming the file and the field.
+    const auto integer = [&](const char* section, const char* key, int64_t low, int64_t high) {
+      (void)field(j, section, key, where);
+      return json_integer(j[section], key, low, high);
+    };
+    const auto number = [&](const char* section, const char* key, double low, double high) {
+      (void)field(j, section, key, where);
+      return json_number(j[section], key, low, high);
+    };
+    const auto optional_number = [&](const char* section, const char* key, double fallback, double low, double high) {
+      return j.contains(section) && j[section].contains(key) ? number(section, key, low, high) : fallback;
+    };
     RunConfig c;
     if (!j.contains("process")) throw std::runtime_error(where + ": missing field 'process'");
     c.process = j["process"];
     if (!j.contains("model") || !j["model"].is_object()) throw std::runtime_error(where + ": missing field 'model.dim'");
     c.model = network_from_json(j["model"], where);
     c.output = field(j, "model", "output", where).get<std::string>();
+    if (c.output != "entropy" && c.output != "score")
+      throw std::invalid_argument("field model.output must be \"entropy\" or \"score\", got \"" + excerpt(c.output) + "\"");
     c.objective.weighting(field(j, "objective", "weighting", where).get<std::string>())
         .time_sampling(field(j, "objective", "time_sampling", where).get<std::string>())
-        .s_min(field(j, "objective", "s_min", where).get<double>())
-        .p_uncond(j["objective"].value("p_uncond", 0.0))
-        .null_consistency(j["objective"].value("null_consistency", 0.0));  // absent in runs from before the option
-    c.train.steps(field(j, "train", "steps", where).get<int64_t>())
-        .batch_size(field(j, "train", "batch_size", where).get<int64_t>())
-        .lr(field(j, "train", "lr", where).get<double>())
-        .warmup(field(j, "train", "warmup", where).get<int64_t>())
-        .lr_final(field(j, "train", "lr_final", where).get<double>())
-        .ema_decay(field(j, "train", "ema_decay", where).get<double>())
-        .seed(field(j, "train", "seed", where).get<uint64_t>())
-        .checkpoint_every(field(j, "train", "checkpoint_every", where).get<int64_t>())
-        .log_every(field(j, "train", "log_every", where).get<int64_t>())
-        .label_lr(j["train"].value("label_lr", 1.0))  // absent in runs from before the option
-        .holdout(j["train"].value("holdout", 0.0))     // likewise
-        .patience(j["train"].value("patience", int64_t{0}));
+        .s_min(number("objective", "s_min", 0, 0.5))
+        .p_uncond(optional_number("objective", "p_uncond", 0.0, 0, 1))
+        .null_consistency(optional_number("objective", "null_consistency", 0.0, 0, 1e6));  // absent in runs from before the option
+    c.train.steps(integer("train", "steps", 1, kMaxSteps))
+        .batch_size(integer("train", "batch_size", 1, kMaxBatch))
+        .lr(number("train", "lr", 0, 1e3))
+        .warmup(integer("train", "warmup", 0, kMaxSteps))
+        .lr_final(number("train", "lr_final", 0, 1))
+        .ema_decay(number("train", "ema_decay", 0, 1))
+        .seed(uint64_t(integer("train", "seed", 0, int64_t{1} << 62)))
+        .checkpoint_every(integer("train", "checkpoint_every", 1, kMaxSteps))
+        .log_every(integer("train", "log_every", 1, kMaxSteps))
+        .label_lr(optional_number("train", "label_lr", 1.0, 0, 1e6))  // absent in runs from before the option
+        .holdout(optional_number("train", "holdout", 0.0, 0, 1))     // likewise
+        .patience(j["train"].contains("patience") ? integer("train", "patience", 0, kMaxSteps) : 0);
     c.init_run = j["train"].value("init", std::string());    // likewise
-    c.ranks = j["train"].value("ranks", int64_t{1});         // likewise
+    c.ranks = j["train"].contains("ranks") ? integer("train", "ranks", 1, 1 << 20) : 1;         // likewise
     c.data_path = field(j, "data", "path", where).get<std::string>();
-    c.data_rows = field(j, "data", "rows", where).get<int64_t>();
-    c.data_var = field(j, "data", "var", where).get<double>();
+    c.data_rows = integer("data", "rows", 0, int64_t{1} << 40);
+    if (j["data"].contains("dim") && integer("data", "dim", 1, int64_t{1} << 24) != c.model.dim())
+      throw std::invalid_argument("field data.dim is " + j["data"]["dim"].dump() + ", model.dim " + std::to_string(c.model.dim()));
+    c.data_var = number("data", "var", 1e-30, 1e30);
     if (j.contains("cond")) {  // runs written before conditioning existed have none
       const auto kind = field(j, "cond", "kind", where).get<std::string>();
       if (!is_known(cond_kind_names(), kind)) throw std::runtime_error(where + ": " + unknown_name("cond.kind", kind, cond_kind_names()));
       c.cond_kind = cond_kind_from_name(kind);
       c.cond_path = field(j, "cond", "path", where).get<std::string>();
-      c.cond_var = field(j, "cond", "var", where).get<double>();
+      c.cond_var = number("cond", "var", 0, 1e30);
     }
-    c.joint_split = j["model"].value("joint_split", int64_t{0});
+    c.joint_split = j["model"].contains("joint_split") ? integer("model", "joint_split", 0, int64_t{1} << 24) : 0;
     if ((c.cond_kind == CondKind::kJoint) != (c.joint_split > 0) || c.joint_split >= c.model.dim())
       throw std::runtime_error(where + ": model.joint_split " + std::to_string(c.joint_split) + " does not fit cond.kind '" +
                                name(c.cond_kind) + "' and model.dim " + std::to_string(c.model.dim()));
+    // Values no run can have (process 'bogus', width 0, a negative beta) are refused here, naming the file.
+    (void)make_network(c.model);  // construction checks the network (milliseconds on the CPU)
+    {
+      const auto process = process_from_config(c.process);
+      (void)DenoisingObjective(*process, c.objective);  // checks the objective's names and values
+    }
+    check_train_options(c.train);
     return c;
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(where + ": malformed run configuration (" + e.what() + ")");
-  }
+  });
 }
 
 RunConfig read_run_config(const std::string& run_dir) {
   const auto config_path = run_file(run_dir, "config.json");
   if (!file_exists(config_path))
     throw std::runtime_error(config_path + ": not found (is " + run_dir + " a diffinfo run directory?)");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(read_text(config_path));
-  } catch (const nlohmann::json::parse_error&) {
-    throw std::runtime_error(config_path + ": not valid JSON");
-  }
-  return RunConfig::from_json(j, config_path);
+  return RunConfig::from_json(read_json(config_path, "a run configuration written by 'diffinfo train'"), config_path);
 }
 
 LoadedRun load_run(const std::string& run_dir, const torch::Device& device) {

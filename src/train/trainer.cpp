@@ -134,6 +134,7 @@ class Holdout {
     if (!on() || best_step_ == 0 || !writer_) return;
     if (best_step_ != last_step) std::filesystem::rename(best_path_, ckpt);
     else std::filesystem::remove(best_path_);
+    std::filesystem::remove(previous_checkpoint(best_path_));
     log << nlohmann::json{{"step", best_step_}, {"stopped", {{"at", last_step}, {"steps", o_.steps()}, {"early", stopped}}}}.dump()
         << "\n";
     log.flush();
@@ -171,14 +172,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
                   const torch::Device& device, const TrainCallbacks& callbacks, const dist::Group& group) {
   const auto& data = train_data.x;
   const auto& o = config.train;
-  TORCH_CHECK(o.steps() >= 1 && o.batch_size() >= 1 && o.lr() > 0, "training needs steps, batch_size >= 1 and lr > 0");
-  TORCH_CHECK(o.label_lr() > 0, "label_lr must be > 0, got ", o.label_lr());
-  TORCH_CHECK(o.ema_decay() >= 0 && o.ema_decay() < 1, "ema_decay must lie in [0, 1), got ", o.ema_decay());
-  TORCH_CHECK(o.checkpoint_every() >= 1 && o.log_every() >= 1, "checkpoint_every and log_every must be >= 1");
-  TORCH_CHECK(o.holdout() >= 0 && o.holdout() < 1, "holdout must lie in [0, 1), got ", o.holdout());
-  TORCH_CHECK(o.patience() >= 0, "patience must be >= 0, got ", o.patience());
-  if (o.patience() > 0 && o.holdout() == 0)
-    throw std::runtime_error("patience counts checkpoints without a lower held-out loss: it needs holdout > 0");
+  check_train_options(o);
   if (data.dim() != 2 || data.size(1) != config.model.dim())
     throw std::runtime_error(config.data_path + ": expected data [N, " + std::to_string(config.model.dim()) +
                              "] for this run, got [" + std::to_string(data.size(0)) + ", " +
@@ -226,19 +220,32 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   TrainResult result;
   bool stopped = false;
   // Where ranks could part ways (a file one of them cannot read), each step ends only when all agree.
+  // One train at a time in a run directory: a second start or a resume into a live run is refused.
+  FileLock lock;
+  const auto lock_path = run_file(run_dir, "train.lock");
   if (resume) {
     group.agree("resuming " + run_dir, [&] {
-      result.start_step = load_checkpoint(ckpt, config_json, net, ema, &optimizer);
+      if (group.leader() && std::filesystem::is_directory(run_dir)) lock = FileLock::acquire(lock_path, "the run " + run_dir);
+      std::string warning;
+      result.start_step = load_checkpoint(ckpt, config_json, net, ema, &optimizer, &warning);
+      if (!warning.empty()) result.warnings.push_back(warning);
       if (group.leader()) truncate_log(log_path, result.start_step);
     });
     stopped = holdout.resume(result.start_step);  // every rank reads the log rank 0 has cut
   } else {
     group.agree("starting " + run_dir, [&] {
-      if (group.leader() && (file_exists(ckpt) || file_exists(config_path)))
-        throw std::runtime_error(run_dir + ": already holds a run (pass --resume to continue it, or choose another --out)");
+      const auto taken = [&] {
+        if (file_exists(ckpt) || file_exists(config_path))
+          throw std::runtime_error(run_dir + ": already holds a run (pass --resume to continue it, or choose another --out)");
+      };
+      if (group.leader()) taken();
       if (!config.init_run.empty())  // before the directory exists: a foreign checkpoint leaves nothing behind
         result.init_step = load_weights(run_file(config.init_run, "checkpoint.pt"), config_json, net, ema);
-      if (group.leader()) std::filesystem::create_directories(run_dir);
+      if (group.leader()) {
+        std::filesystem::create_directories(run_dir);
+        lock = FileLock::acquire(lock_path, "the run " + run_dir);
+        taken();  // again under the lock: another start may have won the race
+      }
     });
   }
   if (group.leader()) write_text_atomic(config_path, config_json.dump(2) + "\n");

@@ -37,6 +37,12 @@ void add_export(CLI::App& app);
 
 /// Warnings to stderr, then the JSON (with `json`) or the summary to stdout; nothing on ranks other than 0.
 void print(const app::Report& report, bool json);
+/// The warnings alone (a --quiet run still says what it fell back on).
+void print_warnings(const app::Report& report);
+
+/// Every numeric option of every command (numbers.cpp): finite, |x| <= 1e12, >= 0 unless it means
+/// something negative. Called once, after all commands are added.
+void guard_numbers(CLI::App& app);
 
 /// The command line main() was given, for --nproc to start it again as each rank.
 void set_command_line(int argc, char** argv);

@@ -1,6 +1,10 @@
 // diffinfo: measure the information inside diffusion models.
 #include "commands.h"
 
+#include "diffinfo/io/json_file.h"
+#include "diffinfo/names.h"
+
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -38,17 +42,40 @@ int main(int argc, char** argv) {
   diffinfo::cli::add_classify(app);
   diffinfo::cli::add_dae(app);
   diffinfo::cli::add_export(app);
+  diffinfo::cli::guard_numbers(app);
   diffinfo::cli::set_command_line(argc, argv);
+  // Every failure is one line on stderr and exit status 1; library text (LibTorch's, nlohmann's) is cut
+  // to its first line and stripped of its exception tags.
+  const auto fail = [](const std::string& what) {
+    std::cerr << "diffinfo: error: " << first_line(what) << "\n";
+    return 1;
+  };
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end())
+      return fail(diffinfo::unknown_name("command", argv[1], names) + " (diffinfo --help lists them)");
+  }
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(std::string(e.what()) + " (see --help)");
   } catch (const c10::Error& e) {
-    std::cerr << "diffinfo: error: " << first_line(e.what_without_backtrace()) << "\n";
-    return 1;
+    return fail(e.what_without_backtrace());
+  } catch (const nlohmann::json::exception& e) {
+    return fail(diffinfo::file_error("", e));
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory");
   } catch (const std::exception& e) {
-    std::cerr << "diffinfo: error: " << first_line(e.what()) << "\n";
-    return 1;
+    return fail(e.what());
+  } catch (...) {
+    return fail("unexpected failure (please report it)");
   }
   return 0;
 }

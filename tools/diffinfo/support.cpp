@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "diffinfo/measure/divergence.h"
+#include "diffinfo/model/network.h"
 
 #include <unistd.h>
 
@@ -16,9 +17,14 @@ bool printing = true;
 
 void set_printing(bool on) { printing = on; }
 
-void print(const app::Report& report, bool json) {
+void print_warnings(const app::Report& report) {
   if (!printing) return;
   for (const auto& w : report.warnings) std::cerr << w << "\n";
+}
+
+void print(const app::Report& report, bool json) {
+  if (!printing) return;
+  print_warnings(report);
   std::cout << (json ? report.json.dump(2) + "\n" : report.text) << std::flush;
 }
 
@@ -50,6 +56,7 @@ std::vector<CLI::Option*> NetworkFlags::add(CLI::App* cmd) {
                   ->capture_default_str();
   return {cmd->add_option("--arch", c.arch, "network: mlp | unet (images)")->capture_default_str(), width_opt, depth_opt,
           cmd->add_option("--preset", c.preset, "U-Net preset: tiny (CI) | small (2 CPU cores, ~1 h) | paper (GPU)")
+              ->check(CLI::IsMember(unet_presets()))
               ->capture_default_str(),
           cmd->add_option("--image-shape", c.image_shape, "U-Net: C H W (default: from the data's spec)")->expected(3),
           cmd->add_option("--mults", c.mults, "U-Net: channel multiplier per level (default: the preset's)"),

@@ -84,7 +84,8 @@ void add_train(CLI::App& app) {
     ProgressBar bar;
     const auto report = app::run_train(*r, *quiet || !r->group.leader() ? TrainCallbacks{} : bar.start("train"));
     bar.finish();
-    if (!*quiet) print(report, false);
+    if (*quiet) print_warnings(report);
+    else print(report, false);
   });
 }
 

@@ -7,6 +7,7 @@
 //   auto [x, path] = diffinfo::app::load_data(model, "");       // the run's own data
 //   auto profile = diffinfo::neural_entropy(*model.process, model.residual(), x.to(torch::kFloat32), {});
 #include "diffinfo/callables.h"
+#include "diffinfo/io/json_file.h"
 #include "diffinfo/model/model_card.h"
 #include "diffinfo/model/scorer.h"
 #include "diffinfo/train/run.h"
@@ -32,16 +33,7 @@ nlohmann::json read_spec(const std::string& path);
 template <class F>
 auto with_spec(const std::string& path, F&& f) -> decltype(f(nlohmann::json())) {
   const auto spec = read_spec(path);
-  auto named = [&path](const std::string& what) {
-    return std::runtime_error(what.rfind(path, 0) == 0 ? what : path + ": " + what);
-  };
-  try {
-    return f(spec);
-  } catch (const c10::Error& e) {
-    throw named(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    throw named(e.what());
-  }
+  return in_file(path, [&] { return f(spec); });
 }
 
 /// Where a measuring command's model comes from: a run directory written by 'diffinfo train', or a

@@ -51,6 +51,13 @@ struct TrainOptions {
   TORCH_ARG(int64_t, patience) = 0;
 };
 
+/// Refuses options no run can have, each in one line naming the option: steps in 1…kMaxSteps,
+/// batch_size in 1…kMaxBatch, finite lr > 0, warmup >= 0, lr_final in [0, 1], ema_decay in [0, 1), …
+void check_train_options(const TrainOptions& o);
+/// Limits that keep a typo from running for ever or filling the memory before any error.
+constexpr int64_t kMaxSteps = 1'000'000'000;
+constexpr int64_t kMaxBatch = 1 << 20;
+
 /// Default optimiser steps of a conditional or joint run (train --cond, --labels, --joint): MINDE reads
 /// the difference of two learned residuals, and their errors add to it. On the 25×15 joint Gaussian,
 /// 10000 steps read +1.5 % and 30000 steps +0.8 % (3 seeds each, docs/mutual_information.md).

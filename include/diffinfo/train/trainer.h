@@ -37,6 +37,8 @@ struct TrainResult {
   int64_t best_step = 0;
   Estimate holdout;
   bool stopped = false;
+  /// What the caller should print: a damaged checkpoint.pt resumed from checkpoint.prev.pt.
+  std::vector<std::string> warnings;
   /// True when the run was already at its last step (or stopped there), so nothing was trained.
   bool was_complete() const { return start_step >= steps; }
 };
