@@ -60,17 +60,13 @@ RunConfig new_config(const TrainRequest& a) {
   return config;
 }
 
-// The configuration a resumed run keeps: only --steps may grow, and --data may point at the same data elsewhere.
+// The configuration a resumed run keeps: only --steps may change (the trainer refuses fewer than the run
+// has done), and --data may point at the same data elsewhere.
 RunConfig resumed_config(const TrainRequest& a) {
   for (const auto* given : {&a.fixed_given, &a.shape_given})
     if (!given->empty())
       throw std::runtime_error(given->front() + " cannot change on --resume: the run keeps its configuration");
   auto config = read_run_config(a.out);
-  if (a.steps_given && a.train.steps() < config.train.steps())
-    throw std::runtime_error("--steps " + std::to_string(a.train.steps()) + " is fewer than the " +
-                             std::to_string(config.train.steps()) + " steps of the run in " + a.out +
-                             ": --resume continues a run and may only extend it");
-  if (a.steps_given) config.train.steps(a.train.steps());
   if (!a.data.empty()) config.data_path = absolute(a.data);
   if (!a.cond.empty() || !a.labels.empty() || !a.joint.empty() || a.marginals)
     throw std::runtime_error("--cond, --labels, --joint and --marginals cannot change on --resume: the run keeps " +
@@ -96,6 +92,8 @@ double mean_variance(const torch::Tensor& x) { return std::max(x.var(0).mean().i
 
 PreparedRun prepare_run(const TrainRequest& a) {
   RunConfig config = a.resume ? resumed_config(a) : new_config(a);
+  const int64_t recorded_steps = a.resume ? config.train.steps() : 0;
+  if (a.resume && a.steps_given) config.train.steps(a.train.steps());
   std::optional<RunConfig> source;
   if (!a.resume && !a.init.empty()) {
     source = init_source(a, config.cond_kind);
@@ -152,7 +150,7 @@ PreparedRun prepare_run(const TrainRequest& a) {
     config.data_rows = x.size(0) / (config.cond_kind == CondKind::kCoordinates ? columns
                                     : config.cond_kind == CondKind::kJoint     ? 3
                                                                                : 1);
-  return {std::move(config), TrainData(x, cond)};
+  return {std::move(config), TrainData(x, cond), recorded_steps};
 }
 
 Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
@@ -161,6 +159,9 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   const auto result = diffinfo::train(run.config, run.data, a.out, a.resume, device, callbacks, a.group);
   Report r;
   r.warnings = result.warnings;
+  if (a.resume && run.recorded_steps != run.config.train.steps())
+    r.warnings.push_back(run_file(a.out, "config.json") + ": steps " + std::to_string(run.recorded_steps) + " -> " +
+                         std::to_string(run.config.train.steps()) + " (--steps); the rest of the run is as it was");
   std::ostringstream text;
   if (result.was_complete())
     text << a.out << (result.stopped ? " ended on its held-out loss at step " : " is already trained to step ") << result.steps

@@ -72,7 +72,7 @@ NetworkOptions network_from_json(const nlohmann::json& m, const std::string& whe
   if ((m.contains("latent") ? json_integer(m, "latent", 0, 1 << 20) : 0) > 0)
     o.latent(integer("latent", 0, 1 << 20))
         .split_time(number("split_time", 0, 1))
-        .split(number("split", 0, 1))
+        .split(number("split", -1e3, 1e3))  // the log-SNR coordinate of split_time
         .kl_weight(number("kl_weight", 0, 1e6))
         .image_shape(integers("image_shape", 1, int64_t{1} << 24));
   if (!is_known(network_arches(), o.arch()))

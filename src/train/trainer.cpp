@@ -229,6 +229,11 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
       std::string warning;
       result.start_step = load_checkpoint(ckpt, config_json, net, ema, &optimizer, &warning);
       if (!warning.empty()) result.warnings.push_back(warning);
+      if (result.start_step > o.steps())  // before config.json is rewritten: a refused resume changes nothing
+        throw std::runtime_error(ckpt + ": the run has trained " + std::to_string(result.start_step) +
+                                 " steps, more than the " + std::to_string(o.steps()) +
+                                 " asked for: --resume goes on from where the run is (pass --steps above " +
+                                 std::to_string(result.start_step) + ")");
       if (group.leader()) truncate_log(log_path, result.start_step);
     });
     stopped = holdout.resume(result.start_step);  // every rank reads the log rank 0 has cut

@@ -532,10 +532,10 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --null-consistency 1 --p-uncond 0 --out " +
                        dir + "/u3", dir), "it needs --p-uncond > 0");
   expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --null-consistency -1 --out " + dir + "/u3",
-                       dir), "null_consistency must be >= 0");
+                       dir), "--null-consistency: expected a number >= 0");
   expect_error(run_cli("train --data " + dir + "/f.npy --label-lr 3 --out " + dir + "/u3", dir), "it needs --labels");
   expect_error(run_cli("train --data " + dir + "/f.npy --labels " + dir + "/f_labels.npy --label-lr 0 --out " + dir + "/u3", dir),
-               "label_lr must be > 0");
+               "label_lr must be finite and > 0");
   expect_error(run_cli("train --data " + dir + "/f.npy --zero-labels --out " + dir + "/u3", dir), "belong to --arch unet");
   expect_error(run_cli("train --data " + dir + "/f.npy --arch unet --zero-labels --out " + dir + "/u3", dir), "it needs --labels");
   expect_error(run_cli("train --data " + dir + "/f.npy --label-gate --out " + dir + "/u3", dir), "belong to --arch unet");
@@ -576,7 +576,7 @@ TEST(Cli, UNetTrainsOnImagesAndTheMeasurementsTakeIt) {
   expect_error(run_cli("train --data " + dir + "/f.npy --arch transformer --out " + dir + "/u2", dir),
                "--arch 'transformer' not found; known: mlp, unet");
   expect_error(run_cli("train --data " + dir + "/f.npy --arch unet --preset huge --out " + dir + "/u2", dir),
-               "U-Net preset 'huge' not found; known: tiny, small, paper");
+               "--preset: huge not in {tiny,small,paper}");
   expect_error(run_cli("train --data " + dir + "/f.npy --mults 1 2 --out " + dir + "/u2", dir), "belong to --arch unet");
   expect_error(run_cli("train --resume --arch unet --out " + dir + "/plain", dir), "--arch cannot change on --resume");
   EXPECT_FALSE(std::filesystem::exists(dir + "/u2"));

@@ -412,13 +412,17 @@ class RunDirectory(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn("checkpoint.prev.pt (step 10)", err)
 
-    def test_resume_never_shrinks_a_run(self):
+    def test_resume_never_goes_below_the_steps_done(self):
         self.assertEqual(self.train("run", "--steps", "20")[0], 0)
         config = read(os.path.join(self.dir, "run", "config.json"), "r")
         rc, _, err, _, _ = run(["train", "--resume", "--out", os.path.join(self.dir, "run"), "--steps", "10"])
         self.assertEqual(rc, 1)
-        self.assertIn("--steps 10", err)
+        self.assertIn("checkpoint.pt: the run has trained 20 steps, more than the 10 asked for", err)
         self.assertEqual(read(os.path.join(self.dir, "run", "config.json"), "r"), config)
+        # Going on is allowed, and said: config.json records the new length.
+        rc, _, err, _, _ = run(["train", "--resume", "--out", os.path.join(self.dir, "run"), "--steps", "30"])
+        self.assertEqual(rc, 0, err)
+        self.assertIn("config.json: steps 20 -> 30", err)
 
     def test_two_trains_into_one_directory_and_a_resume_into_a_live_run_are_refused(self):
         out = os.path.join(self.dir, "race")

@@ -43,6 +43,7 @@ struct TrainRequest {
 struct PreparedRun {
   RunConfig config;
   TrainData data;
+  int64_t recorded_steps = 0;  ///< on --resume: the steps config.json held before this request
 };
 /// Assembles and checks the configuration and loads the data; nothing is written.
 PreparedRun prepare_run(const TrainRequest& request);
