@@ -29,7 +29,7 @@ nlohmann::json read_json(const std::string& path, const std::string& expected) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.str(), limit);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1E65503
     std::string what = e.what();
     what = what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2);
     throw std::runtime_error(path + ": not valid JSON (expected " + expected + "): " + what);

@@ -6,6 +6,7 @@
 # docs/robustness.md has the commands and the last results.
 set -euo pipefail
 build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
 seconds=$2
 shift 2
 targets=("$@")
@@ -60,10 +61,13 @@ export DIFFINFO_FUZZ_RUN=$work/seed-run
 for t in "${targets[@]}"; do
   corpus=$work/corpus-$t
   mkdir -p "$corpus"
+  # Inputs that were findings once (tests/fuzz/regressions/TARGET) run first, with the seeds.
+  regressions=()
+  [ -d "$here/regressions/$t" ] && regressions=("$here/regressions/$t")
   log=$work/$t.log
   echo "== ${t}_fuzz: ${seconds} s"
   if ! (cd "$work" && "$build/tests/fuzz/${t}_fuzz" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
-        -print_final_stats=1 "$corpus" "$seeds/$t" >"$log" 2>&1); then
+        -print_final_stats=1 "$corpus" "$seeds/$t" "${regressions[@]}" >"$log" 2>&1); then
     tail -40 "$log"
     echo "fuzz: ${t}_fuzz found a failure; the reproducer is named above (crash-* in $work)" >&2
     exit 1

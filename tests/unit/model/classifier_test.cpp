@@ -54,8 +54,9 @@ TEST(ClassifierReference, VectorsGetAnMlpThatReachesTheBayesBound) {
     auto x = randn({n, 2}, gen, torch::dtype(torch::kFloat32)) + (2 * y.to(torch::kFloat32) - 1).unsqueeze(1) * m;
     return std::make_tuple(x, y, m);
   };
-  const auto [x, y, m] = draw(4000, 3);
-  const auto [tx, ty, tm] = draw(4000, 4);
+  torch::Tensor x, y, m, tx, ty, tm;  // not structured bindings: EXPECT_THROWS_WITH's lambda captures them
+  std::tie(x, y, m) = draw(4000, 3);
+  std::tie(tx, ty, tm) = draw(4000, 4);
   const auto r = classifier_reference(x, y, tx, ty, ClassifierOptions().epochs(10), torch::kCPU);
   const auto sign = (2 * ty.to(torch::kFloat64) - 1);
   const auto bayes_ce = torch::softplus(-2 * sign * tx.to(torch::kFloat64).mv(tm[0].to(torch::kFloat64))).mean().item<double>();
