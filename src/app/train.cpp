@@ -2,6 +2,7 @@
 
 #include "diffinfo/app/inputs.h"
 #include "diffinfo/data/matrix.h"
+#include "diffinfo/data/scale.h"
 #include "diffinfo/data/stacking.h"
 #include "diffinfo/io/files.h"
 
@@ -17,15 +18,22 @@ namespace {
 
 std::string absolute(const std::string& path) { return std::filesystem::absolute(path).string(); }
 
-// The variance that scales the network's input: a user's data must vary.
-double data_variance(const torch::Tensor& x, const std::string& path) {
-  const double v = x.var(0).mean().item<double>();
+// The variance that scales the network's input (data/scale.h): a user's data must vary. Heavy tails are
+// said in `warnings` and set `heavy`.
+double data_variance(const torch::Tensor& x, const std::string& path, std::vector<std::string>& warnings, bool& heavy) {
+  const auto scale = data_scale(x);
+  const double v = scale.sample;
   if (!(v > 0)) throw std::runtime_error(path + ": every column is constant (variance 0): there is nothing to learn");
   // float32 networks see x / sqrt(v) and losses of order v: beyond this they overflow.
   if (!(v < 1e24) || !(x.abs().max().item<double>() < 1e30))
     throw std::runtime_error(path + ": values too large for float32 training (mean variance " + c10::str(v) +
                              "): rescale the data");
-  return v;
+  if (scale.heavy_tailed)
+    warnings.push_back(format("diffinfo: warning: %s: heavy tails (variance %.4g, %.1f times that of the data clamped to "
+                              "their 1 %% and 99 %% quantiles): the network's input is scaled by (IQR / 1.349)² = %.4g",
+                              path.c_str(), v, v / scale.winsorized, scale.quartile));
+  heavy = heavy || scale.heavy_tailed;
+  return scale.variance;
 }
 
 // The configuration of a new run from the options, before the data are seen.
@@ -93,6 +101,7 @@ double mean_variance(const torch::Tensor& x) { return std::max(x.var(0).mean().i
 PreparedRun prepare_run(const TrainRequest& a) {
   RunConfig config = a.resume ? resumed_config(a) : new_config(a);
   const int64_t recorded_steps = a.resume ? config.train.steps() : 0;
+  std::vector<std::string> warnings;
   if (a.resume && a.steps_given) config.train.steps(a.train.steps());
   std::optional<RunConfig> source;
   if (!a.resume && !a.init.empty()) {
@@ -133,24 +142,34 @@ PreparedRun prepare_run(const TrainRequest& a) {
     if (a.net.arch != "mlp" && (config.cond_kind == CondKind::kCoordinates || config.cond_kind == CondKind::kJoint))
       throw std::runtime_error("--arch " + a.net.arch + " models images: it takes no --joint or --marginals");
     config.model = network_options(a.net, config.data_path, x.size(1), !a.labels.empty());
-    config.data_var = data_variance(x, config.data_path);
+    bool heavy = false;
+    if (config.cond_kind == CondKind::kJoint) {  // each block keeps its own scale (score_model.h)
+      config.model.classes(3), config.joint_split = columns;
+      config.data_var = data_variance(x.narrow(1, 0, columns), config.data_path, warnings, heavy);
+      config.cond_var = data_variance(x.narrow(1, columns, x.size(1) - columns), config.cond_path, warnings, heavy);
+    } else {
+      config.data_var = data_variance(x, config.data_path, warnings, heavy);
+    }
     if (config.cond_kind == CondKind::kVector) {
       config.model.cond_dim(cond.size(1));
-      config.cond_var = data_variance(cond, config.cond_path);
+      config.cond_var = data_variance(cond, config.cond_path, warnings, heavy);
     }
     if (config.cond_kind == CondKind::kLabels) config.model.classes(cond.max().item<int64_t>() + 1);
     if (config.cond_kind == CondKind::kCoordinates) config.model.classes(columns);
-    if (config.cond_kind == CondKind::kJoint) {  // each block keeps its own scale (score_model.h)
-      config.model.classes(3), config.joint_split = columns;
-      config.data_var = data_variance(x.narrow(1, 0, columns), config.data_path);
-      config.cond_var = data_variance(x.narrow(1, columns, x.size(1) - columns), config.cond_path);
+    // Far out in heavy tails the entropy output must grow like x while the score tends to 0: the
+    // network's extrapolation error there swamps MINDE and S_NN (docs/bmi.md). A score output does not.
+    const bool output_given = std::count(a.shape_given.begin(), a.shape_given.end(), "--output") > 0;
+    if (heavy && !output_given && config.output == "entropy") {
+      config.output = "score";
+      warnings.push_back("diffinfo: warning: heavy-tailed data: the network outputs the score (--output score); "
+                         "pass --output entropy to keep the entropy output");
     }
   }
   if (!a.resume)
     config.data_rows = x.size(0) / (config.cond_kind == CondKind::kCoordinates ? columns
                                     : config.cond_kind == CondKind::kJoint     ? 3
                                                                                : 1);
-  return {std::move(config), TrainData(x, cond), recorded_steps};
+  return {std::move(config), TrainData(x, cond), recorded_steps, std::move(warnings)};
 }
 
 Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
@@ -158,7 +177,8 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   const auto run = prepare_run(a);
   const auto result = diffinfo::train(run.config, run.data, a.out, a.resume, device, callbacks, a.group);
   Report r;
-  r.warnings = result.warnings;
+  r.warnings = run.warnings;
+  r.warnings.insert(r.warnings.end(), result.warnings.begin(), result.warnings.end());
   if (a.resume && run.recorded_steps != run.config.train.steps())
     r.warnings.push_back(run_file(a.out, "config.json") + ": steps " + std::to_string(run.recorded_steps) + " -> " +
                          std::to_string(run.config.train.steps()) + " (--steps); the rest of the run is as it was");

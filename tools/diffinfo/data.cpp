@@ -57,10 +57,10 @@ void add_data(CLI::App& app) {
   j->add_option("--law-seed", r->joint.seed(), "seed of the law")->capture_default_str();
   j->add_option("--y-out", r->y_out, "Y .npy (default <stem>_y.npy)");
 
-  auto* b = law(cmd, r, "bmi", "a mutual-information benchmark task with known MI (Czyz et al. 2023)");
+  auto* b = law(cmd, r, "bmi", "a task of the BMI benchmark (Czyz et al. 2023, arXiv 2306.11078) with its true MI; docs/bmi.md");
   std::string tasks;
   for (const auto& name : bmi_task_names()) tasks += (tasks.empty() ? "" : ", ") + name;
-  b->add_option("--task", r->task, "one of: " + tasks)->required();
+  b->add_option("--task", r->task, "a task id of the benchmark's list: " + tasks)->required();
   b->add_option("--y-out", r->y_out, "Y .npy (default <stem>_y.npy)");
 }
 

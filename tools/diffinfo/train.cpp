@@ -38,7 +38,7 @@ void add_train(CLI::App& app) {
       cmd->add_option("--sigma0", r->proc.sigma0(), "SL: equilibrium std Sigma0")->capture_default_str(),
       cmd->add_option("--sigma-min", r->proc.sigma_min(), "VE: smallest noise scale")->capture_default_str(),
       cmd->add_option("--sigma-max", r->proc.sigma_max(), "VE: largest noise scale")->capture_default_str(),
-      cmd->add_option("--output", r->output, "network output: entropy (e_theta) | score")->capture_default_str(),
+      cmd->add_option("--output", r->output, "network output: entropy (e_theta) | score (heavy-tailed data: score unless given; docs/bmi.md)")->capture_default_str(),
   };
   const auto net_flags = net->add(cmd);
   shape.insert(shape.end(), net_flags.begin(), net_flags.end());

@@ -74,18 +74,6 @@ struct JointGaussianSpec {
   TORCH_ARG(uint64_t, seed) = 0;
 };
 
-/// The benchmark tasks of Czyż et al. 2023 (BMI, docs/math.md §4) that diffinfo generates itself;
-/// spec["mutual_information"] holds the truth, computed from the task's closed form.
-///   normal-1x1               bivariate normal, ρ = 0.75
-///   normal-1x1-halfcube      the same under x -> x|x|^½ on both sides (MI unchanged)
-///   uniform-additive-0.1     X ~ U(0, 1), Y = X + U(−ε, ε), ε = 0.1 (and -0.75)
-///   student-t-1x1            bivariate Student t, identity dispersion, df = 1
-///   student-t-1x1-asinh      the same under asinh on both sides (MI unchanged, light tails)
-///   multinormal-dense-N      N×N, all correlations 0.5, N ∈ {2, 3, 5, 25, 50}
-///   multinormal-sparse-3x3   two of three coordinate pairs correlated 0.8, the rest independent
-std::vector<std::string> bmi_task_names();
-Synthetic make_bmi(const std::string& task, int64_t n, torch::Generator& gen);
-
 Synthetic make_gaussian(const GaussianSpec& spec, int64_t n, torch::Generator& gen);
 Synthetic make_mixture(const MixtureSpec& spec, int64_t n, torch::Generator& gen);
 Synthetic make_uniform(const UniformSpec& spec, int64_t n, torch::Generator& gen);

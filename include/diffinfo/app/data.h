@@ -3,6 +3,7 @@
 // of what they are beside (x.npy -> x.spec.json): synthetic laws known exactly, benchmark tasks with
 // their true MI, and real images scaled to training arrays.
 #include "diffinfo/app/report.h"
+#include "diffinfo/analytic/bmi.h"
 #include "diffinfo/analytic/synthetic.h"
 
 #include <string>

@@ -44,6 +44,7 @@ struct PreparedRun {
   RunConfig config;
   TrainData data;
   int64_t recorded_steps = 0;  ///< on --resume: the steps config.json held before this request
+  std::vector<std::string> warnings;  ///< about the data (heavy tails: data/scale.h)
 };
 /// Assembles and checks the configuration and loads the data; nothing is written.
 PreparedRun prepare_run(const TrainRequest& request);

@@ -2,6 +2,7 @@
 // of a conditional run, the data's scales, and what a resumed or fine-tuned run may not change.
 #include "diffinfo/app/train.h"
 #include "diffinfo/data/npy.h"
+#include "diffinfo/data/scale.h"
 #include "support.h"
 
 namespace diffinfo {
@@ -47,6 +48,30 @@ TEST(TrainRequest, TheKindOfModelComesFromTheFlags) {
   const auto marginals = app::prepare_run(r);
   EXPECT_EQ(marginals.config.model.classes(), 3);
   EXPECT_EQ(marginals.config.model.dim(), 1);
+}
+
+TEST(TrainRequest, HeavyTailedDataAreScaledByTheirQuartilesAndSaidSo) {
+  const auto f = write_files();
+  auto gen = at::detail::createCPUGenerator(5);
+  const auto cauchy = torch::randn({2000, 2}, gen, torch::kFloat64) / torch::randn({2000, 2}, gen, torch::kFloat64).abs();
+  write_npy(f.dir + "/cauchy.npy", cauchy);
+  app::TrainRequest r;
+  r.data = f.dir + "/cauchy.npy", r.cond = f.dir + "/cauchy.npy", r.out = f.dir + "/run";
+  const auto run = app::prepare_run(r);
+  EXPECT_EQ(run.config.data_var, data_scale(cauchy).quartile);
+  EXPECT_EQ(run.config.cond_var, data_scale(cauchy).quartile);
+  ASSERT_EQ(run.warnings.size(), 3u);
+  EXPECT_NE(run.warnings[0].find(f.dir + "/cauchy.npy: heavy tails"), std::string::npos) << run.warnings[0];
+  EXPECT_EQ(run.config.output, "score");  // the entropy output must grow like x in the tails
+  EXPECT_NE(run.warnings[2].find("--output score"), std::string::npos) << run.warnings[2];
+  r.cond = f.y;  // Gaussian conditions keep their variance, without a word
+  const auto mixed = app::prepare_run(r);
+  EXPECT_EQ(mixed.warnings.size(), 2u);
+  EXPECT_NEAR(mixed.config.cond_var, mixed.data.cond.var(0).mean().item<double>(), 1e-12);
+  r.shape_given = {"--output"};  // a choice the user made is kept
+  EXPECT_EQ(app::prepare_run(r).config.output, "entropy");
+  r.data = f.x, r.shape_given.clear();  // Gaussian data keep the entropy output
+  EXPECT_EQ(app::prepare_run(r).config.output, "entropy");
 }
 
 TEST(TrainRequest, BadCombinationsAreNamed) {
