@@ -23,7 +23,7 @@ struct DataScale {
 /// (images) stay near 1.
 constexpr double kHeavyTailRatio = 4.0;
 
-/// x: [N, D] with N ≥ 2; quantiles from at most 16384 evenly strided rows.
+/// x: [N, D] with N ≥ 2; the clamped and quartile statistics from at most 16384 evenly strided rows.
 DataScale data_scale(const torch::Tensor& x);
 
 }  // namespace diffinfo
