@@ -2,6 +2,7 @@
 // LibTorch training loop of the same shape. Run: build/diffinfo_bench
 // (ratios are meaningful within one run; these machines are noisy across runs).
 #include "diffinfo/analytic/gaussian.h"
+#include "diffinfo/cpu.h"
 #include "diffinfo/data/stacking.h"
 #include "diffinfo/measure/label_posterior.h"
 #include "diffinfo/measure/likelihood.h"
@@ -18,6 +19,9 @@
 #include <filesystem>
 
 namespace {
+
+// As the CLI does, before the first tensor operation (benchmark_main owns main).
+const bool kTuned = (diffinfo::tune_cpu_process(), true);
 
 constexpr int64_t kDim = 25, kBatch = 256;
 

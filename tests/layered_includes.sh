@@ -7,7 +7,7 @@ cd "$1"
 # < model < train < measure, sample < report < app < studies.
 layer() {
   case "$1" in
-    estimate.* | names.* | random.* | condition.* | callables.*) echo 0 ;;
+    estimate.* | names.* | random.* | condition.* | callables.* | cpu.*) echo 0 ;;
     io/* | dist/*) echo 1 ;;
     info/*) echo 2 ;;
     data/*) echo 3 ;;

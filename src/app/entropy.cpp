@@ -5,6 +5,7 @@
 #include "diffinfo/measure/reference.h"
 #include "diffinfo/report/entropy.h"
 
+#include <chrono>
 #include <cmath>
 #include <optional>
 
@@ -18,7 +19,9 @@ Report run_entropy(const EntropyRequest& a) {
   const auto options = measurement_options(a.options, model.config);
   const auto data = x.to(device, torch::kFloat32);
   const auto& process = *model.process;
+  const auto t0 = std::chrono::steady_clock::now();
   const auto profile = neural_entropy(process, model.residual(), data, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   std::optional<EntropyReference> exact;
   std::string exact_source;
@@ -48,6 +51,7 @@ Report run_entropy(const EntropyRequest& a) {
          {"dim", x.size(1)},
          {"process", process.config()},
          {"settings", profile.settings()},
+         {"seconds", seconds},  // of the measurement alone (bench/peer.sh reads it)
          {"training", model.training()},
          {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;

@@ -3,6 +3,7 @@
 #include "diffinfo/io/files.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/checkpoint.h"
+#include "diffinfo/train/flat_adam.h"
 
 #include <chrono>
 #include <cmath>
@@ -279,9 +280,9 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   // This rank's rows of every step's global batch (all of them in one process).
   BatchShare share;
   if (group.size() > 1) std::tie(share.begin, share.end) = group.share(o.batch_size());
-  // The parameter tensors keep their identity for the whole run (loading uses set_), so collect them once.
-  const auto net_params = net->parameters();
-  auto ema_params = ema->parameters();
+  // From here on the weights, gradients, moments and EMA live in flat buffers (loading is done).
+  FlatAdam flat(optimizer, net->parameters(), ema->parameters());
+  std::vector<double> lrs(groups.factors.size());
   net->train();
   result.steps = result.start_step;
   for (int64_t step = result.start_step + 1; step <= o.steps(); ++step) {
@@ -291,9 +292,11 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     const auto rows = randint(x_all.size(0), o.batch_size(), gen, device);
     auto x0 = x_all.index_select(0, rows);
     const double lr = learning_rate(o, step);
-    for (size_t g = 0; g < groups.factors.size(); ++g)
-      static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups.factors[g]);
-    optimizer.zero_grad();
+    for (size_t g = 0; g < lrs.size(); ++g) {
+      lrs[g] = lr * groups.factors[g];
+      static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lrs[g]);  // as checkpoints keep it
+    }
+    flat.zero_grad();
     // Dropout and a DAE's reparameterisation draw from LibTorch's default generator: reseeded per step too.
     // Each rank its own stream (rank 0's is a single process's): these draws are the rank's rows' own.
     torch::manual_seed(derive_seed(o.seed(), static_cast<uint64_t>(step)) ^ 0x5eedULL ^
@@ -303,19 +306,13 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     loss.backward();
     if (group.size() > 1) {  // the ranks' shares of the batch's gradient add up to it
       const auto t_reduce = std::chrono::steady_clock::now();
-      std::vector<torch::Tensor> grads;
-      for (const auto& p : net_params)
-        if (p.grad().defined()) grads.push_back(p.grad());
-      group.sum(grads, "summing the gradients of step " + std::to_string(step));
+      group.sum(flat.grad(), "summing the gradients of step " + std::to_string(step));
       allreduce_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_reduce).count();
     }
-    optimizer.step();
+    // Warm-started EMA: early averages are not dominated by the random initialisation.
+    flat.step(lrs, std::min(o.ema_decay(), (1.0 + step) / (10.0 + step)));
     {
       torch::NoGradGuard no_grad;
-      // Warm-started EMA: early averages are not dominated by the random initialisation.
-      const double d = std::min(o.ema_decay(), (1.0 + step) / (10.0 + step));
-      torch::_foreach_mul_(ema_params, d);
-      torch::_foreach_add_(ema_params, net_params, 1.0 - d);  // one fused kernel per op on a GPU
       loss_sum += loss.detach();
       ++loss_count;
     }

@@ -1,6 +1,7 @@
 // diffinfo: measure the information inside diffusion models.
 #include "commands.h"
 
+#include "diffinfo/cpu.h"
 #include "diffinfo/io/json_file.h"
 #include "diffinfo/names.h"
 
@@ -23,6 +24,7 @@ std::string first_line(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  diffinfo::tune_cpu_process();  // before the first tensor operation
   CLI::App app{"diffinfo: measure the information inside diffusion models (neural entropy, mutual information, sampling)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "diffinfo 0.1.0");
