@@ -36,7 +36,12 @@ torch::Tensor MlpImpl::forward(const torch::Tensor& x, const torch::Tensor& tau,
   if (options_.cond_dim() > 0) parts.push_back(vector_input(cond, x));
   if (options_.classes() > 0) parts.push_back(embed_->forward(labels_or_null(cond, b, x.device())));
   auto h = torch::cat(parts, 1);
-  for (const auto& layer : *layers_) h = torch::silu(layer->as<torch::nn::Linear>()->forward(h));
+  // Measuring (no graph): each activation overwrites its pre-activation, one pass and no new tensor.
+  const bool in_place = !torch::GradMode::is_enabled();
+  for (const auto& layer : *layers_) {
+    h = layer->as<torch::nn::Linear>()->forward(h);
+    h = in_place ? torch::silu_(h) : torch::silu(h);
+  }
   return out_->forward(h);
 }
 

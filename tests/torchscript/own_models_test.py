@@ -258,8 +258,8 @@ class OwnModels(unittest.TestCase):
         self.expect_error(junk + ": not a TorchScript archive", "entropy", "--model", junk, *flags)
         self.expect_error("no such file", "entropy", "--model", self.path("absent.pt"), *flags)
 
-        for cls, needle in [(OneArg, "forward takes 1 arguments"), (Narrow, "forward returned [8192, 1] Float"),
-                            (Ints, "forward returned [8192, 3] Long, expected a floating tensor"),
+        for cls, needle in [(OneArg, "forward takes 1 arguments"), (Narrow, "forward returned [2048, 1] Float"),
+                            (Ints, "forward returned [2048, 3] Long, expected a floating tensor"),
                             (NanBelow, "the model returned NaN or Inf, first at s = ")]:
             p = self.path(cls.__name__ + ".pt")
             em.save(cls(), p)

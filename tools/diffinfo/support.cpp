@@ -30,7 +30,7 @@ void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& opt
   cmd->add_option("--samples", options.samples_per_point(), "draws per stratum")->capture_default_str();
   cmd->add_option("--seed", options.seed(), "seed of the draws")->capture_default_str();
   options.batch_size(0);  // auto: app::measurement_options decides from the run's network
-  cmd->add_option("--eval-batch", options.batch_size(), "rows per forward pass (0: 8192 for an MLP, 64 for a U-Net)")
+  cmd->add_option("--eval-batch", options.batch_size(), "rows per forward pass (0: 2048 for an MLP, 64 for a U-Net)")
       ->capture_default_str();
 }
 

@@ -76,7 +76,7 @@ TEST(NeuralEntropy, RejectsBadOptions) {
   EXPECT_THROWS_WITH(neural_entropy(*p, zero, data, EntropyOptions().samples_per_point(1)), "entropy estimate needs samples_per_point >= 2 (for its stderr), got 1");
   EXPECT_THROWS_WITH(neural_entropy(*p, zero, data, EntropyOptions().time_sampling("log")), "time sampling 'log' not found; known: importance, uniform");
   auto wrong = [](const torch::Tensor& x, const torch::Tensor&) { return x.sum(1); };
-  EXPECT_THROWS_WITH(neural_entropy(*p, wrong, data, EntropyOptions()), "residual must return [B, D] like its input, got [8192]");
+  EXPECT_THROWS_WITH(neural_entropy(*p, wrong, data, EntropyOptions()), "residual must return [B, D] like its input, got [2048]");
   // An equilibrium model stores nothing.
   auto prof = neural_entropy(*p, zero, data, EntropyOptions().points(5).samples_per_point(4));
   EXPECT_EQ(prof.total.value, 0.0);
