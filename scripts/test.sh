@@ -6,4 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
 cd build
+# Two tests at a time on two cores: one LibTorch thread each, as before diffinfo chose threads per network
+# (cpu.h; two busy thread pools on one core run several times slower than one).
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 exec ctest --output-on-failure -j 2 "$@"

@@ -1,5 +1,6 @@
 #include "diffinfo/app/inputs.h"
 
+#include "diffinfo/cpu.h"
 #include "diffinfo/data/image_spec.h"
 #include "diffinfo/data/matrix.h"
 #include "diffinfo/io/files.h"
@@ -104,11 +105,15 @@ MeasuredModel load_model(const ModelSource& source, const torch::Device& device,
   if (source.run.empty() == source.model.empty())
     throw std::runtime_error(source.run.empty() ? "give the model to measure: --run RUN or --model FILE.pt"
                                                 : "give --run RUN or --model FILE.pt, not both");
-  if (!source.model.empty()) return load_torchscript(source, device, data);
-  if (!source.flags.empty() || !source.card.empty() || !source.scheduler_config.empty())
+  if (!source.run.empty() && (!source.flags.empty() || !source.card.empty() || !source.scheduler_config.empty()))
     throw std::runtime_error("the model-card flags describe a TorchScript model (--model FILE.pt), not a run");
-  auto run = load_run(source.run, device);
-  return {source.run, std::move(run.config), run.step, std::move(run.process), std::move(run.model), std::nullopt};
+  auto m = [&]() -> MeasuredModel {
+    if (!source.model.empty()) return load_torchscript(source, device, data);
+    auto run = load_run(source.run, device);
+    return {source.run, std::move(run.config), run.step, std::move(run.process), std::move(run.model), std::nullopt};
+  }();
+  if (device.is_cpu()) choose_cpu_threads(m.config.model.arch() != "mlp" || m.config.model.image_shape().size() == 3);
+  return m;
 }
 
 ModelCard unconditional_card(const ModelCard& card) {

@@ -1,5 +1,6 @@
 #include "diffinfo/train/trainer.h"
 
+#include "diffinfo/cpu.h"
 #include "diffinfo/io/files.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/checkpoint.h"
@@ -199,6 +200,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   const auto config_json = with_ranks.to_json();
   group.check_same("configuration of " + run_dir + " (with its data's size and variance)", config_json.dump());
 
+  if (device.is_cpu()) choose_cpu_threads(config.model.arch() != "mlp", group.size());
   auto process = std::shared_ptr<const ForwardProcess>(process_from_config(config.process));
   const DenoisingObjective objective(*process, config.objective);  // validates the options first
 
