@@ -165,6 +165,42 @@ def residual(net, x, s, data_var):
     return scale * net(x * scale, torch.log(mu2 * data_var / var) / 8.0)
 
 
+def table(results, sgemm_file):
+    """The Markdown table of bench/peer.sh: medians over the repeats of each case, and their ratios."""
+    import statistics
+    rows = [json.loads(line) for line in open(results)]
+    sgemm = json.load(open(sgemm_file))["sgemm_gflops"]
+    med = statistics.median
+    print(f"sgemm (512^3, float32, OpenBLAS through PyTorch): {sgemm:.0f} GFLOP/s\n")
+    print("| case | diffinfo steps/s | PyTorch steps/s | ratio | diffinfo share of sgemm "
+          "| diffinfo points/s | PyTorch points/s | ratio | S_NN diffinfo / PyTorch |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for case in dict.fromkeys(r["case"] for r in rows):
+        rs = [r for r in rows if r["case"] == case]
+        ours = med(r["steps"] / r["diffinfo_train_seconds"] for r in rs)
+        theirs = med(r["peer"]["steps_per_s"] for r in rs)
+        ratio = med(r["steps"] / r["diffinfo_train_seconds"] / r["peer"]["steps_per_s"] for r in rs)
+        share = "—"
+        if case.startswith("mlp") and not case.endswith("-bf16"):  # 6 flops per multiply-add of a training step
+            d, w = (int(v) for v in case[5:].split("-w"))
+            macs = (d + 2 * FOURIER + 1) * w + 2 * w * w + w * d
+            share = f"{100 * 6 * 512 * macs * ours * 1e-9 / sgemm:.0f} %"
+        if case.startswith("unet"):
+            rate = f"{ours:.2f} ({64 * ours:.0f} images/s) | {theirs:.2f} ({64 * theirs:.0f})"
+        else:
+            rate = f"{ours:.0f} | {theirs:.0f}"
+        meas = "— | — | — | —"
+        if rs[0]["diffinfo_points_per_s"] is not None:
+            pu, pt = med(r["diffinfo_points_per_s"] for r in rs), med(r["peer"]["points_per_s"] for r in rs)
+            pr = med(r["diffinfo_points_per_s"] / r["peer"]["points_per_s"] for r in rs)
+            snn = f"{med(r['diffinfo_neural_entropy'] for r in rs):.3f} / {med(r['peer']['neural_entropy'] for r in rs):.3f}"
+            meas = f"{pu / 1e3:.0f} k | {pt / 1e3:.0f} k | {pr:.2f}× | {snn}"
+        print(f"| {case} | {rate} | {ratio:.2f}× | {share} | {meas} |")
+    threads = sorted({r["peer"]["threads"] for r in rows})
+    print(f"\nmedians of {len(rows) // len(set(r['case'] for r in rows))} repeats; the peer ran with "
+          f"{'/'.join(map(str, threads))} LibTorch thread(s); per-run lines in {results}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", required=True)
@@ -178,8 +214,13 @@ def main():
     p.add_argument("--samples", type=int, default=2048)
     p.add_argument("--measure-batch", type=int, default=8192)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--precision", default="float32", choices=["float32", "bfloat16"],
+                   help="bfloat16: the forward passes of training under torch.autocast, as diffinfo's --precision")
     p.add_argument("--sgemm", action="store_true", help="print this machine's sgemm rate (512^3, float32) and exit")
+    p.add_argument("--table", metavar="RESULTS", help="print bench/peer.sh's table of RESULTS (JSON lines; --data: the sgemm JSON)")
     a = p.parse_args()
+    if a.table:
+        return table(a.table, a.data)
     if a.sgemm:
         m = torch.randn(512, 512)
         for _ in range(5):
@@ -222,7 +263,8 @@ def main():
         eps = torch.randn_like(x0)
         mu, var = torch.exp(-0.5 * beta_int(s)), kernel_var(s)
         x_s = mu * x0 + var.sqrt() * eps
-        out = var.sqrt() * (-x_s + residual(net, x_s, s, data_var))  # sqrt(Sigma) * score
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bfloat16"):
+            out = var.sqrt() * (-x_s + residual(net, x_s, s, data_var))  # sqrt(Sigma) * score
         loss = (w * (out + eps).pow(2).sum(1)).mean()
         for g in opt.param_groups:
             g["lr"] = lr_at(step)

@@ -6,7 +6,8 @@
 # Environment: REPEATS (default 3: each case runs diffinfo, then the peer, this many times; the
 # table gives medians), STEPS (MLP training steps, default 2000), UNET_STEPS (default 20, batch 64),
 # CASES (default all: mlp-d6-w64 mlp-d6-w256 mlp-d6-w512 mlp-d2-w256 mlp-d25-w256 unet-tiny
-# unet-small), PYTHON (default /usr/bin/python3, Debian's python3-torch), WORKDIR (default a temp dir).
+# unet-small mlp-d6-w256-bf16 mlp-d6-w512-bf16; -bf16: both train with bfloat16 products, diffinfo's
+# --precision bfloat16 and torch.autocast in the peer), PYTHON (default /usr/bin/python3, Debian's python3-torch), WORKDIR (default a temp dir).
 # Rates are timed inside each process: training from the first step to the last (checkpoints
 # included, start-up and data loading not); measurement around the S_NN estimate alone
 # (100 strata x 2048 draws, on the EMA weights). Both run with LibTorch's default thread count
@@ -18,7 +19,7 @@ python=${PYTHON:-/usr/bin/python3}
 repeats=${REPEATS:-3}
 steps=${STEPS:-2000}
 unet_steps=${UNET_STEPS:-20}
-cases=${CASES:-mlp-d6-w64 mlp-d6-w256 mlp-d6-w512 mlp-d2-w256 mlp-d25-w256 unet-tiny unet-small}
+cases=${CASES:-mlp-d6-w64 mlp-d6-w256 mlp-d6-w512 mlp-d2-w256 mlp-d25-w256 unet-tiny unet-small mlp-d6-w256-bf16 mlp-d6-w512-bf16}
 here=$(cd "$(dirname "$0")" && pwd)
 work=${WORKDIR:-$(mktemp -d)}
 mkdir -p "$work"
@@ -33,17 +34,19 @@ sgemm=$("$python" "$here/peer.py" --data /dev/null --sgemm)
 for case in $cases; do
   case $case in
     mlp-d*-w*)
-      dim=${case#mlp-d}; dim=${dim%%-*}; width=${case##*-w}
+      dim=${case#mlp-d}; dim=${dim%%-*}; width=${case#mlp-d*-w}; width=${width%-bf16}
+      precision=float32; [ "${case%-bf16}" = "$case" ] || precision=bfloat16
       data=$work/gauss$dim.npy
       [ -f "$data" ] || "$diffinfo" data gaussian --dim "$dim" --n 20000 --out "$data" > /dev/null
-      ours=(--width "$width" --steps "$steps"); theirs=(--width "$width" --steps "$steps"); measure=1 ;;
+      ours=(--width "$width" --precision "$precision" --steps "$steps")
+      theirs=(--width "$width" --precision "$precision" --steps "$steps"); measure=1 ;;
     unet-*)
       preset=${case#unet-}
       data=$work/fm.npy
       [ -f "$data" ] || "$diffinfo" images --n 2000 --out "$data" > /dev/null
       ours=(--arch unet --preset "$preset" --batch 64 --steps "$unet_steps")
       theirs=(--arch unet --preset "$preset" --batch 64 --steps "$unet_steps" --points 0); measure=0 ;;
-    *) echo "peer.sh: unknown case '$case' (mlp-dD-wW, unet-tiny, unet-small)" >&2; exit 1 ;;
+    *) echo "peer.sh: unknown case '$case' (mlp-dD-wW[-bf16], unet-tiny, unet-small)" >&2; exit 1 ;;
   esac
   for r in $(seq "$repeats"); do
     run=$work/run-$case-$r
@@ -62,35 +65,5 @@ print(o['points'] * o['samples_per_point'] / j['seconds'], j['neural_entropy']['
   done
 done
 
-"$python" - "$results" "$sgemm" <<'EOF'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-sgemm = json.loads(sys.argv[2])["sgemm_gflops"]
-def macs(case):  # multiply-adds of one forward pass per row, weight matrices only (MLP)
-    if not case.startswith("mlp"):
-        return None
-    d, w = (int(v) for v in case[5:].split("-w"))
-    return (d + 33) * w + 2 * w * w + w * d
-print(f"sgemm (512^3, float32, OpenBLAS through PyTorch, {rows[0]['peer']['threads']} thread(s)): {sgemm:.0f} GFLOP/s\n")
-print("| case | diffinfo steps/s | PyTorch steps/s | ratio | diffinfo share of sgemm | diffinfo points/s | PyTorch points/s | ratio | S_NN diffinfo / PyTorch |")
-print("|---|---|---|---|---|---|---|---|---|")
-for case in dict.fromkeys(r["case"] for r in rows):
-    rs = [r for r in rows if r["case"] == case]
-    ours = statistics.median(r["steps"] / r["diffinfo_train_seconds"] for r in rs)
-    theirs = statistics.median(r["peer"]["steps_per_s"] for r in rs)
-    ratio = statistics.median(r["steps"] / r["diffinfo_train_seconds"] / r["peer"]["steps_per_s"] for r in rs)
-    batch = 64 if case.startswith("unet") else 512
-    m = macs(case)
-    share = f"{100 * 6 * batch * m * ours * 1e-9 / sgemm:.0f} %" if m else "—"
-    if rs[0]["diffinfo_points_per_s"] is not None:
-        pu = statistics.median(r["diffinfo_points_per_s"] for r in rs)
-        pt = statistics.median(r["peer"]["points_per_s"] for r in rs)
-        pr = statistics.median(r["diffinfo_points_per_s"] / r["peer"]["points_per_s"] for r in rs)
-        snn = f"{statistics.median(r['diffinfo_neural_entropy'] for r in rs):.3f} / {statistics.median(r['peer']['neural_entropy'] for r in rs):.3f}"
-        meas = f"{pu / 1e3:.0f} k | {pt / 1e3:.0f} k | {pr:.2f}× | {snn}"
-    else:
-        meas = "— | — | — | —"
-    unit = " (images/s ×1/64)" if case.startswith("unet") else ""
-    print(f"| {case} | {ours:.1f}{unit} | {theirs:.1f} | {ratio:.2f}× | {share} | {meas} |")
-print(f"\n{len(rows) // len(set(r['case'] for r in rows))} repeats; medians; per-run lines in {sys.argv[1]}")
-EOF
+echo "$sgemm" > "$work/sgemm.json"
+"$python" "$here/peer.py" --table "$results" --data "$work/sgemm.json"

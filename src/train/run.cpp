@@ -5,6 +5,7 @@
 #include "diffinfo/names.h"
 #include "diffinfo/train/checkpoint.h"
 #include "diffinfo/train/objective.h"
+#include "diffinfo/train/precision.h"
 
 #include <cmath>
 #include <filesystem>
@@ -51,6 +52,7 @@ void check_train_options(const TrainOptions& o) {
   real("ema_decay", o.ema_decay(), 0, 1, true);
   real("holdout", o.holdout(), 0, 1, true);
   if (o.seed() > uint64_t{1} << 62) refuse("seed must lie in 0…2^62, got " + std::to_string(o.seed()));
+  if (!is_known(precision_names(), o.precision())) refuse(unknown_name("precision", o.precision(), precision_names()));
   if (o.patience() > 0 && o.holdout() == 0)
     refuse("patience counts checkpoints without a lower held-out loss: it needs holdout > 0");
 }
@@ -80,6 +82,7 @@ nlohmann::json RunConfig::to_json() const {
   if (!init_run.empty()) j["train"]["init"] = init_run;  // absent otherwise, as in runs from before the option
   if (t.holdout() > 0) j["train"].update({{"holdout", t.holdout()}, {"patience", t.patience()}});  // likewise
   if (ranks > 1) j["train"]["ranks"] = ranks;  // likewise
+  if (t.precision() != "float32") j["train"]["precision"] = t.precision();  // likewise
   return j;
 }
 
@@ -125,6 +128,7 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
         .holdout(optional_number("train", "holdout", 0.0, 0, 1))     // likewise
         .patience(j["train"].contains("patience") ? integer("train", "patience", 0, kMaxSteps) : 0);
     c.init_run = j["train"].value("init", std::string());    // likewise
+    c.train.precision(j["train"].value("precision", std::string("float32")));  // likewise; checked with the rest
     c.ranks = j["train"].contains("ranks") ? integer("train", "ranks", 1, 1 << 20) : 1;         // likewise
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = integer("data", "rows", 0, int64_t{1} << 40);

@@ -5,6 +5,7 @@
 #include "diffinfo/random.h"
 #include "diffinfo/train/checkpoint.h"
 #include "diffinfo/train/flat_adam.h"
+#include "diffinfo/train/precision.h"
 
 #include <chrono>
 #include <cmath>
@@ -200,7 +201,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   const auto config_json = with_ranks.to_json();
   group.check_same("configuration of " + run_dir + " (with its data's size and variance)", config_json.dump());
 
-  if (device.is_cpu()) choose_cpu_threads(config.model.arch() != "mlp", group.size());
+  // bfloat16 products run in oneDNN on LibTorch's threads, as convolutions do.
+  if (device.is_cpu()) choose_cpu_threads(config.model.arch() != "mlp" || o.precision() != "float32", group.size());
   auto process = std::shared_ptr<const ForwardProcess>(process_from_config(config.process));
   const DenoisingObjective objective(*process, config.objective);  // validates the options first
 
@@ -303,7 +305,11 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     // Each rank its own stream (rank 0's is a single process's): these draws are the rank's rows' own.
     torch::manual_seed(derive_seed(o.seed(), static_cast<uint64_t>(step)) ^ 0x5eedULL ^
                        (static_cast<uint64_t>(group.rank()) * 0x9E3779B97F4A7C15ULL));
-    auto loss = objective.loss(model, x0, gen, cond_all.defined() ? cond_all.index_select(0, rows) : torch::Tensor(), share);
+    torch::Tensor loss;
+    {
+      const ReducedPrecision precision(o.precision(), device);  // the forward pass; backward follows its dtypes
+      loss = objective.loss(model, x0, gen, cond_all.defined() ? cond_all.index_select(0, rows) : torch::Tensor(), share);
+    }
     if (auto penalty = net->penalty(); penalty.defined()) loss = loss + penalty / static_cast<double>(group.size());
     loss.backward();
     if (group.size() > 1) {  // the ranks' shares of the batch's gradient add up to it

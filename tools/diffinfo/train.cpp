@@ -60,6 +60,11 @@ void add_train(CLI::App& app) {
           ->capture_default_str(),
       cmd->add_option("--warmup", t.warmup(), "learning-rate warm-up steps")->capture_default_str(),
       cmd->add_option("--ema", t.ema_decay(), "EMA decay of the measured weights")->capture_default_str(),
+      cmd->add_option("--precision", t.precision(),
+                      "float32 | bfloat16: the training steps' matrix products and convolutions in bfloat16 (autocast; "
+                      "fast on CPUs with AMX or AVX-512-BF16 and on GPUs); weights, Adam, EMA and measurement stay "
+                      "float32 (docs/performance.md)")
+          ->capture_default_str(),
       cmd->add_option("--seed", t.seed(), "seed of initialisation, batches, times and noise")->capture_default_str(),
       cmd->add_option("--checkpoint-every", t.checkpoint_every(), "steps between checkpoints")->capture_default_str(),
       cmd->add_option("--log-every", t.log_every(), "steps between log lines")->capture_default_str(),

@@ -49,6 +49,9 @@ struct TrainOptions {
   /// With holdout: stop once this many checkpoints in a row have not lowered the held-out loss
   /// (default 0: train every step).
   TORCH_ARG(int64_t, patience) = 0;
+  /// Arithmetic of the forward passes of training: "float32" (default) or "bfloat16" (autocast, train/precision.h).
+  /// The weights, the optimiser, the EMA and every measurement stay float32.
+  TORCH_ARG(std::string, precision) = "float32";
 };
 
 /// Refuses options no run can have, each in one line naming the option: steps in 1…kMaxSteps,
