@@ -5,6 +5,7 @@
 #include "diffinfo/data/matrix.h"
 #include "diffinfo/io/files.h"
 #include "diffinfo/io/json_file.h"
+#include "diffinfo/model/network.h"
 #include "diffinfo/model/torchscript.h"
 #include "diffinfo/processes/discrete.h"
 
@@ -112,7 +113,7 @@ MeasuredModel load_model(const ModelSource& source, const torch::Device& device,
     auto run = load_run(source.run, device);
     return {source.run, std::move(run.config), run.step, std::move(run.process), std::move(run.model), std::nullopt};
   }();
-  if (device.is_cpu()) choose_cpu_threads(m.config.model.arch() != "mlp" || m.config.model.image_shape().size() == 3);
+  if (device.is_cpu()) choose_cpu_threads(image_network(m.config.model));
   return m;
 }
 

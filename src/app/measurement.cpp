@@ -2,23 +2,19 @@
 
 #include "diffinfo/app/inputs.h"
 #include "diffinfo/info/knn_entropy.h"
+#include "diffinfo/model/network.h"
 
 #include <algorithm>
 
 namespace diffinfo::app {
 
-namespace {
-// A U-Net, or a TorchScript model of images: small batches.
-bool image_network(const RunConfig& c) { return c.model.arch() == "unet" || c.model.image_shape().size() == 3; }
-}  // namespace
-
 EntropyOptions measurement_options(EntropyOptions options, const RunConfig& config) {
-  if (options.batch_size() <= 0) options.batch_size(image_network(config) ? kUNetBatch : EntropyOptions().batch_size());
+  if (options.batch_size() <= 0) options.batch_size(image_network(config.model) ? kUNetBatch : EntropyOptions().batch_size());
   return options.time_sampling(config.objective.time_sampling()).s_min(config.objective.s_min());
 }
 
 int64_t posterior_batch(int64_t requested, const RunConfig& config) {
-  return requested > 0 ? requested : image_network(config) ? kUNetBatch : kPosteriorBatch;
+  return requested > 0 ? requested : image_network(config.model) ? kUNetBatch : kPosteriorBatch;
 }
 
 DivergenceOptions resolve_divergence(const std::string& method, DivergenceOptions options, int64_t dim) {

@@ -15,6 +15,8 @@ namespace diffinfo {
 
 std::vector<std::string> network_arches() { return {"mlp", "unet"}; }
 
+bool image_network(const NetworkOptions& o) { return o.arch() == "unet" || o.image_shape().size() == 3; }
+
 namespace {
 
 // model[key] with an error naming the file and the field.

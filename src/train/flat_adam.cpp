@@ -105,8 +105,7 @@ FlatAdam::FlatAdam(torch::optim::Adam& adam, const std::vector<torch::Tensor>& p
   }
 }
 
-void FlatAdam::step(const std::vector<double>& lrs, double ema_decay) {
-  TORCH_CHECK(lrs.size() == groups_.size(), "FlatAdam: ", groups_.size(), " groups, ", lrs.size(), " learning rates");
+void FlatAdam::step(double ema_decay) {
   torch::NoGradGuard no_grad;
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     auto& g = groups_[gi];
@@ -116,7 +115,7 @@ void FlatAdam::step(const std::vector<double>& lrs, double ema_decay) {
     for (auto* s : g.states) s->step(step);
     const double beta1 = std::get<0>(o.betas()), beta2 = std::get<1>(o.betas());
     const double bc1 = 1 - std::pow(beta1, static_cast<double>(step)), bc2 = 1 - std::pow(beta2, static_cast<double>(step));
-    const double step_size = lrs[gi] / bc1;
+    const double step_size = o.lr() / bc1;
     const int64_t n = g.end - g.begin;
     auto p = param_.narrow(0, g.begin, n), grad = grad_.narrow(0, g.begin, n), m = exp_avg_.narrow(0, g.begin, n),
          v = exp_avg_sq_.narrow(0, g.begin, n), e = ema_.narrow(0, g.begin, n);

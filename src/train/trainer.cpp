@@ -202,7 +202,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   group.check_same("configuration of " + run_dir + " (with its data's size and variance)", config_json.dump());
 
   // bfloat16 products run in oneDNN on LibTorch's threads, as convolutions do.
-  if (device.is_cpu()) choose_cpu_threads(config.model.arch() != "mlp" || o.precision() != "float32", group.size());
+  if (device.is_cpu()) choose_cpu_threads(image_network(config.model) || o.precision() != "float32", group.size());
   auto process = std::shared_ptr<const ForwardProcess>(process_from_config(config.process));
   const DenoisingObjective objective(*process, config.objective);  // validates the options first
 
@@ -286,7 +286,6 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   if (group.size() > 1) std::tie(share.begin, share.end) = group.share(o.batch_size());
   // From here on the weights, gradients, moments and EMA live in flat buffers (loading is done).
   FlatAdam flat(optimizer, net->parameters(), ema->parameters());
-  std::vector<double> lrs(groups.factors.size());
   net->train();
   result.steps = result.start_step;
   for (int64_t step = result.start_step + 1; step <= o.steps(); ++step) {
@@ -296,10 +295,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     const auto rows = randint(x_all.size(0), o.batch_size(), gen, device);
     auto x0 = x_all.index_select(0, rows);
     const double lr = learning_rate(o, step);
-    for (size_t g = 0; g < lrs.size(); ++g) {
-      lrs[g] = lr * groups.factors[g];
-      static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lrs[g]);  // as checkpoints keep it
-    }
+    for (size_t g = 0; g < groups.factors.size(); ++g)
+      static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups.factors[g]);
     flat.zero_grad();
     // Dropout and a DAE's reparameterisation draw from LibTorch's default generator: reseeded per step too.
     // Each rank its own stream (rank 0's is a single process's): these draws are the rank's rows' own.
@@ -318,12 +315,9 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
       allreduce_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t_reduce).count();
     }
     // Warm-started EMA: early averages are not dominated by the random initialisation.
-    flat.step(lrs, std::min(o.ema_decay(), (1.0 + step) / (10.0 + step)));
-    {
-      torch::NoGradGuard no_grad;
-      loss_sum += loss.detach();
-      ++loss_count;
-    }
+    flat.step(std::min(o.ema_decay(), (1.0 + step) / (10.0 + step)));
+    loss_sum += loss.detach();
+    ++loss_count;
     if (step % o.log_every() == 0 || step == o.steps()) {
       group.sum(loss_sum, "summing the losses of step " + std::to_string(step));  // the global batch's
       last_loss = loss_sum.item<double>() / static_cast<double>(loss_count);

@@ -73,6 +73,9 @@ NetworkOptions network_from_json(const nlohmann::json& model, const std::string&
 
 /// The known architectures, in order.
 std::vector<std::string> network_arches();
+/// True for a network of images (a U-Net, or a model from elsewhere with a C×H×W shape): small batches on a
+/// CPU, convolutions on LibTorch's threads (cpu.h).
+bool image_network(const NetworkOptions& o);
 /// The known U-Net presets, in order: tiny (CI-sized), small (2 CPU cores, about an hour), paper (GPU).
 std::vector<std::string> unet_presets();
 /// U-Net options of a preset for images of `image_shape` {C, H, W}; an unknown name throws listing the known.

@@ -8,7 +8,7 @@
 //   torch::optim::Adam adam(groups, options);            // checkpoints save and load through it
 //   load_checkpoint(path, config, net, ema, &adam);       // if resuming: before the flattening
 //   diffinfo::FlatAdam flat(adam, net->parameters(), ema->parameters());
-//   flat.zero_grad(); loss.backward(); flat.step({lr}, decay);
+//   flat.zero_grad(); loss.backward(); flat.step(decay);   // lr: adam's group options, as for adam.step()
 
 #include <torch/torch.h>
 
@@ -25,8 +25,8 @@ class FlatAdam {
   FlatAdam(torch::optim::Adam& adam, const std::vector<torch::Tensor>& params, const std::vector<torch::Tensor>& ema);
 
   void zero_grad() { grad_.zero_(); }
-  /// One Adam step of each group g at learning rate lrs[g], then ema ← d·ema + (1 − d)·params.
-  void step(const std::vector<double>& lrs, double ema_decay);
+  /// One Adam step of each group at the learning rate its options hold, then ema ← d·ema + (1 − d)·params.
+  void step(double ema_decay);
   /// Every gradient in one tensor, e.g. for a single all-reduce across ranks.
   torch::Tensor& grad() { return grad_; }
 

@@ -39,9 +39,10 @@ TEST(FlatAdam, StepsAsTorchAdamAndTheEmaAsTheTrainerDid) {
   for (int64_t step = 1; step <= 60; ++step) {
     const std::vector<double> lrs = {1e-2 * (1 + 0.01 * step), 3e-2};
     const double d = std::min(0.9, (1.0 + step) / (10.0 + step));
+    for (size_t g = 0; g < 2; ++g) static_cast<torch::optim::AdamOptions&>(adam.param_groups()[g].options()).lr(lrs[g]);
     flat.zero_grad();
     loss_of(ours, step).backward();
-    flat.step(lrs, d);
+    flat.step(d);
 
     reference.zero_grad();
     loss_of(theirs, step).backward();
@@ -70,7 +71,7 @@ TEST(FlatAdam, TorchAdamSavesAndLoadsItsMomentsAndSteps) {
   for (int64_t step = 1; step <= 5; ++step) {
     flat.zero_grad();
     loss_of(net, step).backward();
-    flat.step({1e-2}, 0.5);
+    flat.step(0.5);
   }
   std::stringstream bytes;
   {
