@@ -1,6 +1,7 @@
 #include "diffinfo/app/demo.h"
 
 #include "diffinfo/app/inputs.h"
+#include "diffinfo/app/measurement.h"
 #include "diffinfo/app/train.h"
 #include "diffinfo/data/npy.h"
 #include "diffinfo/analytic/synthetic.h"
@@ -25,7 +26,7 @@ Report run_demo(const DemoRequest& a, const Progress& progress) {
   RunConfig config;
   config.process = make_process("vp")->config();
   config.model = NetworkOptions(a.dim);
-  config.train.steps(a.steps).seed(a.seed);
+  config.train.steps(a.steps).seed(a.seed).holdout(kDefaultHoldout).patience(kDefaultPatience);  // as `diffinfo train`
   config.data_path = data_path;
   progress.say(format("diffinfo demo: %lld samples of a %lld-D Gaussian with a random covariance, VP process, %lld steps",
                       static_cast<long long>(a.rows), static_cast<long long>(a.dim), static_cast<long long>(a.steps)));
@@ -38,10 +39,16 @@ Report run_demo(const DemoRequest& a, const Progress& progress) {
     r.text = format("trained in %.1f s (final loss %.4f)\n", trained.seconds, trained.final_loss);
 
   const auto model = load_model({a.out}, device);
-  const auto x = data.x.to(device, torch::kFloat32);
+  const auto rows = load_data(model, "");  // the held-out rows, as `diffinfo entropy` measures them
+  const auto x = rows.x.to(device, torch::kFloat32);
   const auto options = EntropyOptions().seed(a.seed);
   const auto neural = neural_entropy(*model.process, model.residual(), x, options);
   const auto exact = exact_entropy(data.spec, *model.process, x, options);
+  auto measured_on = rows.selection.to_json();
+  if (rows.in_sample.defined()) {
+    const auto in_sample = neural_entropy(*model.process, model.residual(), rows.in_sample.to(device, torch::kFloat32), options);
+    if (auto w = memorisation_check(measured_on, neural.total, in_sample.total, "S_NN"); !w.empty()) r.warnings.push_back(w);
+  }
   const auto csv = run_file(a.out, "entropy_rate.csv");
   const auto png = run_file(a.out, "entropy_rate.png");
   write_entropy_csv(csv, neural, &exact.curve);
@@ -54,11 +61,12 @@ Report run_demo(const DemoRequest& a, const Progress& progress) {
   const double rel = neural.total.value / exact.total.value - 1.0;
   r.json = {{"neural_entropy", to_json(neural.total)}, {"exact", {{"total_entropy", to_json(exact.total)}, {"method", exact.method}}},
             {"relative_error", rel}, {"run", a.out}, {"step", model.step}, {"curve", csv}, {"plot", plotted},
-            {"settings", neural.settings()}};
+            {"settings", neural.settings()}, {"measured_on", measured_on}};
   r.text += format("\n  neural entropy   S_NN  = %8.4f ± %.4f nats\n", neural.total.value, neural.total.std_error);
   r.text += format("  exact            S_tot = %8.4f nats (closed form)\n", exact.total.value);
-  r.text += format("  relative error           %+.2f %% (%.1f stderr)\n\n", 100.0 * rel,
+  r.text += format("  relative error           %+.2f %% (%.1f stderr)\n", 100.0 * rel,
                    (neural.total.value - exact.total.value) / neural.total.std_error);
+  r.text += "  " + rows_line("rows measured:  ", rows.selection, measured_on) + "\n";
   r.text += format("curve: %s\nplot:  %s\nrun:   %s (measure again with: diffinfo entropy --run %s --exact %s)\n", csv.c_str(),
                    plotted.c_str(), a.out.c_str(), a.out.c_str(), run_file(a.out, "data.spec.json").c_str());
   return r;

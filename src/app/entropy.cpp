@@ -15,13 +15,21 @@ Report run_entropy(const EntropyRequest& a) {
   const auto device = device_from_name(a.device);
   const auto model = load_model(a.model, device, a.data);
   require_model_of_x(model);
-  const auto [x, data_path] = load_data(model, a.data);
+  const auto rows = load_data(model, a.data, a.measure_on);
+  const auto& x = rows.x;
+  const auto& data_path = rows.path;
   const auto options = measurement_options(a.options, model.config);
   const auto data = x.to(device, torch::kFloat32);
   const auto& process = *model.process;
   const auto t0 = std::chrono::steady_clock::now();
   const auto profile = neural_entropy(process, model.residual(), data, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto measured_on = rows.selection.to_json();
+  std::string memorised;
+  if (rows.in_sample.defined()) {  // the same estimate where the network was trained: the memorisation check
+    const auto in_sample = neural_entropy(process, model.residual(), rows.in_sample.to(device, torch::kFloat32), options);
+    memorised = memorisation_check(measured_on, profile.total, in_sample.total, "S_NN");
+  }
 
   std::optional<EntropyReference> exact;
   std::string exact_source;
@@ -48,13 +56,17 @@ Report run_entropy(const EntropyRequest& a) {
          {"step", model.step},
          {"data", data_path},
          {"rows", x.size(0)},
+         {"measured_on", measured_on},
          {"dim", x.size(1)},
          {"process", process.config()},
          {"settings", profile.settings()},
          {"seconds", seconds},  // of the measurement alone (bench/peer.sh reads it)
          {"training", model.training()},
          {"curve", csv}};
+  out["denoising_form"] = to_json(profile.denoising);
+  out["form_gap"] = to_json(profile.gap);
   if (!a.plot.empty()) out["plot"] = a.plot;
+  if (!memorised.empty()) r.warnings.push_back(memorised);
   r.text = format("neural entropy  S_NN = %.4f ± %.4f nats  (%s, s in [%g, %g], step %lld)\n", profile.total.value,
                   profile.total.std_error, process.name().c_str(), options.s_min(), profile.t_max,
                   static_cast<long long>(model.step));
@@ -76,6 +88,7 @@ Report run_entropy(const EntropyRequest& a) {
     r.text += format("relative error  %+.2f %%  (%.1f stderr)\n", 100.0 * rel,
                      se > 0 ? (profile.total.value - exact->total.value) / se : 0.0);
   }
+  r.text += rows_line("rows            ", rows.selection, measured_on);
   r.text += format("curve           %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
   return r;
 }

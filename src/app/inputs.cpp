@@ -7,7 +7,9 @@
 #include "diffinfo/io/json_file.h"
 #include "diffinfo/model/network.h"
 #include "diffinfo/model/torchscript.h"
+#include "diffinfo/names.h"
 #include "diffinfo/processes/discrete.h"
+#include "diffinfo/train/holdout.h"
 
 #include <filesystem>
 #include <tuple>
@@ -147,7 +149,90 @@ void require_unconditional(const MeasuredModel& m) {
                              "); the likelihood commands measure p(x) of a run trained without --cond or --labels");
 }
 
-DataRows load_data(const MeasuredModel& m, const std::string& data) {
+namespace {
+
+const std::vector<std::string>& row_set_names() {
+  static const std::vector<std::string> names = {"auto", "held-out", "all", "trained"};
+  return names;
+}
+
+}  // namespace
+
+RowSet row_set_from_name(const std::string& n) {
+  const auto& names = row_set_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == n) return static_cast<RowSet>(i);
+  throw std::invalid_argument(unknown_name("--measure-on", n, names));
+}
+
+std::string name(RowSet rows) { return row_set_names().at(static_cast<size_t>(rows)); }
+
+nlohmann::json RowSelection::to_json() const {
+  nlohmann::json j = {{"set", set}, {"count", count}, {"of", of}};
+  if (!note.empty()) j["note"] = note;
+  return j;
+}
+
+RowSelection select_rows(const MeasuredModel& m, bool other_file, RowSet requested) {
+  RowSelection s;
+  if (other_file || m.card) {
+    if (requested == RowSet::kHeldOut || requested == RowSet::kTrained)
+      throw std::runtime_error("--measure-on " + name(requested) + " picks rows of the run's own data: it takes no --data");
+    s.set = "file";
+    return s;
+  }
+  const auto split = run_holdout(m.name, m.config);
+  if (!split) {
+    if (requested == RowSet::kHeldOut || requested == RowSet::kTrained)
+      throw std::runtime_error(m.name + ": the run holds no row out of training (--holdout 0, or a run from before "
+                               "held-out runs): measure it on all rows (--measure-on all) or on other rows (--data)");
+    if (requested == RowSet::kAuto)
+      s.note = "the run holds no row out of training: measured on the rows it was trained on (in-sample)";
+    return s;
+  }
+  const int64_t held = split->held_out.size(0);
+  if (requested == RowSet::kAll) return s;
+  if (requested == RowSet::kTrained) {
+    s.set = "trained", s.rows = split->trained;
+    return s;
+  }
+  if (requested == RowSet::kAuto && held < kMinMeasuredRows) {
+    s.note = "only " + std::to_string(held) + " rows held out (fewer than " + std::to_string(kMinMeasuredRows) +
+             "): measured on all rows, the " + std::to_string(split->trained.size(0)) +
+             " trained on included (--measure-on held-out insists)";
+    return s;
+  }
+  s.set = "held-out", s.rows = split->held_out, s.in_sample = split->trained;
+  return s;
+}
+
+namespace {
+
+// The rows of `x` (read from `path`) that `s` names; counts filled in.
+torch::Tensor selected(const torch::Tensor& x, RowSelection& s, const MeasuredModel& m, const std::string& path) {
+  s.of = x.size(0);
+  if (s.rows.defined() && x.size(0) != m.config.data_rows)
+    throw std::runtime_error(path + ": has " + std::to_string(x.size(0)) + " rows, the run in " + m.name + " was trained on " +
+                             std::to_string(m.config.data_rows) + " (its held-out rows index them): pass --data and "
+                             "--measure-on all to measure on other rows");
+  auto out = s.rows.defined() ? x.index_select(0, s.rows.to(x.device())) : x;
+  s.count = out.size(0);
+  return out;
+}
+
+}  // namespace
+
+DataRows load_data(const MeasuredModel& m, const std::string& data, RowSet rows) {
+  auto all = load_file_rows(m, data);
+  auto s = select_rows(m, !data.empty(), rows);
+  DataRows out;
+  out.x = selected(all.x, s, m, all.path);
+  if (s.in_sample.defined()) out.in_sample = all.x.index_select(0, s.in_sample);
+  out.path = all.path, out.selection = std::move(s), out.all = all.x;
+  return out;
+}
+
+DataRows load_file_rows(const MeasuredModel& m, const std::string& data) {
   if (data.empty() && m.card)
     throw std::runtime_error(m.name + ": --data X.npy is required with --model (a TorchScript model has no data of its own)");
   const std::string path = data.empty() ? m.config.data_path : data;
@@ -166,7 +251,7 @@ DataRows load_data(const MeasuredModel& m, const std::string& data) {
                                "] (" + spec->path + "), the model " + m.name + " expects [" + std::to_string(r[0]) + ", " +
                                std::to_string(r[1]) + "] (its card's data_range); write the images with that range");
   }
-  return {x, path};
+  return {x, path, {}, {}, x};
 }
 
 torch::Tensor load_condition(const MeasuredModel& m, const std::string& cond, const std::string& labels) {
@@ -195,15 +280,24 @@ torch::Tensor load_condition(const MeasuredModel& m, const std::string& cond, co
 }
 
 ConditionalInputs load_conditional_inputs(const MeasuredModel& m, const std::string& data, const std::string& cond,
-                                          const std::string& labels) {
+                                          const std::string& labels, RowSet rows) {
   ConditionalInputs in;
   in.cond = load_condition(m, cond, labels);
   in.cond_path = !cond.empty() ? cond : !labels.empty() ? labels : m.config.cond_path;
-  auto rows = load_data(m, data);
-  in.x = rows.x, in.x_path = rows.path;
-  if (in.cond.size(0) != in.x.size(0))
-    throw std::runtime_error(in.cond_path + ": expected " + std::to_string(in.x.size(0)) + " rows (one per row of " +
+  auto all = load_file_rows(m, data);
+  in.x_path = all.path;
+  if (in.cond.size(0) != all.x.size(0))
+    throw std::runtime_error(in.cond_path + ": expected " + std::to_string(all.x.size(0)) + " rows (one per row of " +
                              in.x_path + "), got " + std::to_string(in.cond.size(0)));
+  // The run's own pairs are selected together; a file given for either side makes them another set.
+  in.selection = select_rows(m, !data.empty() || !cond.empty() || !labels.empty(), rows);
+  const auto cond_all = in.cond;
+  in.x = selected(all.x, in.selection, m, in.x_path);
+  if (in.selection.rows.defined()) in.cond = cond_all.index_select(0, in.selection.rows.to(cond_all.device()));
+  if (in.selection.in_sample.defined()) {
+    in.in_sample_x = all.x.index_select(0, in.selection.in_sample);
+    in.in_sample_cond = cond_all.index_select(0, in.selection.in_sample.to(cond_all.device()));
+  }
   return in;
 }
 

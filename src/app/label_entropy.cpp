@@ -61,7 +61,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
     throw std::runtime_error(run.name + ": label-entropy needs a class-conditional run (train --labels L.npy)");
   // On data, the paths' rows and labels; the prior P(C) is their label frequencies either way.
   std::optional<ConditionalInputs> rows;
-  if (a.from_data) rows = load_conditional_inputs(run, a.data, "", a.labels);
+  if (a.from_data) rows = load_conditional_inputs(run, a.data, "", a.labels, a.measure_on);
   const auto labels = rows ? rows->cond : load_condition(run, "", a.labels);
   const auto labels_path = rows ? rows->cond_path : a.labels.empty() ? run.config.cond_path : a.labels;
   const int64_t classes = run.config.model.classes();
@@ -111,11 +111,10 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
   }
   if (a.minde) {
     // On data the paths' rows serve; otherwise the run's (or --data's) rows, one per label.
-    const auto [x, x_path] = rows ? DataRows{rows->x, rows->x_path} : load_data(run, a.data);
-    if (x.size(0) != labels.size(0))
-      throw std::runtime_error(labels_path + ": expected " + std::to_string(x.size(0)) + " rows (one per row of " + x_path +
-                               "), got " + std::to_string(labels.size(0)));
-    const auto mi = mutual_information(process, run.conditional_residual(), x.to(device, torch::kFloat32), labels.to(device),
+    const auto pairs = rows ? *rows : load_conditional_inputs(run, a.data, "", a.labels, a.measure_on);
+    const auto& x = pairs.x;
+    const auto& x_path = pairs.x_path;
+    const auto mi = mutual_information(process, run.conditional_residual(), x.to(device, torch::kFloat32), pairs.cond.to(device),
                                        measurement_options(EntropyOptions().batch_size(0), run.config));
     refs.minde = running_on(mi.minde, profile.s);
     std::vector<double> information;
@@ -126,7 +125,8 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                   {"max_abs_gap", gap},
                   {"max_abs_gap_at", profile.s[k]},
                   {"max_abs_gap_fraction_of_label_entropy", gap / profile.label_entropy},
-                  {"data", x_path}};
+                  {"data", x_path},
+                  {"measured_on", measured_on_without_check(pairs.selection, "not computed for label-entropy")}};
   }
 
   const auto csv = a.csv.empty() ? run.output_file("label_entropy.csv") : a.csv;
@@ -155,6 +155,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                         {"null_gap", to_json(profile.null_gap.back())},
                         {"rate_window", profile.rate_window},
                         {"curve", csv}};
+  if (rows) out["measured_on"] = measured_on_without_check(rows->selection, "not computed for label-entropy");
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (rows) out["settings"].erase("generate");  // the paths are the data's, not drawn by any score
   if (labelled) {

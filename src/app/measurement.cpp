@@ -1,10 +1,12 @@
 #include "diffinfo/app/measurement.h"
 
 #include "diffinfo/app/inputs.h"
+#include "diffinfo/app/report.h"
 #include "diffinfo/info/knn_entropy.h"
 #include "diffinfo/model/network.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace diffinfo::app {
 
@@ -19,6 +21,35 @@ int64_t posterior_batch(int64_t requested, const RunConfig& config) {
 
 DivergenceOptions resolve_divergence(const std::string& method, DivergenceOptions options, int64_t dim) {
   return options.method(method == "auto" ? (dim <= kExactDivergenceMaxDim ? "exact" : "hutchinson") : method);
+}
+
+std::string memorisation_check(nlohmann::json& measured_on, const Estimate& held_out, const Estimate& in_sample,
+                               const std::string& what) {
+  const double se = std::hypot(held_out.std_error, in_sample.std_error);
+  const double z = se > 0 ? (in_sample.value - held_out.value) / se : 0.0;
+  measured_on["in_sample"] = to_json(in_sample);
+  measured_on["in_sample_z"] = z;
+  if (std::abs(z) <= kMemorisationZ) return {};
+  return format("diffinfo: warning: %s reads %.4g on the rows trained on and %.4g on the held-out rows (%+.1f combined "
+                "stderr): the network answers differently on rows it has seen, and what it memorised would be read as "
+                "information; the held-out value is the one reported (docs/held_out.md)",
+                what.c_str(), in_sample.value, held_out.value, z);
+}
+
+nlohmann::json measured_on_without_check(const RowSelection& selection, const std::string& why) {
+  auto j = selection.to_json();
+  if (selection.in_sample.defined()) j["in_sample"] = "not measured: " + why;
+  return j;
+}
+
+std::string rows_line(const std::string& label, const RowSelection& s, const nlohmann::json& measured_on) {
+  std::string line = label + std::to_string(s.count) + (s.set == "all" || s.set == "file" ? " (all) of " : " " + s.set + " of ") +
+                     std::to_string(s.of);
+  if (measured_on.contains("in_sample"))
+    line += format("  (in-sample %.4f ± %.4f, %+.1f stderr: the memorisation check)", measured_on["in_sample"]["value"].get<double>(),
+                   measured_on["in_sample"]["stderr"].get<double>(), measured_on["in_sample_z"].get<double>());
+  if (!s.note.empty()) line += "\n" + std::string(label.size(), ' ') + s.note;
+  return line + "\n";
 }
 
 DataEntropy data_entropy_for(const std::string& spec_path, const torch::Tensor& x, uint64_t seed) {

@@ -13,7 +13,7 @@ namespace diffinfo::app {
 Report run_mi(const MiRequest& a) {
   const auto device = device_from_name(a.device);
   const auto run = load_model(a.model, device, a.data);
-  const auto inputs = load_conditional_inputs(run, a.data, a.cond, a.labels);
+  const auto inputs = load_conditional_inputs(run, a.data, a.cond, a.labels, a.measure_on);
   const bool joint = run.config.cond_kind == CondKind::kJoint;
   // e(x_s, s): the run's own null condition, or a separate unconditional network.
   std::optional<MeasuredModel> uncond;
@@ -38,8 +38,18 @@ Report run_mi(const MiRequest& a) {
   const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) {
     return c.is_null() ? uncond_model->residual(xs, s) : cond_model->residual(xs, s, c);
   };
-  const auto mi = joint ? joint_mutual_information(process, residual, x, y, options)
-                        : mutual_information(process, residual, x, y, options);
+  const auto measure = [&](const torch::Tensor& x, const torch::Tensor& y) {
+    return joint ? joint_mutual_information(process, residual, x, y, options) : mutual_information(process, residual, x, y, options);
+  };
+  const auto mi = measure(x, y);
+  auto measured_on = inputs.selection.to_json();
+  std::string memorised;
+  if (inputs.in_sample_x.defined()) {  // the same estimate on the pairs trained on: the memorisation check
+    const auto& yc = inputs.in_sample_cond;
+    const auto in_sample = measure(inputs.in_sample_x.to(device, torch::kFloat32),
+                                   yc.is_floating_point() ? yc.to(device, torch::kFloat32) : yc.to(device));
+    memorised = memorisation_check(measured_on, mi.minde.total, in_sample.minde.total, "MINDE");
+  }
 
   std::optional<MutualInformationReference> exact;
   if (!a.exact_spec.empty())
@@ -78,11 +88,13 @@ Report run_mi(const MiRequest& a) {
                                             : "conditional model (MINDE-c); entropy_difference is S^X|Y - S^X"},
                         {"curve_running", running},
                         {"rows", x.size(0)},
+                        {"measured_on", measured_on},
                         {"process", process.config()},
                         {"settings", mi.minde.settings()},
                         {"training", run.training()},
                         {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;
+  if (!memorised.empty()) r.warnings.push_back(memorised);
   // I(X_s; Y) of exact scores flattens as s → 0; a gain that goes on through the lowest decade is
   // the network's error, amplified like 1/Σ(s) and integrated as if it were information.
   const auto drift = mi.minde.gain_per_efold(10.0 * options.s_min());
@@ -160,6 +172,7 @@ Report run_mi(const MiRequest& a) {
                   exact->curve.minde.total.value, exact->curve.minde.total.std_error);
     r.text += format("relative error       %+.2f %%\n", 100.0 * (mi.minde.total.value / exact->total.value - 1.0));
   }
+  r.text += rows_line("rows                 ", inputs.selection, measured_on);
   r.text += format("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
   return r;
 }

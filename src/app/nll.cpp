@@ -40,7 +40,9 @@ Report run_nll(const NllRequest& a) {
   const auto device = device_from_name(a.device);
   const auto run = load_model(a.model, device, a.data);
   require_unconditional(run);
-  const auto [x, data_path] = load_data(run, a.data);
+  const auto rows_used = load_data(run, a.data, a.measure_on);
+  const auto& x = rows_used.x;
+  const auto& data_path = rows_used.path;
   std::string grid_source;
   const auto q = quantization(a, data_path, grid_source);
   if (a.rows < 0) throw std::runtime_error("--rows must be >= 0 (0: all), got " + std::to_string(a.rows));
@@ -49,7 +51,7 @@ Report run_nll(const NllRequest& a) {
   auto gen = make_generator(derive_seed(a.options.seed(), 11));
   auto eval = x.slice(0, 0, rows);
   if (a.dequantize) eval = dequantize(eval, q, gen);
-  const auto s0 = data_entropy_for(a.exact, x, a.options.seed());
+  const auto s0 = data_entropy_for(a.exact, rows_used.all, a.options.seed());
 
   const auto quadrature = measurement_options(a.options, run.config);
   auto likelihood = a.likelihood;
@@ -103,6 +105,7 @@ Report run_nll(const NllRequest& a) {
   out["step"] = run.step;
   out["data"] = data_path;
   out["rows"] = rows;
+  out["measured_on"] = measured_on_without_check(rows_used.selection, "the PF-ODE costs as much again");
   out["dim"] = x.size(1);
   out["process"] = run.process->config();
   out["quadrature"] = limits.production.system.settings();
@@ -130,6 +133,7 @@ Report run_nll(const NllRequest& a) {
   if (paired_gap) line("gap NLL - bound, paired", *paired_gap, "S0 + paired excess - bound");
   else line("gap NLL - bound", limits.gap, "");
   r.text += format("  %-24s %10.4f ± %.4f  offset %+g bits\n", "bits/dim", bpd.value, bpd.std_error, q.offset_bits());
+  r.text += "  " + rows_line("rows measured: ", rows_used.selection, out["measured_on"]);
   r.text += format("  ODE: %s, %.0f evaluations per batch, divergence %s; per-sample values in %s\n",
               likelihood.solver().c_str(), limits.nll.nfe, likelihood.divergence().method().c_str(), csv.c_str());
   if (escaped) r.text += format("  escaped rows are left out of the lines above but for the plain NLL and bits/dim; see the warning\n");

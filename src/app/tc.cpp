@@ -21,11 +21,18 @@ Report run_tc(const TcRequest& a) {
     throw std::runtime_error(marginal.name + ": the marginal run must share the process of " + joint.name + " and model its " +
                              std::to_string(joint.config.model.dim()) + " coordinates, it models " +
                              std::to_string(marginal.config.model.classes()));
-  const auto [x, data_path] = load_data(joint, a.data);
+  const auto rows = load_data(joint, a.data, a.measure_on);
+  const auto& data_path = rows.path;
   const auto options = measurement_options(a.options, joint.config);
   const auto& process = *joint.process;
-  const auto tc = total_correlation(process, joint.residual(), marginal.conditional_residual(), x.to(device, torch::kFloat32),
-                                    options);
+  const auto measure = [&](const torch::Tensor& x) {
+    return total_correlation(process, joint.residual(), marginal.conditional_residual(), x.to(device, torch::kFloat32), options);
+  };
+  const auto tc = measure(rows.x);
+  auto measured_on = rows.selection.to_json();
+  std::string memorised;
+  if (rows.in_sample.defined())  // the rows the joint run was trained on: the memorisation check
+    memorised = memorisation_check(measured_on, tc.total_correlation, measure(rows.in_sample).total_correlation, "TC");
 
   nlohmann::json per;
   for (const auto& m : tc.marginals) per.push_back(to_json(m.total));
@@ -39,8 +46,10 @@ Report run_tc(const TcRequest& a) {
                         {joint.source_key(), joint.name},
                         {"marginals_run", marginal.name},
                         {"data", data_path},
+                        {"measured_on", measured_on},
                         {"process", process.config()},
                         {"settings", tc.joint.settings()}};
+  if (!memorised.empty()) r.warnings.push_back(memorised);
   double exact_tc = std::nan("");
   if (!a.exact_spec.empty()) {
     const auto law = with_spec(a.exact_spec, [](nlohmann::json spec) {
@@ -59,6 +68,7 @@ Report run_tc(const TcRequest& a) {
   for (size_t k = 0; k < tc.marginals.size(); ++k)
     r.text += format("  S_NN(X_%zu) = %.4f ± %.4f\n", k, tc.marginals[k].total.value, tc.marginals[k].total.std_error);
   if (std::isfinite(exact_tc)) r.text += format("exact                TC = %.4f nats  (closed form, Gaussian)\n", exact_tc);
+  r.text += rows_line("rows                 ", rows.selection, measured_on);
   return r;
 }
 

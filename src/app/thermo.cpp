@@ -12,11 +12,13 @@ Report run_thermo(const ThermoRequest& a) {
   const auto device = device_from_name(a.device);
   const auto run = load_model(a.model, device, a.data);
   require_unconditional(run);
-  const auto [x, data_path] = load_data(run, a.data);
+  const auto rows_used = load_data(run, a.data, a.measure_on);
+  const auto& x = rows_used.x;
+  const auto& data_path = rows_used.path;
   const auto options = measurement_options(a.options, run.config);
   const auto divergence = resolve_divergence(a.divergence, a.probes, x.size(1));
   const auto p = entropy_production(*run.process, run.score(), x.to(device, torch::kFloat32), options, divergence);
-  const auto s0 = data_entropy_for(a.exact, x, a.options.seed());
+  const auto s0 = data_entropy_for(a.exact, rows_used.all, a.options.seed());
   const double s1 = run.process->prior_entropy(x.size(1));
   const auto bound = thermodynamic_bound(p.system_div, s0.value, s1);
   const auto bound_norm = thermodynamic_bound(p.system, s0.value, s1);
@@ -40,6 +42,7 @@ Report run_thermo(const ThermoRequest& a) {
       {run.source_key(), run.name},
       {"step", run.step},
       {"data", data_path},
+      {"measured_on", measured_on_without_check(rows_used.selection, "not computed for entropy production")},
       {"dim", x.size(1)},
       {"process", run.process->config()},
       {"divergence", divergence.method()},
@@ -65,6 +68,7 @@ Report run_thermo(const ThermoRequest& a) {
   r.text += format("  bound (S0 + S1)/2 - dS/2 = %.4f ± %.4f (norm form %.4f ± %.4f); S0 = %.4f ± %.4f (%s), S1 = %.4f\n",
               bound.value.value, bound.value.std_error, bound_norm.value.value, bound_norm.value.std_error,
               s0.value.value, s0.value.std_error, s0.method.c_str(), s1);
+  r.text += "  " + rows_line("rows measured: ", rows_used.selection, out["measured_on"]);
   r.text += format("  curves: %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
   return r;
 }

@@ -5,6 +5,7 @@
 #include "diffinfo/data/scale.h"
 #include "diffinfo/data/stacking.h"
 #include "diffinfo/io/files.h"
+#include "diffinfo/train/holdout.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -51,6 +52,9 @@ RunConfig new_config(const TrainRequest& a) {
   config.objective = a.objective;
   config.train = a.train;
   if (!a.steps_given && (!a.cond.empty() || !a.labels.empty() || !a.joint.empty())) config.train.steps(kConditionalSteps);
+  // --holdout 0 trains on every row: nothing to stop on, so the default patience goes too.
+  if (config.train.holdout() == 0 && std::count(a.fixed_given.begin(), a.fixed_given.end(), "--patience") == 0)
+    config.train.patience(0);
   config.data_path = absolute(a.data);
   if (!a.cond.empty()) config.cond_kind = CondKind::kVector, config.cond_path = absolute(a.cond);
   if (!a.labels.empty()) config.cond_kind = CondKind::kLabels, config.cond_path = absolute(a.labels);
@@ -193,6 +197,9 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
          << " s" << (a.group.size() > 1 ? " on " + std::to_string(a.group.size()) + " ranks (all-reduce " +
                                                   format("%.2f", result.allreduce_seconds) + " s)" : std::string())
          << "\n";
+  if (run.config.train.holdout() > 0)
+    text << "held out " << held_out_count(run.config.train.holdout(), run.config.data_rows) << " of " << run.config.data_rows
+         << " rows (" << run_file(a.out, "holdout.npy") << "): the measuring commands use them by default\n";
   if (result.best_step > 0)
     text << "held-out loss " << result.holdout.value << " ± " << result.holdout.std_error << " is lowest at step "
          << result.best_step << (result.stopped ? " (stopped by --patience)" : "") << ": " << a.out
@@ -206,6 +213,8 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
             {"ranks", a.group.size()},
             {"allreduce_seconds", result.allreduce_seconds}};
   if (result.best_step > 0) r.json["best_step"] = result.best_step, r.json["holdout"] = to_json(result.holdout);
+  if (run.config.train.holdout() > 0)
+    r.json["held_out_rows"] = held_out_count(run.config.train.holdout(), run.config.data_rows), r.json["stopped_early"] = result.stopped;
   return r;
 }
 

@@ -103,12 +103,22 @@ std::vector<EntropyProfile> integrate_rates(const ForwardProcess& process, const
 
 EntropyProfile neural_entropy(const ForwardProcess& process, const ResidualFn& residual, const torch::Tensor& data,
                               const EntropyOptions& options) {
-  auto integrand = [&](const torch::Tensor& x_s, const torch::Tensor& s, const torch::Tensor&) {
+  // Three columns on the same draws: ‖e_θ‖², the denoising form 2 e_θ·r − ‖e_θ‖² with the kernel's
+  // residual r = ∇log p(x_s | x0) − ∇log p_eq(x_s) (E[r | x_s] = e), and their difference 2 e_θ·(r − e_θ),
+  // so that the gap's stderr is the paired one (docs/math.md §3, "Two forms of one integral").
+  auto integrand = [&](const torch::Tensor& x_s, const torch::Tensor& s, const torch::Tensor& rows) {
     auto e = residual(x_s, s);
     TORCH_CHECK(e.sizes() == x_s.sizes(), "residual must return [B, D] like its input, got ", e.sizes());
-    return e.pow(2).sum(1, /*keepdim=*/true);
+    const auto r = process.kernel_score(data.index_select(0, rows), s, x_s) - process.eq_score(x_s);
+    auto norm = e.pow(2).sum(1, /*keepdim=*/true);
+    auto cross = 2.0 * (e * r).sum(1, /*keepdim=*/true);
+    return torch::cat({norm, cross - norm, cross - 2.0 * norm}, 1);
   };
-  return integrate_rates(process, integrand, 1, data, options).front();
+  auto columns = integrate_rates(process, integrand, 3, data, options);
+  auto profile = std::move(columns[0]);
+  profile.denoising = columns[1].total;
+  profile.gap = columns[2].total;
+  return profile;
 }
 
 }  // namespace diffinfo

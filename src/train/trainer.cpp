@@ -5,6 +5,7 @@
 #include "diffinfo/random.h"
 #include "diffinfo/train/checkpoint.h"
 #include "diffinfo/train/flat_adam.h"
+#include "diffinfo/train/holdout.h"
 #include "diffinfo/train/precision.h"
 
 #include <chrono>
@@ -52,114 +53,6 @@ ParameterGroups parameter_groups(torch::nn::Module& net, double label_lr) {
   if (labels.empty()) return {{torch::optim::OptimizerParamGroup(rest)}, {1.0}};
   return {{torch::optim::OptimizerParamGroup(rest), torch::optim::OptimizerParamGroup(labels)}, {1.0, label_lr}};
 }
-
-// Streams of derive_seed(seed, ·) beside step k's own (k >= 1) and the initialisation's (0).
-constexpr uint64_t kHoldoutRows = 0xB01D0000000001ULL, kHoldoutDraws = 0xB01D0000000002ULL;
-// Draws of (s, ε) per held-out evaluation, at least: each row is drawn ⌈this / rows⌉ times.
-constexpr int64_t kHoldoutDrawsTotal = 32768;
-
-// TrainOptions::holdout: the rows held out of training, their loss at every checkpoint on fixed draws,
-// and the best checkpoint so far, kept in RUN/best.pt until the run ends.
-class Holdout {
- public:
-  // Only a run's writer (rank 0) moves files; every rank evaluates, so all decide alike when to stop.
-  Holdout(const TrainOptions& o, const std::string& run_dir, const std::string& log_path, bool writer)
-      : o_(o), best_path_(run_file(run_dir, "best.pt")), log_path_(log_path), writer_(writer) {}
-
-  bool on() const { return o_.holdout() > 0; }
-
-  // Splits x (and cond) in place into the rows trained on and the held-out ones. `copies` stacked
-  // copies of each row (a joint run's three blocks) go to the same side.
-  void split(torch::Tensor& x, torch::Tensor& cond, int64_t copies) {
-    if (!on()) return;
-    const int64_t n = x.size(0) / copies;
-    const int64_t held = std::llround(o_.holdout() * static_cast<double>(n));
-    if (held < 1 || held > n - 1)
-      throw std::runtime_error("holdout " + std::to_string(o_.holdout()) + " of " + std::to_string(n) +
-                               " rows leaves no row on one side: choose a fraction that keeps at least one row each");
-    auto gen = make_generator(derive_seed(o_.seed(), kHoldoutRows));
-    const auto order = torch::randperm(n, gen, torch::kInt64);
-    auto stacked = [&](const torch::Tensor& rows) {
-      std::vector<torch::Tensor> parts;
-      for (int64_t c = 0; c < copies; ++c) parts.push_back(rows + c * n);
-      return torch::cat(parts).to(x.device());
-    };
-    const auto held_rows = stacked(order.narrow(0, 0, held)), fit_rows = stacked(order.narrow(0, held, n - held));
-    x_ = x.index_select(0, held_rows), x = x.index_select(0, fit_rows);
-    if (cond.defined()) cond_ = cond.index_select(0, held_rows), cond = cond.index_select(0, fit_rows);
-  }
-
-  // On resume: the best held-out loss logged up to the checkpoint's step, and whether the run stopped there.
-  bool resume(int64_t step) {
-    if (!on() || !file_exists(log_path_)) return false;
-    std::istringstream in(read_text(log_path_));
-    std::string line;
-    bool stopped = false;
-    while (std::getline(in, line)) {
-      const auto j = nlohmann::json::parse(line);
-      if (j.contains("holdout_loss")) record(j["step"].get<int64_t>(), {j["holdout_loss"], j["holdout_stderr"]});
-      if (j.contains("stopped")) stopped = j["step"] == step && j["stopped"]["steps"] == o_.steps();
-    }
-    return stopped;
-  }
-  bool evaluated_at(int64_t step) const { return last_step_ == step; }
-
-  // The EMA model's loss on the held-out rows at `step`; keeps the weights when they are the best so
-  // far. True when the run should stop (patience spent).
-  bool evaluate(const DenoisingObjective& objective, const ScoreModel& ema_model, int64_t step, std::ostream& log,
-                const std::function<void(const std::string&)>& save) {
-    torch::NoGradGuard no_grad;
-    auto gen = make_generator(derive_seed(o_.seed(), kHoldoutDraws));
-    torch::manual_seed(derive_seed(o_.seed(), kHoldoutDraws) ^ 0x5eedULL);  // a DAE's draws
-    // Each row's loss averaged over enough draws that kHoldoutDraws in all are made: one draw's weighted
-    // norm varies far more than two checkpoints' losses differ, even on the same draws.
-    const int64_t n = x_.size(0), draws = (kHoldoutDrawsTotal + n - 1) / n, chunk = 1024;  // fixed: not the batch size
-    auto rows = torch::zeros({n}, torch::kFloat64);
-    for (int64_t i = 0; i < n * draws; i += chunk) {  // the rows repeated `draws` times, in chunks
-      const auto index = torch::arange(i, std::min(i + chunk, n * draws), torch::kInt64).remainder(n);
-      const auto on = index.to(x_.device());
-      const auto losses = objective.row_losses(ema_model, x_.index_select(0, on), gen,
-                                               cond_.defined() ? cond_.index_select(0, on) : torch::Tensor());
-      rows.index_add_(0, index, losses.to(torch::kCPU, torch::kFloat64));
-    }
-    const auto loss = mean_estimate(rows / static_cast<double>(draws));
-    if (!std::isfinite(loss.value))
-      throw std::runtime_error("held-out loss not finite at step " + std::to_string(step) + "; lower --lr");
-    if (loss.value < best_.value || best_step_ == 0) save(best_path_);  // before the log names it
-    log << nlohmann::json{{"step", step}, {"holdout_loss", loss.value}, {"holdout_stderr", loss.std_error}}.dump() << "\n";
-    log.flush();
-    record(step, loss);
-    return o_.patience() > 0 && since_best_ >= o_.patience();
-  }
-
-  // Ends the run on the best weights: RUN/best.pt replaces RUN/checkpoint.pt unless they are the same step's.
-  void finish(const std::string& ckpt, int64_t last_step, bool stopped, std::ostream& log) {
-    if (!on() || best_step_ == 0 || !writer_) return;
-    if (best_step_ != last_step) std::filesystem::rename(best_path_, ckpt);
-    else std::filesystem::remove(best_path_);
-    std::filesystem::remove(previous_checkpoint(best_path_));
-    log << nlohmann::json{{"step", best_step_}, {"stopped", {{"at", last_step}, {"steps", o_.steps()}, {"early", stopped}}}}.dump()
-        << "\n";
-    log.flush();
-  }
-
-  int64_t best_step() const { return best_step_; }
-  Estimate best() const { return best_; }
-
- private:
-  void record(int64_t step, Estimate loss) {
-    if (best_step_ == 0 || loss.value < best_.value) best_ = loss, best_step_ = step, since_best_ = 0;
-    else ++since_best_;
-    last_step_ = step;
-  }
-
-  const TrainOptions& o_;
-  std::string best_path_, log_path_;
-  bool writer_;
-  torch::Tensor x_, cond_;
-  Estimate best_;
-  int64_t best_step_ = 0, since_best_ = 0, last_step_ = 0;
-};
 
 }  // namespace
 
@@ -219,8 +112,9 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   torch::Tensor cond_all;
   if (train_data.cond.defined())
     cond_all = train_data.cond.to(device, train_data.cond.is_floating_point() ? torch::kFloat32 : torch::kInt64);
-  Holdout holdout(o, run_dir, log_path, group.leader());
-  holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : 1);
+  HoldoutMonitor holdout(o, run_dir, group.leader());
+  // A joint run stacks each row as three blocks, a per-coordinate run as D: a row's copies go to one side.
+  holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : config.cond_kind == CondKind::kCoordinates ? config.model.classes() : 1);
 
   TrainResult result;
   bool stopped = false;
@@ -259,6 +153,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     });
   }
   if (group.leader()) write_text_atomic(config_path, config_json.dump(2) + "\n");
+  holdout.write_record();
 
   ScoreModel model(process, net, config.output, config.data_var, config.cond_var, config.joint_split);
   ScoreModel ema_model(process, ema, config.output, config.data_var, config.cond_var, config.joint_split);

@@ -51,13 +51,35 @@ TEST(Cli, DataTrainEntropyEndToEnd) {
   ASSERT_EQ(t.code, 0) << t.err;
   for (const char* f : {"config.json", "checkpoint.pt", "train_log.jsonl"})
     EXPECT_TRUE(std::filesystem::exists(dir + "/run/" + f)) << f;
-  EXPECT_EQ(lines(slurp(dir + "/run/train_log.jsonl")), 3);
+  // Three loss lines, the held-out loss at the last checkpoint and the line that ends the run on its best one.
+  EXPECT_EQ(lines(slurp(dir + "/run/train_log.jsonl")), 5);
+  EXPECT_NE(t.out.find("held out 1000 of 4000 rows"), std::string::npos) << t.out;
+  EXPECT_EQ(read_npy(dir + "/run/holdout.npy").size(0), 1000);
 
+  // Measured where it was not trained, by default, with the in-sample estimate beside it.
   auto e = run_cli("entropy --run " + dir + "/run --json --points 20 --samples 50 --exact " + dir + "/x.spec.json", dir);
   ASSERT_EQ(e.code, 0) << e.err;
   const auto j = nlohmann::json::parse(e.out);
   EXPECT_GT(j["neural_entropy"]["value"].get<double>(), 0.0);
   EXPECT_GT(j["neural_entropy"]["stderr"].get<double>(), 0.0);
+  EXPECT_EQ(j["measured_on"]["set"], "held-out");
+  EXPECT_EQ(j["measured_on"]["count"], 1000);
+  EXPECT_EQ(j["measured_on"]["of"], 4000);
+  EXPECT_EQ(j["rows"], 1000);
+  EXPECT_GT(j["measured_on"]["in_sample"]["stderr"].get<double>(), 0.0);
+  EXPECT_TRUE(j["measured_on"]["in_sample_z"].is_number());
+  const auto on = [&](const std::string& flags) {
+    auto r = run_cli("entropy --run " + dir + "/run --json --points 4 --samples 50 --csv " + dir + "/other.csv " + flags, dir);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(r.out)["measured_on"];
+  };
+  EXPECT_EQ(on("--measure-on all")["count"], 4000);
+  EXPECT_EQ(on("--measure-on trained")["count"], 3000);
+  EXPECT_EQ(on("--measure-on held-out")["count"], 1000);
+  EXPECT_EQ(on("--data " + dir + "/x.npy")["set"], "file");
+  EXPECT_FALSE(on("--measure-on all").contains("in_sample"));
+  expect_error(run_cli("entropy --run " + dir + "/run --measure-on held-out --data " + dir + "/x.npy", dir), "it takes no --data");
+  EXPECT_NE(run_cli("entropy --run " + dir + "/run --measure-on some", dir).code, 0);
   EXPECT_EQ(j["settings"]["points"], 20);
   EXPECT_EQ(j["settings"]["s_min"], 1e-5);
   EXPECT_EQ(j["process"]["name"], "vp");
@@ -161,9 +183,9 @@ TEST(Cli, HoldoutEndsTheRunOnItsBestCheckpoint) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("ended on its held-out loss at step"), std::string::npos) << r.out;
   expect_error(run_cli("train --resume --holdout 0.5 --out " + dir + "/run", dir), "--holdout cannot change on --resume");
-  expect_error(run_cli(run + "--patience 2 --out " + dir + "/r", dir), "it needs holdout > 0");
+  expect_error(run_cli(run + "--holdout 0 --patience 2 --out " + dir + "/r", dir), "it needs holdout > 0");
   expect_error(run_cli(run + "--holdout 1 --out " + dir + "/r", dir), "holdout must lie in [0, 1), got 1");
-  expect_error(run_cli(run + "--holdout 0.001 --out " + dir + "/r", dir), "of 40 rows leaves no row on one side");
+  expect_error(run_cli(run + "--holdout 0.999 --out " + dir + "/r", dir), "of 40 rows leaves no row on one side");
   EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
 }
 

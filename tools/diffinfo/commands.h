@@ -65,6 +65,8 @@ struct DistFlags {
 
 /// The estimator flags every measuring subcommand shares: --device, --points, --samples, --seed, --eval-batch.
 void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& options);
+/// --measure-on auto | held-out | all | trained: which of the run's own rows a measurement uses.
+void add_rows_option(CLI::App* cmd, app::RowSet& rows);
 /// The divergence flags of nll, thermo and thermo-sweep: --divergence auto|exact|hutchinson, --probes, --probe.
 void add_divergence_options(CLI::App* cmd, std::string& method, DivergenceOptions& probes);
 

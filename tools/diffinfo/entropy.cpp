@@ -11,7 +11,7 @@ void add_entropy(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("entropy", "Neural entropy S_NN of a trained run, with stderr and the entropy-rate curve");
   model->add(cmd, "run directory written by 'diffinfo train'");
-  cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
+  cmd->add_option("--data", r->data, "data x0 [N, D], used whole (default: the run's own rows, --measure-on)");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   cmd->add_option("--plot", r->plot, "also draw the curve to FILE.png or FILE.svg (gnuplot)");
   cmd->add_option("--csv", r->csv, "where the curve goes (default RUN/entropy_rate.csv)");
@@ -19,6 +19,7 @@ void add_entropy(CLI::App& app) {
                           "add the exact S_tot and curve of the Gaussian fitted to the data");
   cmd->add_option("--exact", r->exact_spec, "add the exact S_tot and curve of a law in a spec JSON ('diffinfo data' writes one)")
       ->excludes(g);
+  add_rows_option(cmd, r->measure_on);
   add_measure_options(cmd, r->device, r->options);
   auto dist = std::make_shared<DistFlags>();
   dist->add(cmd);

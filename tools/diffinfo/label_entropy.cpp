@@ -27,7 +27,8 @@ void add_label_entropy(CLI::App& app) {
                 "instead of generated ones: adds the cross-entropy bound H(C) - CE and MINDE on the same paths; "
                 "--trajectories rows are drawn");
   cmd->add_flag("--minde", r->minde, "also I(X_s;C) by MINDE on the run's data, and the gap to the posterior's");
-  cmd->add_option("--data", r->data, "--from-data, --minde: data x0 [N, D] (default: the run's)");
+  cmd->add_option("--data", r->data, "--from-data, --minde: data x0 [N, D], used whole (default: the run's own rows, --measure-on)");
+  add_rows_option(cmd, r->measure_on);
   cmd->add_option("--eval-batch", r->eval_batch, "paths per batch (0: 64 for a U-Net, 2048 for an MLP)")->capture_default_str();
   cmd->add_option("--seed", o.seed(), "seed of the trajectories")->capture_default_str();
   cmd->add_option("--device", r->device, "cpu | cuda | cuda:N")->capture_default_str();

@@ -17,13 +17,14 @@ void add_mi(CLI::App& app) {
   cmd->add_option("--uncond-model", *uncond_model,
                   "or a separate unconditional TorchScript model FILE.pt, with --model's card flags and FILE.json beside it")
       ->excludes(ur);
-  cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
+  cmd->add_option("--data", r->data, "data x0 [N, D], used whole (default: the run's own rows, --measure-on)");
   auto* c = cmd->add_option("--cond", r->cond, "condition vectors Y [N, D_Y] (default: the run's)");
   cmd->add_option("--labels", r->labels, "labels [N] int64 (default: the run's)")->excludes(c);
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
   cmd->add_option("--plot", r->plot, "also draw the curves to FILE.png or FILE.svg (gnuplot)");
   cmd->add_option("--csv", r->csv, "where the curve goes (default RUN/mi_rate.csv)");
   cmd->add_option("--exact", r->exact_spec, "add exact MI and exact-score curves of a law in a spec JSON ('diffinfo data' writes one)");
+  add_rows_option(cmd, r->measure_on);
   add_measure_options(cmd, r->device, r->options);
   auto dist = std::make_shared<DistFlags>();
   dist->add(cmd);

@@ -13,7 +13,7 @@ void add_nll(CLI::App& app) {
   auto& l = r->likelihood;
   auto* cmd = app.add_subcommand("nll", "Negative log-likelihood by the probability-flow ODE, with upper and thermodynamic bounds");
   model->add(cmd, "run directory written by 'diffinfo train'");
-  cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
+  cmd->add_option("--data", r->data, "data x0 [N, D], used whole (default: the run's own rows, --measure-on)");
   cmd->add_option("--rows", r->rows, "integrate the first N rows (0: all)")->capture_default_str();
   cmd->add_option("--solver", l.solver(), "rk45 (adaptive) | heun (fixed steps)")
       ->check(CLI::IsMember(solver_names()))
@@ -30,6 +30,7 @@ void add_nll(CLI::App& app) {
   cmd->add_option("--exact", r->exact, "spec JSON of the data's law, for S0 (default: k-NN estimate on the data)");
   cmd->add_option("--csv", r->csv, "per-sample values (default RUN/nll.csv)");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
+  add_rows_option(cmd, r->measure_on);
   add_measure_options(cmd, r->device, r->options);
   auto dist = std::make_shared<DistFlags>();
   dist->add(cmd);

@@ -4,6 +4,7 @@
 #include "diffinfo/model/network.h"
 
 #include <iostream>
+#include <map>
 
 namespace diffinfo::cli {
 
@@ -32,6 +33,18 @@ void add_measure_options(CLI::App* cmd, std::string& device, EntropyOptions& opt
   options.batch_size(0);  // auto: app::measurement_options decides from the run's network
   cmd->add_option("--eval-batch", options.batch_size(), "rows per forward pass (0: 2048 for an MLP, 64 for a U-Net)")
       ->capture_default_str();
+}
+
+void add_rows_option(CLI::App* cmd, app::RowSet& rows) {
+  std::map<std::string, app::RowSet> table;
+  for (auto set : {app::RowSet::kAuto, app::RowSet::kHeldOut, app::RowSet::kAll, app::RowSet::kTrained})
+    table[app::name(set)] = set;
+  cmd->add_option("--measure-on", rows,
+                  "which of the run's own rows x0 is drawn from: auto (held-out when the run holds at least " +
+                      std::to_string(app::kMinMeasuredRows) + " out, else all) | held-out | all | trained "
+                      "(docs/held_out.md)")
+      ->transform(CLI::CheckedTransformer(table))
+      ->default_str("auto");
 }
 
 void add_divergence_options(CLI::App* cmd, std::string& method, DivergenceOptions& probes) {

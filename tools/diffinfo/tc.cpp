@@ -12,9 +12,10 @@ void add_tc(CLI::App& app) {
   auto* cmd = app.add_subcommand("tc", "Total correlation of X from a joint run and its marginal run (train --marginals)");
   model->add(cmd, "unconditional run on the full data X [N, D]");
   cmd->add_option("--marginals", r->marginals.run, "run trained with 'diffinfo train --marginals' on the same X")->required();
-  cmd->add_option("--data", r->data, "data x0 [N, D] (default: the run's training data)");
+  cmd->add_option("--data", r->data, "data x0 [N, D], used whole (default: the run's own rows, --measure-on)");
   cmd->add_option("--exact", r->exact_spec, "add the closed-form TC of a Gaussian spec ('diffinfo data gaussian')");
   cmd->add_flag("--json", *json, "print one JSON object on stdout");
+  add_rows_option(cmd, r->measure_on);
   add_measure_options(cmd, r->device, r->options);
   auto dist = std::make_shared<DistFlags>();
   dist->add(cmd);

@@ -69,10 +69,13 @@ void add_train(CLI::App& app) {
       cmd->add_option("--checkpoint-every", t.checkpoint_every(), "steps between checkpoints")->capture_default_str(),
       cmd->add_option("--log-every", t.log_every(), "steps between log lines")->capture_default_str(),
       cmd->add_option("--holdout", t.holdout(),
-                      "fraction of the rows held out of training: their loss is logged at every checkpoint and the run "
-                      "ends on the checkpoint where it is lowest (0: none)")->capture_default_str(),
+                      "fraction of the rows held out of training, at least min(" + std::to_string(kMinHoldoutRows) +
+                          ", N/4) rows (RUN/holdout.npy): their loss is logged at every checkpoint, the run ends on the "
+                          "checkpoint where it is lowest, and the measuring commands draw from them (0: train and measure "
+                          "on every row; docs/held_out.md)")->capture_default_str(),
       cmd->add_option("--patience", t.patience(),
-                      "with --holdout: stop after this many checkpoints in a row without a lower held-out loss (0: never)")
+                      "stop after this many checkpoints in a row without a lower held-out loss (0: train every step; "
+                      "--steps is then the most a run trains)")
           ->capture_default_str(),
   };
   auto* steps = cmd->add_option("--steps", t.steps(),

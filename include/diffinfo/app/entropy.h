@@ -14,7 +14,8 @@ namespace diffinfo::app {
 
 struct EntropyRequest {
   ModelSource model;
-  std::string data;        ///< data x0 [N, D]; empty: the run's training data
+  std::string data;        ///< data x0 [N, D]; empty: the run's own rows of `rows`
+  RowSet measure_on = RowSet::kAuto;  ///< which of the run's own rows are measured (docs/held_out.md)
   std::string exact_spec;  ///< a law's spec JSON: the exact S_tot and curve beside
   bool exact_gaussian = false;  ///< the exact S_tot and curve of the Gaussian fitted to the data
   std::string csv;         ///< where the curve goes; empty: RUN/entropy_rate.csv

@@ -93,13 +93,46 @@ void require_model_of_x(const MeasuredModel& model);
 /// Throws unless the model is of p(x) alone (no conditioning): the likelihood commands measure p(x).
 void require_unconditional(const MeasuredModel& model);
 
+/// Which of a run's own rows a measurement draws x0 (and its condition) from (docs/held_out.md): the rows
+/// it held out of training, all of them, or those it was trained on. kAuto, the default: the held-out
+/// rows when the run holds at least kMinMeasuredRows out, else all rows with a note saying why.
+enum class RowSet { kAuto, kHeldOut, kAll, kTrained };
+/// "auto" | "held-out" | "all" | "trained" <-> RowSet; an unknown name throws listing the known ones.
+RowSet row_set_from_name(const std::string& name);
+std::string name(RowSet rows);
+/// A run's own rows measured on fewer held-out rows than this are measured on all rows instead, with a
+/// warning: the held-out estimate's sampling error would exceed the in-sample one's bias (docs/held_out.md).
+constexpr int64_t kMinMeasuredRows = 500;
+
+/// Which rows of a file a measurement uses, and the in-sample rows for the memorisation check.
+struct RowSelection {
+  std::string set = "all";  ///< "held-out", "all", "trained", or "file" (--data: every row of another file)
+  int64_t count = 0;        ///< rows measured
+  int64_t of = 0;           ///< rows in the file
+  torch::Tensor rows;       ///< [count] int64 indices into the file; undefined: all rows in order
+  torch::Tensor in_sample;  ///< held-out measurements: [K] int64 trained rows for the in-sample estimate beside
+  std::string note;         ///< why the set is what it is when not the held-out rows, or empty
+  /// {"set", "count", "of"[, "note"]}: the measuring commands' "measured_on".
+  nlohmann::json to_json() const;
+};
+/// The rows of the model's own data that a measurement of `requested` uses (every row of another file when
+/// `other_file`). kAuto measures a run that holds none out, or fewer than kMinMeasuredRows, on all rows with
+/// a note saying so; asking for held-out or trained rows of a run that holds none out throws.
+RowSelection select_rows(const MeasuredModel& model, bool other_file, RowSet requested);
+
 /// Data rows [N, D] (float64) and where they came from.
 struct DataRows {
   torch::Tensor x;
   std::string path;
+  RowSelection selection;  ///< which rows of `path` are in x
+  torch::Tensor in_sample;  ///< the rows of `path` trained on, beside held-out x (the memorisation check)
+  torch::Tensor all;        ///< every row of `path`: what the data's own entropy S0 is estimated from
 };
-/// The rows at `data`, or the model's own training data when empty; their width must be the model's.
-DataRows load_data(const MeasuredModel& model, const std::string& data);
+/// Every row at `data`, or of the model's own training data when empty; their width must be the model's.
+DataRows load_file_rows(const MeasuredModel& model, const std::string& data);
+/// The rows at `data` (all of them), or the model's own training data when empty (the rows of `rows`);
+/// their width must be the model's.
+DataRows load_data(const MeasuredModel& model, const std::string& data, RowSet rows = RowSet::kAuto);
 
 /// Condition rows alone ([N, D_Y] vectors or [N] int64 labels) for a conditional model, from `cond` or
 /// `labels` or the model's own; the flag given must fit the model's kind of condition.
@@ -110,10 +143,13 @@ struct ConditionalInputs {
   torch::Tensor x;     ///< [N, D] float64
   torch::Tensor cond;  ///< [N, D_Y] float64 or [N] int64
   std::string x_path, cond_path;
+  RowSelection selection;          ///< which rows of the files are in x and cond
+  torch::Tensor in_sample_x, in_sample_cond;  ///< beside held-out rows: the rows trained on
 };
 /// Loads and checks them against the model: it must be conditional, with matching widths, kinds and rows.
+/// The model's own rows are those of `rows`; given files are used whole.
 ConditionalInputs load_conditional_inputs(const MeasuredModel& model, const std::string& data, const std::string& cond,
-                                          const std::string& labels);
+                                          const std::string& labels, RowSet rows = RowSet::kAuto);
 
 /// [K] class frequencies of [N] int64 labels: the prior P(C) of a label posterior. Throws naming
 /// `labels_path` when a class never occurs.

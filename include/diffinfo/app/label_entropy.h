@@ -13,7 +13,8 @@ namespace diffinfo::app {
 
 struct LabelEntropyRequest {
   ModelSource model;           ///< a class-conditional run (train --labels)
-  std::string labels, data;    ///< empty: the run's own
+  std::string labels, data;    ///< empty: the run's own rows of `measure_on`
+  RowSet measure_on = RowSet::kAuto;  ///< --from-data, --minde: which of the run's own rows (docs/held_out.md)
   std::string exact_spec;      ///< a mixture's spec JSON: exact curves and windows
   std::string csv, plot;       ///< csv empty: RUN/label_entropy.csv
   std::string device = "cpu";

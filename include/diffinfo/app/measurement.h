@@ -4,10 +4,14 @@
 // is exact where it is cheap, and S0 comes from a known law or else from the data.
 //
 //   auto options = diffinfo::app::measurement_options(requested, model.config);
+#include "diffinfo/app/inputs.h"
+#include "diffinfo/estimate.h"
 #include "diffinfo/measure/divergence.h"
 #include "diffinfo/measure/neural_entropy.h"
 #include "diffinfo/measure/reference.h"
 #include "diffinfo/train/run.h"
+
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -29,6 +33,20 @@ EntropyOptions measurement_options(EntropyOptions requested, const RunConfig& co
 int64_t posterior_batch(int64_t requested, const RunConfig& config);
 /// `method` "auto" | "exact" | "hutchinson" with the probe settings of `options`, for data of `dim` columns.
 DivergenceOptions resolve_divergence(const std::string& method, DivergenceOptions options, int64_t dim);
+/// The memorisation check (docs/held_out.md): an estimate on the rows trained on beside the same estimate on
+/// held-out rows, on the same scheme of draws. When they part by more than kMemorisationZ combined stderrs
+/// the network answers differently on rows it has seen: what it memorised would be read as information.
+constexpr double kMemorisationZ = 4.0;
+/// Adds {"in_sample", "in_sample_z"} to `measured_on` and returns a one-line warning naming `what` when the
+/// two part, else an empty string.
+std::string memorisation_check(nlohmann::json& measured_on, const Estimate& held_out, const Estimate& in_sample,
+                               const std::string& what);
+
+/// `selection`'s JSON for a command that makes no in-sample estimate beside a held-out one: "in_sample" says why.
+nlohmann::json measured_on_without_check(const RowSelection& selection, const std::string& why);
+/// The text line that says which rows were measured, after `label`: "2000 held-out of 20000 (in-sample 1.5932 ± …)".
+std::string rows_line(const std::string& label, const RowSelection& selection, const nlohmann::json& measured_on);
+
 /// S0 of [N, D] data: from the spec at `spec_path` when given (any error names it), else the k-NN
 /// estimate on the first 20000 rows.
 DataEntropy data_entropy_for(const std::string& spec_path, const torch::Tensor& x, uint64_t seed);

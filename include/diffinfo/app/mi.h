@@ -16,7 +16,8 @@ namespace diffinfo::app {
 struct MiRequest {
   ModelSource model;         ///< conditional (--cond, --labels) or joint (--joint) run
   ModelSource uncond;        ///< a separate unconditional model for e(x_s, s); an empty run: the null condition
-  std::string data, cond, labels;  ///< empty: the run's own
+  std::string data, cond, labels;  ///< empty: the run's own rows of `rows`
+  RowSet measure_on = RowSet::kAuto;  ///< which of the run's own rows are measured (docs/held_out.md)
   std::string exact_spec;    ///< a law's spec JSON: exact MI and exact-score curves
   std::string csv, plot;     ///< csv empty: RUN/mi_rate.csv
   std::string device = "cpu";

@@ -14,7 +14,8 @@ namespace diffinfo::app {
 
 struct NllRequest {
   ModelSource model;                ///< an unconditional run
-  std::string data;                 ///< empty: the run's training data
+  std::string data;                 ///< empty: the run's own rows of `measure_on`
+  RowSet measure_on = RowSet::kAuto;  ///< which of the run's own rows are measured (docs/held_out.md)
   std::string exact;                ///< the data's law (spec JSON) for S0 and the paired excess; empty: k-NN S0
   std::string csv;                  ///< per-sample values; empty: RUN/nll.csv
   std::string device = "cpu";

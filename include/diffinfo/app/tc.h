@@ -12,7 +12,8 @@ namespace diffinfo::app {
 struct TcRequest {
   ModelSource model;      ///< an unconditional run on the full data X
   ModelSource marginals;  ///< a run of 'train --marginals' on the same X
-  std::string data;       ///< empty: the run's training data
+  std::string data;       ///< empty: the run's own rows of `measure_on`
+  RowSet measure_on = RowSet::kAuto;  ///< which of the run's own rows are measured (docs/held_out.md)
   std::string exact_spec; ///< a Gaussian spec: the closed-form TC beside
   std::string device = "cpu";
   EntropyOptions options = EntropyOptions().batch_size(0);

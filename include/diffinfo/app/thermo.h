@@ -14,6 +14,7 @@ namespace diffinfo::app {
 struct ThermoRequest {
   ModelSource model;                ///< an unconditional run
   std::string data, exact;          ///< data (empty: the run's); the data's law for S0 (empty: k-NN)
+  RowSet measure_on = RowSet::kAuto;  ///< which of the run's own rows are measured (docs/held_out.md)
   std::string csv, plot;            ///< csv empty: RUN/thermo_rates.csv
   std::string device = "cpu";
   std::string divergence = "auto";  ///< auto | exact | hutchinson

@@ -28,7 +28,9 @@ struct TrainRequest {
   ProcessOptions proc;
   NetworkChoice net;
   ObjectiveOptions objective;
-  TrainOptions train;               ///< train.steps() counts only when `steps_given`
+  /// train.steps() counts only when `steps_given`; a new run holds rows out and stops on them by default
+  /// (kDefaultHoldout, kDefaultPatience; docs/held_out.md).
+  TrainOptions train = TrainOptions().holdout(kDefaultHoldout).patience(kDefaultPatience);
   bool steps_given = false;         ///< else the default for the kind of run (kConditionalSteps when conditioned)
   /// The flags given that fix what the network computes (process, output, network: "--width" …): a
   /// fine-tune takes them from its --init run, and a resumed run keeps them.

@@ -61,6 +61,12 @@ struct EfoldGain {
 
 struct EntropyProfile {
   Estimate total;  ///< ∫_{s_min}^{T} rate, nats
+  /// neural_entropy() only: the same integral in its denoising form ∫ σ²/2 E[2 e_θ·r − ‖e_θ‖²] (r the
+  /// kernel's residual), which equals S_tot − ∫ σ²/2 E‖e − e_θ‖²: below S_tot by the network's squared
+  /// error alone, where S_NN also moves with its first-order error (docs/math.md §3).
+  Estimate denoising;
+  /// denoising − total on the same draws (paired stderr): ∫ σ² E[e_θ·(e − e_θ)], zero for the exact residual.
+  Estimate gap;
   double t_max = 1.0;
   std::vector<RatePoint> curve;
   EntropyOptions options;

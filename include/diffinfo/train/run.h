@@ -4,6 +4,7 @@
 //   RUN/checkpoint.pt     weights, EMA weights, optimiser, step and config, written atomically
 //   RUN/train_log.jsonl   one JSON object per logged step (and per held-out evaluation)
 //   RUN/best.pt           with TrainOptions::holdout, the best checkpoint so far, until the run ends
+//   RUN/holdout.npy       with TrainOptions::holdout, the indices [M] int64 of the data rows held out
 //
 //   auto run = diffinfo::load_run("runs/vp6", torch::kCPU);
 //   auto e = run.model->residual(x_s, s);     // the EMA network
@@ -65,6 +66,14 @@ constexpr int64_t kMaxBatch = 1 << 20;
 /// the difference of two learned residuals, and their errors add to it. On the 25×15 joint Gaussian,
 /// 10000 steps read +1.5 % and 30000 steps +0.8 % (3 seeds each, docs/mutual_information.md).
 constexpr int64_t kConditionalSteps = 30000;
+
+/// What a new run of `diffinfo train` holds out unless told (docs/held_out.md): a tenth of its rows, at
+/// least min(kMinHoldoutRows, N / 4), and it stops once kDefaultPatience checkpoints in a row have not
+/// lowered the held-out loss. On a 20 × 20 Gaussian trained on every row, MINDE read +329 %; held out and
+/// stopped, within the benchmark's factor (docs/held_out.md has the table).
+constexpr double kDefaultHoldout = 0.1;
+constexpr int64_t kDefaultPatience = 5;
+constexpr int64_t kMinHoldoutRows = 1000;
 
 struct RunConfig {
   nlohmann::json process;     ///< ForwardProcess::config()

@@ -1,0 +1,137 @@
+#include "diffinfo/train/holdout.h"
+
+#include "diffinfo/data/npy.h"
+#include "diffinfo/io/files.h"
+#include "diffinfo/random.h"
+#include "diffinfo/train/checkpoint.h"
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+namespace diffinfo {
+namespace {
+
+// Streams of derive_seed(seed, ·) beside step k's own (k >= 1) and the initialisation's (0).
+constexpr uint64_t kHoldoutRows = 0xB01D0000000001ULL, kHoldoutDraws = 0xB01D0000000002ULL;
+// Draws of (s, ε) per held-out evaluation, at least: each row is drawn ⌈this / rows⌉ times.
+constexpr int64_t kHoldoutDrawsTotal = 32768;
+
+}  // namespace
+
+int64_t held_out_count(double fraction, int64_t n) {
+  if (fraction <= 0) return 0;
+  const int64_t held = std::max<int64_t>(std::llround(fraction * static_cast<double>(n)), std::min<int64_t>(kMinHoldoutRows, n / 4));
+  if (held < 1 || held > n - 1)
+    throw std::runtime_error("holdout " + c10::str(fraction) + " of " + std::to_string(n) +
+                             " rows leaves no row on one side: choose a fraction that keeps at least one row each, "
+                             "or --holdout 0 to train on every row");
+  return held;
+}
+
+HoldoutSplit holdout_split(double fraction, uint64_t seed, int64_t n) {
+  const int64_t held = held_out_count(fraction, n);
+  auto gen = make_generator(derive_seed(seed, kHoldoutRows));
+  const auto order = torch::randperm(n, gen, torch::kInt64);
+  return {order.narrow(0, 0, held), order.narrow(0, held, n - held)};
+}
+
+std::optional<HoldoutSplit> run_holdout(const std::string& run_dir, const RunConfig& config) {
+  if (config.train.holdout() <= 0) return std::nullopt;
+  const auto path = run_file(run_dir, "holdout.npy");
+  if (!file_exists(path)) return holdout_split(config.train.holdout(), config.train.seed(), config.data_rows);
+  const auto held = read_npy(path);
+  const int64_t n = config.data_rows;
+  if (held.scalar_type() != torch::kInt64 || held.dim() != 1 || held.size(0) < 1 || held.size(0) >= n ||
+      held.min().item<int64_t>() < 0 || held.max().item<int64_t>() >= n || std::get<0>(at::_unique(held)).size(0) != held.size(0))
+    throw std::runtime_error(path + ": expected the distinct int64 indices [M] of the rows held out of the run's " +
+                             std::to_string(n) + " rows");
+  auto trained = torch::ones({n}, torch::kBool);
+  trained.index_fill_(0, held, false);
+  return HoldoutSplit{held, trained.nonzero().flatten()};
+}
+
+void write_holdout(const std::string& run_dir, const HoldoutSplit& split) {
+  write_npy(run_file(run_dir, "holdout.npy"), split.held_out);
+}
+
+HoldoutMonitor::HoldoutMonitor(const TrainOptions& o, const std::string& run_dir, bool writer)
+    : o_(o), run_dir_(run_dir), best_path_(run_file(run_dir, "best.pt")), log_path_(run_file(run_dir, "train_log.jsonl")),
+      writer_(writer) {}
+
+void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies) {
+  if (!on()) return;
+  const int64_t n = x.size(0) / copies;
+  const auto s = holdout_split(o_.holdout(), o_.seed(), n);
+  auto stacked = [&](const torch::Tensor& rows) {
+    std::vector<torch::Tensor> parts;
+    for (int64_t c = 0; c < copies; ++c) parts.push_back(rows + c * n);
+    return torch::cat(parts).to(x.device());
+  };
+  const auto held_rows = stacked(s.held_out), fit_rows = stacked(s.trained);
+  x_ = x.index_select(0, held_rows), x = x.index_select(0, fit_rows);
+  if (cond.defined()) cond_ = cond.index_select(0, held_rows), cond = cond.index_select(0, fit_rows);
+  split_ = s;
+}
+
+void HoldoutMonitor::write_record() const {
+  if (on() && writer_) write_holdout(run_dir_, split_);
+}
+
+bool HoldoutMonitor::resume(int64_t step) {
+  if (!on() || !file_exists(log_path_)) return false;
+  std::istringstream in(read_text(log_path_));
+  std::string line;
+  bool stopped = false;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("holdout_loss")) record(j["step"].get<int64_t>(), {j["holdout_loss"], j["holdout_stderr"]});
+    if (j.contains("stopped")) stopped = j["step"] == step && j["stopped"]["steps"] == o_.steps();
+  }
+  return stopped;
+}
+
+bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreModel& ema_model, int64_t step,
+                              std::ostream& log, const std::function<void(const std::string&)>& save) {
+  torch::NoGradGuard no_grad;
+  auto gen = make_generator(derive_seed(o_.seed(), kHoldoutDraws));
+  torch::manual_seed(derive_seed(o_.seed(), kHoldoutDraws) ^ 0x5eedULL);  // a DAE's draws
+  // Each row's loss averaged over enough draws that kHoldoutDrawsTotal in all are made: one draw's weighted
+  // norm varies far more than two checkpoints' losses differ, even on the same draws.
+  const int64_t n = x_.size(0), draws = (kHoldoutDrawsTotal + n - 1) / n, chunk = 1024;  // fixed: not the batch size
+  auto rows = torch::zeros({n}, torch::kFloat64);
+  for (int64_t i = 0; i < n * draws; i += chunk) {  // the rows repeated `draws` times, in chunks
+    const auto index = torch::arange(i, std::min(i + chunk, n * draws), torch::kInt64).remainder(n);
+    const auto on = index.to(x_.device());
+    const auto losses = objective.row_losses(ema_model, x_.index_select(0, on), gen,
+                                             cond_.defined() ? cond_.index_select(0, on) : torch::Tensor());
+    rows.index_add_(0, index, losses.to(torch::kCPU, torch::kFloat64));
+  }
+  const auto loss = mean_estimate(rows / static_cast<double>(draws));
+  if (!std::isfinite(loss.value))
+    throw std::runtime_error("held-out loss not finite at step " + std::to_string(step) + "; lower --lr");
+  if (loss.value < best_.value || best_step_ == 0) save(best_path_);  // before the log names it
+  log << nlohmann::json{{"step", step}, {"holdout_loss", loss.value}, {"holdout_stderr", loss.std_error}}.dump() << "\n";
+  log.flush();
+  record(step, loss);
+  return o_.patience() > 0 && since_best_ >= o_.patience();
+}
+
+void HoldoutMonitor::finish(const std::string& ckpt, int64_t last_step, bool stopped, std::ostream& log) {
+  if (!on() || best_step_ == 0 || !writer_) return;
+  if (best_step_ != last_step) std::filesystem::rename(best_path_, ckpt);
+  else std::filesystem::remove(best_path_);
+  std::filesystem::remove(previous_checkpoint(best_path_));
+  log << nlohmann::json{{"step", best_step_}, {"stopped", {{"at", last_step}, {"steps", o_.steps()}, {"early", stopped}}}}.dump()
+      << "\n";
+  log.flush();
+}
+
+void HoldoutMonitor::record(int64_t step, Estimate loss) {
+  if (best_step_ == 0 || loss.value < best_.value) best_ = loss, best_step_ = step, since_best_ = 0;
+  else ++since_best_;
+  last_step_ = step;
+}
+
+}  // namespace diffinfo

@@ -1,0 +1,89 @@
+// The held-out rows of a run: how many, which, disjoint from training, recorded and read back.
+#include "diffinfo/data/npy.h"
+#include "diffinfo/train/holdout.h"
+#include "diffinfo/train/trainer.h"
+
+#include <filesystem>
+
+#include "support.h"
+#include "test_models.h"
+
+namespace diffinfo {
+namespace {
+
+using namespace test;
+
+TEST(Holdout, CountIsTheFractionWithAFloorAndNeverEmptiesASide) {
+  EXPECT_EQ(held_out_count(0.0, 20000), 0);
+  EXPECT_EQ(held_out_count(0.1, 20000), 2000);
+  EXPECT_EQ(held_out_count(0.1, 10000), 1000);
+  EXPECT_EQ(held_out_count(0.1, 4000), 1000);  // the floor kMinHoldoutRows ...
+  EXPECT_EQ(held_out_count(0.1, 400), 100);    // ... capped at a quarter of the rows
+  EXPECT_EQ(held_out_count(0.25, 40), 10);
+  EXPECT_THROWS_WITH(held_out_count(0.999, 40), "of 40 rows leaves no row on one side");
+  EXPECT_THROWS_WITH(held_out_count(0.1, 3), "of 3 rows leaves no row on one side");
+}
+
+TEST(Holdout, SplitIsSeededDeterministicAndDisjoint) {
+  const auto a = holdout_split(0.1, 7, 5000), b = holdout_split(0.1, 7, 5000), c = holdout_split(0.1, 8, 5000);
+  EXPECT_TRUE(torch::equal(a.held_out, b.held_out));
+  EXPECT_TRUE(torch::equal(a.trained, b.trained));
+  EXPECT_FALSE(torch::equal(a.held_out, c.held_out));
+  ASSERT_EQ(a.held_out.size(0), 1000);
+  ASSERT_EQ(a.trained.size(0), 4000);
+  // Every row exactly once, on one side.
+  const auto all = std::get<0>(torch::sort(torch::cat({a.held_out, a.trained})));
+  EXPECT_TRUE(torch::equal(all, torch::arange(5000, torch::kInt64)));
+}
+
+TEST(Holdout, RecordIsReadBackAndARunWithoutOneImpliesItsSplit) {
+  const auto dir = scratch_dir();
+  auto c = small_config(10);
+  c.data_rows = 4000;
+  c.train.holdout(0.1).seed(3);
+  EXPECT_FALSE(run_holdout(dir, small_config(10)).has_value());  // --holdout 0: none
+  const auto implied = run_holdout(dir, c);  // no holdout.npy: the configuration's split
+  ASSERT_TRUE(implied.has_value());
+  EXPECT_TRUE(torch::equal(implied->held_out, holdout_split(0.1, 3, 4000).held_out));
+  write_holdout(dir, *implied);
+  const auto read = run_holdout(dir, c);
+  EXPECT_TRUE(torch::equal(std::get<0>(torch::sort(read->held_out)), std::get<0>(torch::sort(implied->held_out))));
+  EXPECT_TRUE(torch::equal(std::get<0>(torch::sort(read->trained)), std::get<0>(torch::sort(implied->trained))));
+  write_npy(dir + "/holdout.npy", torch::tensor({1, 1}, torch::kInt64));
+  EXPECT_THROWS_WITH(run_holdout(dir, c), "holdout.npy: expected the distinct int64 indices");
+  write_npy(dir + "/holdout.npy", torch::tensor({4000}, torch::kInt64));
+  EXPECT_THROWS_WITH(run_holdout(dir, c), "of the rows held out of the run's 4000 rows");
+}
+
+// The held-out rows never enter a training batch: a run whose held-out rows are replaced by anything else
+// ends with the same weights, bit for bit (one evaluation, at the end, so the best checkpoint is the last).
+TEST(Holdout, HeldOutRowsNeverEnterTraining) {
+  const auto dir = scratch_dir();
+  auto c = small_config(60);
+  c.train.holdout(0.25).checkpoint_every(60);
+  auto x = data2d(400);
+  const auto split = holdout_split(0.25, c.train.seed(), 400);
+  auto other = x.clone();
+  other.index_fill_(0, split.held_out, 1e3);
+  const auto a = train(c, x, dir + "/a", false, torch::kCPU);
+  const auto b = train(c, other, dir + "/b", false, torch::kCPU);
+  const auto wa = load_run(dir + "/a", torch::kCPU).model->net()->parameters();
+  const auto wb = load_run(dir + "/b", torch::kCPU).model->net()->parameters();
+  ASSERT_EQ(wa.size(), wb.size());
+  for (size_t i = 0; i < wa.size(); ++i) EXPECT_TRUE(torch::equal(wa[i], wb[i]));
+  EXPECT_NE(a.holdout.value, b.holdout.value);  // the held-out loss did see them
+  // The run records its split.
+  const auto recorded = read_npy(dir + "/a/holdout.npy");
+  EXPECT_TRUE(torch::equal(recorded, split.held_out));
+  // Changing a trained row changes the weights: the comparison above can fail.
+  auto trained_changed = x.clone();
+  trained_changed.index_fill_(0, split.trained.narrow(0, 0, 100), 1e3);
+  train(c, trained_changed, dir + "/c", false, torch::kCPU);
+  const auto wc = load_run(dir + "/c", torch::kCPU).model->net()->parameters();
+  bool all_same = true;
+  for (size_t i = 0; i < wa.size(); ++i) all_same = all_same && torch::equal(wa[i], wc[i]);
+  EXPECT_FALSE(all_same);
+}
+
+}  // namespace
+}  // namespace diffinfo
