@@ -26,7 +26,7 @@ Report run_demo(const DemoRequest& a, const Progress& progress) {
   RunConfig config;
   config.process = make_process("vp")->config();
   config.model = NetworkOptions(a.dim);
-  config.train.steps(a.steps).seed(a.seed).holdout(kDefaultHoldout).patience(kDefaultPatience);  // as `diffinfo train`
+  config.train.steps(a.steps).seed(a.seed).holdout(kDefaultHoldout).patience(kDefaultPatience).cooldown(kDefaultCooldown);  // as `diffinfo train`
   config.data_path = data_path;
   progress.say(format("diffinfo demo: %lld samples of a %lld-D Gaussian with a random covariance, VP process, %lld steps",
                       static_cast<long long>(a.rows), static_cast<long long>(a.dim), static_cast<long long>(a.steps)));

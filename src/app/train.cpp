@@ -54,7 +54,7 @@ RunConfig new_config(const TrainRequest& a) {
   if (!a.steps_given && (!a.cond.empty() || !a.labels.empty() || !a.joint.empty())) config.train.steps(kConditionalSteps);
   // --holdout 0 trains on every row: nothing to stop on, so the default patience goes too.
   if (config.train.holdout() == 0 && std::count(a.fixed_given.begin(), a.fixed_given.end(), "--patience") == 0)
-    config.train.patience(0);
+    config.train.patience(0).cooldown(0);
   config.data_path = absolute(a.data);
   if (!a.cond.empty()) config.cond_kind = CondKind::kVector, config.cond_path = absolute(a.cond);
   if (!a.labels.empty()) config.cond_kind = CondKind::kLabels, config.cond_path = absolute(a.labels);

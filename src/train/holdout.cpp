@@ -17,6 +17,8 @@ namespace {
 constexpr uint64_t kHoldoutRows = 0xB01D0000000001ULL, kHoldoutDraws = 0xB01D0000000002ULL;
 // Draws of (s, ε) per held-out evaluation, at least: each row is drawn ⌈this / rows⌉ times.
 constexpr int64_t kHoldoutDrawsTotal = 32768;
+// A checkpoint is worse than the lowest when its paired excess is above this many stderrs (one-sided 2.3 %).
+constexpr double kWorseStderrs = 2.0;
 
 }  // namespace
 
@@ -58,7 +60,7 @@ void write_holdout(const std::string& run_dir, const HoldoutSplit& split) {
 
 HoldoutMonitor::HoldoutMonitor(const TrainOptions& o, const std::string& run_dir, bool writer)
     : o_(o), run_dir_(run_dir), best_path_(run_file(run_dir, "best.pt")), log_path_(run_file(run_dir, "train_log.jsonl")),
-      writer_(writer) {}
+      lowest_path_(run_file(run_dir, "holdout_lowest.npy")), writer_(writer) {}
 
 void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies) {
   if (!on()) return;
@@ -86,7 +88,14 @@ bool HoldoutMonitor::resume(int64_t step) {
   bool stopped = false;
   while (std::getline(in, line)) {
     const auto j = nlohmann::json::parse(line);
-    if (j.contains("holdout_loss")) record(j["step"].get<int64_t>(), {j["holdout_loss"], j["holdout_stderr"]});
+    if (j.contains("holdout_loss")) {
+      const Estimate loss{j["holdout_loss"], j["holdout_stderr"]};
+      // Logs from before the verdicts: a checkpoint counted only when lower than every one before it.
+      const auto verdict = j.contains("verdict") ? j["verdict"].get<std::string>()
+                           : best_step_ == 0 || loss.value < lowest_ ? "lowest" : "worse";
+      record(j["step"].get<int64_t>(), loss, verdict);
+    }
+    if (j.contains("cooldown")) cooldown_from_ = j["cooldown"]["from"].get<int64_t>();
     if (j.contains("stopped")) stopped = j["step"] == step && j["stopped"]["steps"] == o_.steps();
   }
   return stopped;
@@ -108,14 +117,37 @@ bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreMo
                                              cond_.defined() ? cond_.index_select(0, on) : torch::Tensor());
     rows.index_add_(0, index, losses.to(torch::kCPU, torch::kFloat64));
   }
-  const auto loss = mean_estimate(rows / static_cast<double>(draws));
+  rows /= static_cast<double>(draws);
+  const auto loss = mean_estimate(rows);
   if (!std::isfinite(loss.value))
     throw std::runtime_error("held-out loss not finite at step " + std::to_string(step) + "; lower --lr");
-  if (loss.value < best_.value || best_step_ == 0) save(best_path_);  // before the log names it
-  log << nlohmann::json{{"step", step}, {"holdout_loss", loss.value}, {"holdout_stderr", loss.std_error}}.dump() << "\n";
+  nlohmann::json line = {{"step", step}, {"holdout_loss", loss.value}, {"holdout_stderr", loss.std_error}};
+  // Against the lowest checkpoint so far on the same rows and draws: the paired difference and its stderr.
+  if (!lowest_rows_.defined() && file_exists(lowest_path_)) lowest_rows_ = read_npy(lowest_path_);
+  std::string verdict = "lowest";
+  if (best_step_ > 0 && loss.value >= lowest_ && lowest_rows_.defined() && lowest_rows_.numel() == n) {
+    const auto diff = mean_estimate(rows - lowest_rows_);
+    line["holdout_above_lowest"] = to_json(diff);
+    verdict = diff.value > kWorseStderrs * diff.std_error ? "worse" : "level";
+  } else if (best_step_ > 0 && loss.value >= lowest_) {
+    verdict = "worse";  // no rows to pair with (a log from before the verdicts)
+  }
+  if (verdict != "worse") save(best_path_);  // before the log names it
+  if (verdict == "lowest") {
+    lowest_rows_ = rows;
+    if (writer_) write_npy(lowest_path_, rows);
+  }
+  line["verdict"] = verdict;
+  log << line.dump() << "\n";
   log.flush();
-  record(step, loss);
+  record(step, loss, verdict);
   return o_.patience() > 0 && since_best_ >= o_.patience();
+}
+
+void HoldoutMonitor::log_cooldown(int64_t step, int64_t end, std::ostream& log) {
+  cooldown_from_ = step;
+  log << nlohmann::json{{"step", step}, {"cooldown", {{"from", step}, {"to", end}}}}.dump() << "\n";
+  log.flush();
 }
 
 void HoldoutMonitor::finish(const std::string& ckpt, int64_t last_step, bool stopped, std::ostream& log) {
@@ -128,8 +160,9 @@ void HoldoutMonitor::finish(const std::string& ckpt, int64_t last_step, bool sto
   log.flush();
 }
 
-void HoldoutMonitor::record(int64_t step, Estimate loss) {
-  if (best_step_ == 0 || loss.value < best_.value) best_ = loss, best_step_ = step, since_best_ = 0;
+void HoldoutMonitor::record(int64_t step, Estimate loss, const std::string& verdict) {
+  if (verdict == "lowest") lowest_ = loss.value;
+  if (verdict != "worse") best_ = loss, best_step_ = step, since_best_ = 0;
   else ++since_best_;
   last_step_ = step;
 }

@@ -45,6 +45,7 @@ void check_train_options(const TrainOptions& o) {
   count("checkpoint_every", o.checkpoint_every(), 1, kMaxSteps);
   count("log_every", o.log_every(), 1, kMaxSteps);
   count("patience", o.patience(), 0, kMaxSteps);
+  count("cooldown", o.cooldown(), 0, kMaxSteps);
   if (!(std::isfinite(o.lr()) && o.lr() > 0 && o.lr() <= 1e3)) refuse("lr must be finite, > 0 and <= 1000, got " + c10::str(o.lr()));
   if (!(std::isfinite(o.label_lr()) && o.label_lr() > 0 && o.label_lr() <= 1e6))
     refuse("label_lr must be finite and > 0, got " + c10::str(o.label_lr()));
@@ -81,6 +82,7 @@ nlohmann::json RunConfig::to_json() const {
   if (objective.null_consistency() != 0.0) j["objective"]["null_consistency"] = objective.null_consistency();  // likewise
   if (!init_run.empty()) j["train"]["init"] = init_run;  // absent otherwise, as in runs from before the option
   if (t.holdout() > 0) j["train"].update({{"holdout", t.holdout()}, {"patience", t.patience()}});  // likewise
+  if (t.cooldown() > 0) j["train"]["cooldown"] = t.cooldown();  // likewise
   if (ranks > 1) j["train"]["ranks"] = ranks;  // likewise
   if (t.precision() != "float32") j["train"]["precision"] = t.precision();  // likewise
   return j;
@@ -126,7 +128,8 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
         .log_every(integer("train", "log_every", 1, kMaxSteps))
         .label_lr(optional_number("train", "label_lr", 1.0, 0, 1e6))  // absent in runs from before the option
         .holdout(optional_number("train", "holdout", 0.0, 0, 1))     // likewise
-        .patience(j["train"].contains("patience") ? integer("train", "patience", 0, kMaxSteps) : 0);
+        .patience(j["train"].contains("patience") ? integer("train", "patience", 0, kMaxSteps) : 0)
+        .cooldown(j["train"].contains("cooldown") ? integer("train", "cooldown", 0, kMaxSteps) : 0);  // likewise
     c.init_run = j["train"].value("init", std::string());    // likewise
     c.train.precision(j["train"].value("precision", std::string("float32")));  // likewise; checked with the rest
     c.ranks = j["train"].contains("ranks") ? integer("train", "ranks", 1, 1 << 20) : 1;         // likewise

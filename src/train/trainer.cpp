@@ -56,7 +56,12 @@ ParameterGroups parameter_groups(torch::nn::Module& net, double label_lr) {
 
 }  // namespace
 
-double learning_rate(const TrainOptions& o, int64_t step) {
+double learning_rate(const TrainOptions& o, int64_t step, int64_t cooldown_from) {
+  if (cooldown_from > 0 && step > cooldown_from) {
+    const double from = learning_rate(o, cooldown_from), to = o.lr() * o.lr_final();
+    const double progress = std::min(1.0, static_cast<double>(step - cooldown_from) / static_cast<double>(std::max<int64_t>(o.cooldown(), 1)));
+    return to + (from - to) * 0.5 * (1.0 + std::cos(M_PI * progress));
+  }
   if (step <= o.warmup()) return o.lr() * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(o.warmup(), 1));
   const double progress = std::min(1.0, static_cast<double>(step - o.warmup()) /
                                             static_cast<double>(std::max<int64_t>(o.steps() - o.warmup(), 1)));
@@ -170,8 +175,22 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     result.stopped = true;
     return result;
   }
-  if (holdout.on() && result.start_step > 0 && !holdout.evaluated_at(result.start_step))  // killed between a checkpoint and its evaluation
-    holdout.evaluate(objective, ema_model, result.start_step, log, save(result.start_step));
+  // Patience spent at `step`: the run ends there, or (TrainOptions::cooldown) its rate anneals to an end
+  // cooldown steps on. True when it ends now.
+  int64_t cooldown_from = holdout.cooldown_from();
+  const auto last_step = [&] { return cooldown_from > 0 ? std::min(o.steps(), cooldown_from + o.cooldown()) : o.steps(); };
+  const auto patience_spent = [&](int64_t step) {
+    if (o.cooldown() == 0) return true;
+    if (cooldown_from == 0) cooldown_from = step, holdout.log_cooldown(step, last_step(), log);
+    return step >= last_step();
+  };
+  if (holdout.on() && result.start_step > 0 && !holdout.evaluated_at(result.start_step) &&  // killed between a checkpoint and its evaluation
+      holdout.evaluate(objective, ema_model, result.start_step, log, save(result.start_step)) && patience_spent(result.start_step)) {
+    result.steps = result.start_step, result.stopped = true;
+    holdout.finish(ckpt, result.steps, true, log);
+    result.best_step = holdout.best_step(), result.holdout = holdout.best();
+    return result;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   auto loss_sum = torch::zeros({}, x_all.options());
   int64_t loss_count = 0;
@@ -183,13 +202,13 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   FlatAdam flat(optimizer, net->parameters(), ema->parameters());
   net->train();
   result.steps = result.start_step;
-  for (int64_t step = result.start_step + 1; step <= o.steps(); ++step) {
+  for (int64_t step = result.start_step + 1; step <= last_step(); ++step) {
     result.steps = step;
     // One derived seed per step: a resumed run draws exactly what an unbroken one would.
     auto gen = make_generator(derive_seed(o.seed(), static_cast<uint64_t>(step)));
     const auto rows = randint(x_all.size(0), o.batch_size(), gen, device);
     auto x0 = x_all.index_select(0, rows);
-    const double lr = learning_rate(o, step);
+    const double lr = learning_rate(o, step, cooldown_from);
     for (size_t g = 0; g < groups.factors.size(); ++g)
       static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups.factors[g]);
     flat.zero_grad();
@@ -213,7 +232,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
     flat.step(std::min(o.ema_decay(), (1.0 + step) / (10.0 + step)));
     loss_sum += loss.detach();
     ++loss_count;
-    if (step % o.log_every() == 0 || step == o.steps()) {
+    if (step % o.log_every() == 0 || step == last_step()) {
       group.sum(loss_sum, "summing the losses of step " + std::to_string(step));  // the global batch's
       last_loss = loss_sum.item<double>() / static_cast<double>(loss_count);
       if (!std::isfinite(last_loss))
@@ -227,15 +246,16 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
       loss_sum.zero_();
       loss_count = 0;
     }
-    if (step % o.checkpoint_every() == 0 || step == o.steps()) {
+    if (step % o.checkpoint_every() == 0 || step == last_step()) {
       save(step)(ckpt);
-      if (holdout.on() && holdout.evaluate(objective, ema_model, step, log, save(step))) {
+      if (holdout.on() && holdout.evaluate(objective, ema_model, step, log, save(step)) && patience_spent(step)) {
         result.stopped = step < o.steps();
         break;
       }
     }
-    if (callbacks.progress) callbacks.progress(step, o.steps(), last_loss);
+    if (callbacks.progress) callbacks.progress(step, last_step(), last_loss);
   }
+  if (cooldown_from > 0) result.stopped = result.steps < o.steps();
   holdout.finish(ckpt, result.steps, result.stopped, log);
   result.best_step = holdout.best_step(), result.holdout = holdout.best();
   result.final_loss = last_loss;

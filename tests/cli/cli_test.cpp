@@ -169,23 +169,40 @@ TEST(Cli, BadInputIsOneClearLineAndNothingIsOverwritten) {
 
 TEST(Cli, HoldoutEndsTheRunOnItsBestCheckpoint) {
   const auto dir = scratch_dir();
-  // 40 rows, 30 trained on at a high rate: the held-out loss turns, and patience stops the run.
-  ASSERT_EQ(run_cli("data gaussian --dim 3 --n 40 --out " + dir + "/x.npy", dir).code, 0);
-  const std::string run = "train --data " + dir + "/x.npy --steps 3000 --checkpoint-every 50 --lr 1e-2 --batch 30 --ema 0.9 ";
-  auto r = run_cli(run + "--holdout 0.25 --patience 2 --out " + dir + "/run", dir);
+  // 80 pairs of x with an independent 8-D condition, 40 trained on at a high rate: the conditional branch
+  // learns which x goes with which y, the held-out loss turns, and patience stops the run.
+  ASSERT_EQ(run_cli("data gaussian --dim 2 --n 80 --seed 1 --out " + dir + "/x.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("data gaussian --dim 8 --n 80 --seed 2 --out " + dir + "/y.npy", dir).code, 0);
+  const std::string run = "train --data " + dir + "/x.npy --cond " + dir + "/y.npy --steps 4000 --checkpoint-every 200 "
+                          "--lr 1e-2 --batch 40 --ema 0.9 --cooldown 0 ";
+  auto r = run_cli(run + "--holdout 0.5 --patience 3 --out " + dir + "/run", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("is lowest at step"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(stopped by --patience)"), std::string::npos) << r.out;
   const auto config = nlohmann::json::parse(slurp(dir + "/run/config.json"));
-  EXPECT_EQ(config["train"]["holdout"], 0.25);
-  EXPECT_EQ(config["train"]["patience"], 2);
+  EXPECT_EQ(config["train"]["holdout"], 0.5);
+  EXPECT_EQ(config["train"]["patience"], 3);
+  // What it memorised reads as information on the pairs it saw: the in-sample check says so.
+  auto mi = run_cli("mi --run " + dir + "/run --measure-on held-out --json", dir);
+  ASSERT_EQ(mi.code, 0) << mi.err;
+  EXPECT_NE(mi.err.find("warning: MINDE reads"), std::string::npos) << mi.err;
+  EXPECT_NE(mi.err.find("on the rows trained on"), std::string::npos) << mi.err;
+  const auto j = nlohmann::json::parse(mi.out);
+  EXPECT_EQ(j["measured_on"]["set"], "held-out");
+  EXPECT_EQ(j["measured_on"]["count"], 40);
+  EXPECT_GT(std::abs(j["measured_on"]["in_sample_z"].get<double>()), 4.0);
+  // Too few held out for the default: all rows, and the JSON says why.
+  mi = run_cli("mi --run " + dir + "/run --json --points 4 --samples 50", dir);
+  ASSERT_EQ(mi.code, 0) << mi.err;
+  EXPECT_EQ(nlohmann::json::parse(mi.out)["measured_on"]["set"], "all");
+  EXPECT_NE(nlohmann::json::parse(mi.out)["measured_on"]["note"].get<std::string>().find("only 40 rows held out"), std::string::npos);
   r = run_cli("train --resume --out " + dir + "/run", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("ended on its held-out loss at step"), std::string::npos) << r.out;
   expect_error(run_cli("train --resume --holdout 0.5 --out " + dir + "/run", dir), "--holdout cannot change on --resume");
   expect_error(run_cli(run + "--holdout 0 --patience 2 --out " + dir + "/r", dir), "it needs holdout > 0");
   expect_error(run_cli(run + "--holdout 1 --out " + dir + "/r", dir), "holdout must lie in [0, 1), got 1");
-  expect_error(run_cli(run + "--holdout 0.999 --out " + dir + "/r", dir), "of 40 rows leaves no row on one side");
+  expect_error(run_cli(run + "--holdout 0.999 --out " + dir + "/r", dir), "of 80 rows leaves no row on one side");
   EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
 }
 

@@ -77,6 +77,10 @@ void add_train(CLI::App& app) {
                       "stop after this many checkpoints in a row without a lower held-out loss (0: train every step; "
                       "--steps is then the most a run trains)")
           ->capture_default_str(),
+      cmd->add_option("--cooldown", t.cooldown(),
+                      "once patience is spent, anneal the learning rate to lr * lr_final over this many steps and end "
+                      "on the best checkpoint (0: end at once)")
+          ->capture_default_str(),
   };
   auto* steps = cmd->add_option("--steps", t.steps(),
                                 "optimiser steps (default " + std::to_string(t.steps()) + ", " +

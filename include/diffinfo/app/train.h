@@ -29,8 +29,8 @@ struct TrainRequest {
   NetworkChoice net;
   ObjectiveOptions objective;
   /// train.steps() counts only when `steps_given`; a new run holds rows out and stops on them by default
-  /// (kDefaultHoldout, kDefaultPatience; docs/held_out.md).
-  TrainOptions train = TrainOptions().holdout(kDefaultHoldout).patience(kDefaultPatience);
+  /// (kDefaultHoldout, kDefaultPatience, kDefaultCooldown; docs/held_out.md).
+  TrainOptions train = TrainOptions().holdout(kDefaultHoldout).patience(kDefaultPatience).cooldown(kDefaultCooldown);
   bool steps_given = false;         ///< else the default for the kind of run (kConditionalSteps when conditioned)
   /// The flags given that fix what the network computes (process, output, network: "--width" …): a
   /// fine-tune takes them from its --init run, and a resumed run keeps them.

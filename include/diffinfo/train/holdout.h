@@ -38,7 +38,10 @@ void write_holdout(const std::string& run_dir, const HoldoutSplit& split);
 
 /// The held-out loss of a training run (TrainOptions::holdout): the EMA network's denoising loss on the
 /// held-out rows at every checkpoint, on the same draws of (s, ε) each time so that successive values
-/// differ by the network alone, and the best checkpoint so far, kept in RUN/best.pt until the run ends.
+/// differ by the network alone. Each checkpoint is judged against the lowest so far on the same rows
+/// (paired): "lowest", "level" (not above it by 2 paired stderrs) or "worse". The run keeps the latest
+/// checkpoint that is not worse (RUN/best.pt until the run ends): on a plateau that is the one trained
+/// longest, at the lowest learning rate. Patience counts worse checkpoints in a row.
 class HoldoutMonitor {
  public:
   /// Only a run's writer (rank 0) moves files; every rank evaluates, so all decide alike when to stop.
@@ -57,6 +60,10 @@ class HoldoutMonitor {
   /// the best so far. True when the run should stop (patience spent).
   bool evaluate(const DenoisingObjective& objective, const ScoreModel& ema_model, int64_t step, std::ostream& log,
                 const std::function<void(const std::string&)>& save);
+  /// The step whose spent patience started the cool-down (TrainOptions::cooldown), 0 before; read back on resume.
+  int64_t cooldown_from() const { return cooldown_from_; }
+  /// Logs that the cool-down starts at `step` and ends the run at `end`.
+  void log_cooldown(int64_t step, int64_t end, std::ostream& log);
   /// Ends the run on the best weights: RUN/best.pt replaces `ckpt` unless they are the same step's.
   void finish(const std::string& ckpt, int64_t last_step, bool stopped, std::ostream& log);
 
@@ -64,15 +71,16 @@ class HoldoutMonitor {
   Estimate best() const { return best_; }
 
  private:
-  void record(int64_t step, Estimate loss);
+  void record(int64_t step, Estimate loss, const std::string& verdict);
 
   const TrainOptions& o_;
-  std::string run_dir_, best_path_, log_path_;
+  std::string run_dir_, best_path_, log_path_, lowest_path_;
   bool writer_;
-  torch::Tensor x_, cond_;
+  torch::Tensor x_, cond_, lowest_rows_;  // lowest_rows_: the lowest checkpoint's per-row losses
   HoldoutSplit split_;
   Estimate best_;
-  int64_t best_step_ = 0, since_best_ = 0, last_step_ = 0;
+  double lowest_ = 0;
+  int64_t best_step_ = 0, since_best_ = 0, last_step_ = 0, cooldown_from_ = 0;
 };
 
 }  // namespace diffinfo

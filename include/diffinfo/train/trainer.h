@@ -57,7 +57,8 @@ TrainResult train(const RunConfig& config, const TrainData& data, const std::str
                   bool resume, const torch::Device& device, const TrainCallbacks& callbacks = {},
                   const dist::Group& group = {});
 
-/// The learning rate at `step` (warm-up, then cosine decay to lr · lr_final).
-double learning_rate(const TrainOptions& options, int64_t step);
+/// The learning rate at `step` (warm-up, then cosine decay to lr · lr_final). From `cooldown_from` > 0 on,
+/// a cosine from the rate there to lr · lr_final over options.cooldown() steps (TrainOptions::cooldown).
+double learning_rate(const TrainOptions& options, int64_t step, int64_t cooldown_from = 0);
 
 }  // namespace diffinfo

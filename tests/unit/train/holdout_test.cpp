@@ -4,6 +4,7 @@
 #include "diffinfo/train/trainer.h"
 
 #include <filesystem>
+#include <sstream>
 
 #include "support.h"
 #include "test_models.h"
@@ -83,6 +84,59 @@ TEST(Holdout, HeldOutRowsNeverEnterTraining) {
   bool all_same = true;
   for (size_t i = 0; i < wa.size(); ++i) all_same = all_same && torch::equal(wa[i], wc[i]);
   EXPECT_FALSE(all_same);
+}
+
+TEST(Holdout, CooldownAnnealsFromTheRateItFinds) {
+  const auto o = TrainOptions().steps(10000).warmup(100).lr(1e-3).lr_final(0.05).cooldown(1000);
+  EXPECT_DOUBLE_EQ(learning_rate(o, 4000, 0), learning_rate(o, 4000));
+  EXPECT_DOUBLE_EQ(learning_rate(o, 4000, 4000), learning_rate(o, 4000));
+  EXPECT_NEAR(learning_rate(o, 5000, 4000), 5e-5, 1e-15);
+  EXPECT_NEAR(learning_rate(o, 6000, 4000), 5e-5, 1e-15);
+  EXPECT_LT(learning_rate(o, 4500, 4000), learning_rate(o, 4400, 4000));
+  EXPECT_LT(learning_rate(o, 4500, 4000), learning_rate(o, 4500));  // faster than the schedule's own decay
+}
+
+std::vector<nlohmann::json> log_lines(const std::string& run) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(slurp(run + "/train_log.jsonl"));
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+// Patience spent starts a cool-down; the run ends cooldown steps later on its best checkpoint, and a run
+// killed inside the cool-down resumes to the same end with the same weights.
+TEST(Holdout, CooldownEndsTheRunAndResumesExactly) {
+  const auto dir = scratch_dir();
+  auto x = data2d(40);
+  auto c = small_config(2000);
+  c.train.holdout(0.25).patience(3).cooldown(100).checkpoint_every(50).lr(1e-2).batch_size(30).ema_decay(0.9);
+  const auto whole = train(c, x, dir + "/whole", false, torch::kCPU);
+  int64_t from = 0;
+  double last_lr = 0;
+  for (const auto& j : log_lines(dir + "/whole")) {
+    if (j.contains("cooldown")) from = j["cooldown"]["from"];
+    if (j.contains("lr")) last_lr = j["lr"];
+  }
+  ASSERT_GT(from, 0) << "patience was never spent";
+  EXPECT_TRUE(whole.stopped);
+  EXPECT_EQ(whole.steps, from + 100);
+  EXPECT_NEAR(last_lr, 1e-2 * c.train.lr_final(), 1e-12);  // annealed to the end
+  EXPECT_EQ(load_run(dir + "/whole", torch::kCPU).step, whole.best_step);
+  EXPECT_EQ(load_run(dir + "/whole", torch::kCPU).config.train.cooldown(), 100);
+
+  TrainCallbacks die;
+  const int64_t kill = from + 60;
+  die.progress = [kill](int64_t step, int64_t, double) {
+    if (step == kill) throw std::runtime_error("killed");
+  };
+  EXPECT_THROWS_WITH(train(c, x, dir + "/broken", false, torch::kCPU, die), "killed");
+  const auto resumed = train(c, x, dir + "/broken", true, torch::kCPU);
+  EXPECT_EQ(resumed.steps, whole.steps);
+  EXPECT_EQ(resumed.best_step, whole.best_step);
+  const auto wa = load_run(dir + "/whole", torch::kCPU).model->net()->parameters();
+  const auto wb = load_run(dir + "/broken", torch::kCPU).model->net()->parameters();
+  for (size_t i = 0; i < wa.size(); ++i) EXPECT_TRUE(torch::equal(wa[i], wb[i]));
+  EXPECT_EQ(log_lines(dir + "/whole").size(), log_lines(dir + "/broken").size());
 }
 
 }  // namespace

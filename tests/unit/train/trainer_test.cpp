@@ -86,6 +86,14 @@ std::vector<std::pair<int64_t, double>> holdout_log(const std::string& run) {
   return out;
 }
 
+std::vector<std::string> holdout_verdicts(const std::string& run) {
+  std::vector<std::string> out;
+  std::istringstream in(slurp(run + "/train_log.jsonl"));
+  for (std::string line; std::getline(in, line);)
+    if (const auto j = nlohmann::json::parse(line); j.contains("verdict")) out.push_back(j["verdict"]);
+  return out;
+}
+
 TEST(Train, HoldoutEndsOnTheBestCheckpointStopsAndResumes) {
   const auto dir = scratch_dir();
   // 40 rows, 30 trained on, at a high rate: the network learns those rows and the held-out loss turns.
@@ -96,9 +104,19 @@ TEST(Train, HoldoutEndsOnTheBestCheckpointStopsAndResumes) {
   const auto h = holdout_log(dir + "/whole");
   ASSERT_FALSE(h.empty());
   for (size_t k = 0; k < h.size(); ++k) EXPECT_EQ(h[k].first, 50 * static_cast<int64_t>(k + 1));  // every checkpoint
-  const auto best = std::min_element(h.begin(), h.end(), [](auto& a, auto& b) { return a.second < b.second; });
-  EXPECT_EQ(whole.best_step, best->first);
-  EXPECT_DOUBLE_EQ(whole.holdout.value, best->second);
+  // The run keeps the latest checkpoint not worse than the lowest (paired on the held-out rows).
+  const auto verdicts = holdout_verdicts(dir + "/whole");
+  ASSERT_EQ(verdicts.size(), h.size());
+  EXPECT_EQ(verdicts.front(), "lowest");
+  size_t kept = 0;
+  for (size_t k = 0; k < h.size(); ++k) {
+    if (verdicts[k] != "worse") kept = k;
+    if (verdicts[k] == "lowest")
+      for (size_t i = 0; i < k; ++i) EXPECT_LT(h[k].second, h[i].second);
+  }
+  EXPECT_EQ(whole.best_step, h[kept].first);
+  EXPECT_DOUBLE_EQ(whole.holdout.value, h[kept].second);
+  for (size_t k = kept + 1; k < h.size(); ++k) EXPECT_EQ(verdicts[k], "worse");
   EXPECT_GT(whole.holdout.std_error, 0.0);
   ASSERT_TRUE(whole.stopped) << "the held-out loss never turned in " << h.size() << " checkpoints";
   EXPECT_EQ(whole.steps, h.back().first);
