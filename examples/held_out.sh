@@ -26,7 +26,7 @@ mkdir -p "$work"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 gaussian_20_20() {  # data, condition and truth of the 20 × 20 case, seed 0
-  python3 - "$1" "$n" <<'PY'
+  /usr/bin/python3 - "$1" "$n" <<'PY'
 import json, sys
 import numpy as np
 out, n = sys.argv[1], int(sys.argv[2])

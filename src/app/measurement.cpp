@@ -29,7 +29,9 @@ std::string memorisation_check(nlohmann::json& measured_on, const Estimate& held
   const double z = se > 0 ? (in_sample.value - held_out.value) / se : 0.0;
   measured_on["in_sample"] = to_json(in_sample);
   measured_on["in_sample_z"] = z;
-  if (std::abs(z) <= kMemorisationZ) return {};
+  if (std::abs(z) <= kMemorisationZ ||
+      std::abs(in_sample.value - held_out.value) <= kMemorisationFraction * std::abs(held_out.value))
+    return {};
   return format("diffinfo: warning: %s reads %.4g on the rows trained on and %.4g on the held-out rows (%+.1f combined "
                 "stderr): the network answers differently on rows it has seen, and what it memorised would be read as "
                 "information; the held-out value is the one reported (docs/held_out.md)",
