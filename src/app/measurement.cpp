@@ -47,9 +47,11 @@ nlohmann::json measured_on_without_check(const RowSelection& selection, const st
 std::string rows_line(const std::string& label, const RowSelection& s, const nlohmann::json& measured_on) {
   std::string line = label + std::to_string(s.count) + (s.set == "all" || s.set == "file" ? " (all) of " : " " + s.set + " of ") +
                      std::to_string(s.of);
-  if (measured_on.contains("in_sample"))
-    line += format("  (in-sample %.4f ± %.4f, %+.1f stderr: the memorisation check)", measured_on["in_sample"]["value"].get<double>(),
-                   measured_on["in_sample"]["stderr"].get<double>(), measured_on["in_sample_z"].get<double>());
+  if (measured_on.contains("in_sample") && measured_on.at("in_sample").is_object()) {
+    const auto& in = measured_on.at("in_sample");
+    line += format("  (in-sample %.4f ± %.4f, %+.1f stderr: the memorisation check)", in.at("value").get<double>(),
+                   in.at("stderr").get<double>(), measured_on.at("in_sample_z").get<double>());
+  }
   if (!s.note.empty()) line += "\n" + std::string(label.size(), ' ') + s.note;
   return line + "\n";
 }

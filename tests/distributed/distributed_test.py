@@ -61,6 +61,12 @@ def close(a, b, rel):
     return abs(a - b) <= rel * max(abs(a), abs(b), 1e-12)
 
 
+
+def last_loss_line(run_dir):
+    """The last training-loss line of a run's log (held-out and end-of-run lines follow it)."""
+    lines = [json.loads(l) for l in open(os.path.join(run_dir, "train_log.jsonl"))]
+    return [j for j in lines if "loss" in j][-1]
+
 class Distributed(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -95,10 +101,19 @@ class Distributed(unittest.TestCase):
         self.assertLess(max(diffs), 1e-5, "weights of 2 ranks differ from 1 process")
         # The run says how many ranks trained it and logs the all-reduce's time.
         self.assertEqual(json.load(open(os.path.join(self.two, "config.json")))["train"]["ranks"], 2)
-        last = json.loads(open(os.path.join(self.two, "train_log.jsonl")).read().splitlines()[-1])
+        last = last_loss_line(self.two)
         self.assertIn("allreduce_seconds", last)
-        first = json.loads(open(os.path.join(self.one, "train_log.jsonl")).read().splitlines()[-1])
+        first = last_loss_line(self.one)
         self.assertTrue(close(first["loss"], last["loss"], 1e-4), (first["loss"], last["loss"]))
+
+    def test_ranks_hold_out_the_same_rows(self):
+        # Both runs record one split, and the 2-rank run's held-out loss is the 1-process run's.
+        a = np.load(os.path.join(self.one, "holdout.npy"))
+        b = np.load(os.path.join(self.two, "holdout.npy"))
+        self.assertTrue((a == b).all())
+        held = lambda d: [json.loads(l) for l in open(os.path.join(d, "train_log.jsonl")) if "holdout_loss" in l]
+        for x, y in zip(held(self.one), held(self.two)):
+            self.assertTrue(close(x["holdout_loss"], y["holdout_loss"], 1e-4), (x, y))
 
     def assert_same(self, one, two, keys):
         for key in keys:

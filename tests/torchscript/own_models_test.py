@@ -194,7 +194,7 @@ class OwnModels(unittest.TestCase):
         got = module(torch.tensor(check["x"], dtype=torch.float32), torch.tensor(check["t"], dtype=torch.float32))
         want = torch.tensor(check["output"], dtype=torch.float32)
         self.assertLess((got - want).abs().max().item(), 1e-5 * (1 + want.abs().max().item()))
-        native = run_json("entropy", "--run", run_dir, *MEASURE)
+        native = run_json("entropy", "--run", run_dir, "--measure-on", "all", *MEASURE)  # every row, as --data gives
         loaded = run_json("entropy", "--model", out, "--data", self.x, *MEASURE)
         a, b = native["neural_entropy"]["value"], loaded["neural_entropy"]["value"]
         self.assertLess(abs(a - b), 1e-4 * abs(a), f"--run {a} vs --model {b}")
@@ -212,7 +212,7 @@ class OwnModels(unittest.TestCase):
                                   torch.tensor(check["y"], dtype=torch.int64))
         want = torch.tensor(check["output"], dtype=torch.float32)
         self.assertLess((got - want).abs().max().item(), 1e-5 * (1 + want.abs().max().item()))
-        native = run_json("mi", "--run", run_dir, *MEASURE)
+        native = run_json("mi", "--run", run_dir, "--measure-on", "all", *MEASURE)  # every row, as --data gives
         loaded = run_json("mi", "--model", out, "--data", self.m, "--labels", self.labels, *MEASURE)
         a, b = native["mutual_information"]["value"], loaded["mutual_information"]["value"]
         self.assertLess(abs(a - b), 1e-4 * abs(a) + 1e-5, f"--run {a} vs --model {b}")

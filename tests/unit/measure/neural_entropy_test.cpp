@@ -37,6 +37,34 @@ TEST_P(NeuralEntropyTest, ExactResidualGivesTheClosedFormTotal) {
   EXPECT_GE(agree, 45);
 }
 
+// The denoising form ∫ σ²/2 E[2 e·r − ‖e‖²] equals S_tot − ∫ σ²/2 E‖δ‖² for a residual e = e* + δ: second
+// order in the error, where S_NN moves with its first order too. With δ and −δ on the same draws,
+// S_NN(+) + S_NN(−) − 2 S_tot = 2 ∫ σ²/2 E‖δ‖², which the denoising form must lose.
+TEST(NeuralEntropy, DenoisingFormLosesOnlyTheSquaredError) {
+  auto p = make_process("vp");
+  auto g = test_gaussian();
+  auto gen = make_generator(4);
+  auto data = g.as_mixture().sample(50000, gen);
+  auto opts = EntropyOptions().points(50).samples_per_point(400).seed(5);
+  const auto exact = exact_residual(g.as_mixture(), *p);
+  const auto perturbed = [&](double c) -> ResidualFn {
+    return [&, c](const torch::Tensor& x, const torch::Tensor& s) { return exact(x, s) + c * torch::tanh(x + 0.5); };
+  };
+  const auto e0 = neural_entropy(*p, exact, data, opts);
+  const auto plus = neural_entropy(*p, perturbed(0.3), data, opts), minus = neural_entropy(*p, perturbed(-0.3), data, opts);
+  const double s_tot = g.total_entropy(*p);
+  // Exact residual: both forms agree with S_tot, and their paired gap is zero.
+  EXPECT_TRUE(within_stderr(e0.denoising.value, s_tot, e0.denoising.std_error, 4.0, 1e-4));
+  EXPECT_TRUE(within_stderr(e0.gap.value, 0.0, e0.gap.std_error, 4.0, 1e-6));
+  // Perturbed: S_NN moves at first order (the two signs part), the denoising form loses q = ∫ σ²/2 E‖δ‖².
+  const double q = 0.5 * (plus.total.value + minus.total.value - 2 * e0.total.value);
+  ASSERT_GT(q, 0.0);
+  EXPECT_GT(std::abs(plus.total.value - minus.total.value), 4 * std::hypot(plus.total.std_error, minus.total.std_error));
+  for (const auto* e : {&plus, &minus})
+    EXPECT_TRUE(within_stderr(e->denoising.value, s_tot - q, std::hypot(e->denoising.std_error, e0.total.std_error), 4.0, 1e-4))
+        << e->denoising.value << " vs " << s_tot - q;
+}
+
 TEST(NeuralEntropy, StderrIsHonestAcrossSeeds) {
   // The spread of 30 independent estimates must match the stderr each one reports.
   auto p = make_process("vp");
