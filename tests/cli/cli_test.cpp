@@ -80,6 +80,17 @@ TEST(Cli, DataTrainEntropyEndToEnd) {
   EXPECT_FALSE(on("--measure-on all").contains("in_sample"));
   expect_error(run_cli("entropy --run " + dir + "/run --measure-on held-out --data " + dir + "/x.npy", dir), "it takes no --data");
   EXPECT_NE(run_cli("entropy --run " + dir + "/run --measure-on some", dir).code, 0);
+  // --holdout 0 writes a run as runs were before held-out runs: no split, measured on every row, said so.
+  ASSERT_EQ(run_cli("train --quiet --data " + dir + "/x.npy --steps 30 --width 16 --holdout 0 --out " + dir + "/all", dir).code, 0);
+  EXPECT_FALSE(nlohmann::json::parse(slurp(dir + "/all/config.json"))["train"].contains("holdout"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/all/holdout.npy"));
+  const auto all = run_cli("entropy --run " + dir + "/all --json --points 4 --samples 50 --csv " + dir + "/all.csv", dir);
+  ASSERT_EQ(all.code, 0) << all.err;
+  const auto on_all = nlohmann::json::parse(all.out)["measured_on"];
+  EXPECT_EQ(on_all["set"], "all");
+  EXPECT_EQ(on_all["count"], 4000);
+  EXPECT_NE(on_all["note"].get<std::string>().find("holds no row out of training"), std::string::npos);
+  expect_error(run_cli("entropy --run " + dir + "/all --measure-on held-out", dir), "the run holds no row out of training");
   EXPECT_EQ(j["settings"]["points"], 20);
   EXPECT_EQ(j["settings"]["s_min"], 1e-5);
   EXPECT_EQ(j["process"]["name"], "vp");
