@@ -46,7 +46,7 @@ std::optional<HoldoutSplit> run_holdout(const std::string& run_dir, const RunCon
   const auto held = read_npy(path);
   const int64_t n = config.data_rows;
   if (held.scalar_type() != torch::kInt64 || held.dim() != 1 || held.size(0) < 1 || held.size(0) >= n ||
-      held.min().item<int64_t>() < 0 || held.max().item<int64_t>() >= n || std::get<0>(at::_unique(held)).size(0) != held.size(0))
+      held.min().item<int64_t>() < 0 || held.max().item<int64_t>() >= n || torch::bincount(held, {}, n).max().item<int64_t>() > 1)
     throw std::runtime_error(path + ": expected the distinct int64 indices [M] of the rows held out of the run's " +
                              std::to_string(n) + " rows");
   auto trained = torch::ones({n}, torch::kBool);
