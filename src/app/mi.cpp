@@ -9,29 +9,115 @@
 #include <optional>
 
 namespace diffinfo::app {
+namespace {
+
+// e(x_s, s) from a separate unconditional network (--uncond-run, --uncond-model), or none: the run's null condition.
+std::optional<MeasuredModel> load_unconditional(const MiRequest& a, const MeasuredModel& run, const torch::Device& device,
+                                                const std::string& x_path) {
+  if (a.uncond.run.empty() && a.uncond.model.empty()) return std::nullopt;
+  if (run.config.cond_kind == CondKind::kJoint)
+    throw std::runtime_error(run.name + ": a joint run models X and Y alone itself; drop --uncond-run");
+  auto source = a.uncond;
+  if (run.card) source.base = unconditional_card(*run.card);
+  auto uncond = load_model(source, device, x_path);
+  const std::string flag = uncond.card ? "--uncond-model" : "--uncond-run";
+  if (uncond.config.conditional())
+    throw std::runtime_error(uncond.name + ": " + flag + " must be an unconditional " +
+                             (uncond.card ? "model, forward(x, t)" : "run (trained without --cond/--labels)"));
+  if (uncond.config.model.dim() != run.config.model.dim() || uncond.config.process != run.config.process)
+    throw std::runtime_error(uncond.name + ": " + flag + " must share the process and data dimension of " + run.name);
+  return uncond;
+}
+
+// Condition rows as the network takes them: vectors in float32, labels as they are.
+torch::Tensor on_device(const torch::Tensor& cond, const torch::Device& device) {
+  return cond.is_floating_point() ? cond.to(device, torch::kFloat32) : cond.to(device);
+}
+
+// H(Y) bounds a label MI: each estimator against it, in the JSON and as one warning when exceeded.
+void add_label_bounds(Report& r, const MutualInformationProfile& mi, const torch::Tensor& labels) {
+  const auto bound = check_label_bound(mi.minde.total, labels);
+  const auto diff_bound = check_label_bound(mi.difference.total, labels);
+  const auto gap_bound = check_label_bound(mi.mmse_gap.total, labels);
+  auto& out = r.json;
+  out["label_entropy"] = bound.label_entropy;
+  out["exceeds_label_entropy"] = bound.exceeds;
+  out["excess_stderr"] = bound.excess_stderr;
+  out["entropy_difference_exceeds_label_entropy"] = diff_bound.exceeds;
+  out["entropy_difference_excess_stderr"] = diff_bound.excess_stderr;
+  out["mmse_gap_exceeds_label_entropy"] = gap_bound.exceeds;
+  out["mmse_gap_excess_stderr"] = gap_bound.excess_stderr;
+  if (bound.exceeds || diff_bound.exceeds || gap_bound.exceeds)
+    r.warnings.push_back(format("diffinfo: warning: MINDE %.4f (%+.1f stderr), the entropy difference %.4f (%+.1f stderr) "
+                                "and the MMSE gap %.4f (%+.1f stderr) against H(Y) = %.4f nats, which bounds label MI: "
+                                "more than 2 stderr above it means bias",
+                                mi.minde.total.value, bound.excess_stderr, mi.difference.total.value, diff_bound.excess_stderr,
+                                mi.mmse_gap.total.value, gap_bound.excess_stderr, bound.label_entropy));
+}
+
+// I(X_s; Y) of exact scores flattens as s → 0; a gain that goes on through the lowest decade is
+// the network's error, amplified like 1/Σ(s) and integrated as if it were information.
+auto check_small_s_drift(Report& r, const MutualInformationProfile& mi, double s_min, const char* running) {
+  const auto drift = mi.minde.gain_per_efold(10.0 * s_min);
+  const double decade = drift.per_efold.value * std::log(drift.s_hi / drift.s_lo);
+  r.json["small_s_drift"] = {{"per_efold", to_json(drift.per_efold)},
+                             {"s_from", drift.s_lo},
+                             {"s_to", drift.s_hi},
+                             {"units", "nats of MINDE per e-fold of s; exact scores give ~0"}};
+  if (drift.per_efold.value > kDriftStderrs * drift.per_efold.std_error &&
+      decade > kDriftFraction * std::abs(mi.minde.total.value))
+    r.warnings.push_back(format("diffinfo: warning: MINDE still gains %.4f ± %.4f nats per e-fold of s on [%.3g, %.3g] "
+                                "(%.4f nats there); exact scores flatten %s as s -> 0, so this is network error "
+                                "counted as information (%s at larger s: the curve's mi_above)",
+                                drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi, decade, running, running));
+  return drift;
+}
+
+// MINDE − MMSE gap vanishes for an optimal conditional denoiser; far from 0, the conditional outputs are off
+// and the two estimates part around the truth (mutual_information.h).
+void check_orthogonality(Report& r, const MutualInformationProfile& mi) {
+  const auto& orth = mi.orthogonality.total;
+  if (std::abs(orth.value) > kOrthogonalityStderrs * orth.std_error &&
+      std::abs(orth.value) > kOrthogonalityFraction * std::abs(mi.minde.total.value))
+    r.warnings.push_back(format("diffinfo: warning: MINDE - MMSE gap = %.4f ± %.4f nats, where an optimal conditional denoiser "
+                                "gives 0: the conditional outputs are off, and an error of theirs that the condition does not "
+                                "explain raises MINDE and lowers the MMSE gap by the same amount",
+                                orth.value, orth.std_error));
+}
+
+// The exact MI of a known law beside the estimate: JSON now, the text lines returned for the report's end.
+std::string add_exact(Report& r, const MutualInformationReference& exact, const MutualInformationProfile& mi,
+                      const std::string& spec, bool exact_scores) {
+  auto& e = r.json["exact"];
+  e = {{"mutual_information", to_json(exact.total)}, {"method", exact.method}, {"source", spec}};
+  if (exact_scores) {
+    e["minde_exact_scores"] = to_json(exact.curve.minde.total);
+    e["entropy_difference_exact_scores"] = to_json(exact.curve.difference.total);
+    e["mmse_gap_exact_scores"] = to_json(exact.curve.mmse_gap.total);
+  }
+  if (!std::isnan(exact.entropy_x)) e["total_entropy_x"] = exact.entropy_x, e["total_entropy_x_given_y"] = exact.entropy_x_given_y;
+  r.json["relative_error"] = mi.minde.total.value / exact.total.value - 1.0;
+  std::string text = format("exact                I(X;Y) = %.4f nats  (%s)\n", exact.total.value, exact.method.c_str());
+  if (!std::isnan(exact.entropy_x))
+    text += format("exact entropies      S_tot^X = %.4f, S_tot^X|Y = %.4f nats  (neural %.4f, %.4f)\n", exact.entropy_x,
+                   exact.entropy_x_given_y, mi.unconditional.total.value, mi.conditional.total.value);
+  if (exact_scores)
+    text += format("exact-score MINDE    %.4f ± %.4f nats  (the estimator's floor on these draws)\n",
+                   exact.curve.minde.total.value, exact.curve.minde.total.std_error);
+  return text + format("relative error       %+.2f %%\n", 100.0 * (mi.minde.total.value / exact.total.value - 1.0));
+}
+
+}  // namespace
 
 Report run_mi(const MiRequest& a) {
   const auto device = device_from_name(a.device);
   const auto run = load_model(a.model, device, a.data);
   const auto inputs = load_conditional_inputs(run, a.data, a.cond, a.labels, a.measure_on);
   const bool joint = run.config.cond_kind == CondKind::kJoint;
-  // e(x_s, s): the run's own null condition, or a separate unconditional network.
-  std::optional<MeasuredModel> uncond;
-  if (!a.uncond.run.empty() || !a.uncond.model.empty()) {
-    if (joint) throw std::runtime_error(run.name + ": a joint run models X and Y alone itself; drop --uncond-run");
-    auto source = a.uncond;
-    if (run.card) source.base = unconditional_card(*run.card);
-    uncond = load_model(source, device, inputs.x_path);
-    const std::string flag = uncond->card ? "--uncond-model" : "--uncond-run";
-    if (uncond->config.conditional())
-      throw std::runtime_error(uncond->name + ": " + flag + " must be an unconditional " +
-                               (uncond->card ? "model, forward(x, t)" : "run (trained without --cond/--labels)"));
-    if (uncond->config.model.dim() != run.config.model.dim() || uncond->config.process != run.config.process)
-      throw std::runtime_error(uncond->name + ": " + flag + " must share the process and data dimension of " + run.name);
-  }
+  const auto uncond = load_unconditional(a, run, device, inputs.x_path);
   const auto options = measurement_options(a.options, run.config);
   const auto x = inputs.x.to(device, torch::kFloat32);
-  const auto y = inputs.cond.is_floating_point() ? inputs.cond.to(device, torch::kFloat32) : inputs.cond.to(device);
+  const auto y = on_device(inputs.cond, device);
   const auto& process = *run.process;
   const auto cond_model = run.network;
   const auto uncond_model = uncond ? uncond->network : run.network;
@@ -45,9 +131,7 @@ Report run_mi(const MiRequest& a) {
   auto measured_on = inputs.selection.to_json();
   std::string memorised;
   if (inputs.in_sample_x.defined()) {  // the same estimate on the pairs trained on: the memorisation check
-    const auto& yc = inputs.in_sample_cond;
-    const auto in_sample = measure(inputs.in_sample_x.to(device, torch::kFloat32),
-                                   yc.is_floating_point() ? yc.to(device, torch::kFloat32) : yc.to(device));
+    const auto in_sample = measure(inputs.in_sample_x.to(device, torch::kFloat32), on_device(inputs.in_sample_cond, device));
     memorised = memorisation_check(measured_on, mi.minde.total, in_sample.minde.total, "MINDE");
   }
 
@@ -95,59 +179,11 @@ Report run_mi(const MiRequest& a) {
                         {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (!memorised.empty()) r.warnings.push_back(memorised);
-  // I(X_s; Y) of exact scores flattens as s → 0; a gain that goes on through the lowest decade is
-  // the network's error, amplified like 1/Σ(s) and integrated as if it were information.
-  const auto drift = mi.minde.gain_per_efold(10.0 * options.s_min());
-  const double decade = drift.per_efold.value * std::log(drift.s_hi / drift.s_lo);
-  out["small_s_drift"] = {{"per_efold", to_json(drift.per_efold)},
-                          {"s_from", drift.s_lo},
-                          {"s_to", drift.s_hi},
-                          {"units", "nats of MINDE per e-fold of s; exact scores give ~0"}};
-  if (drift.per_efold.value > kDriftStderrs * drift.per_efold.std_error &&
-      decade > kDriftFraction * std::abs(mi.minde.total.value))
-    r.warnings.push_back(format("diffinfo: warning: MINDE still gains %.4f ± %.4f nats per e-fold of s on [%.3g, %.3g] "
-                         "(%.4f nats there); exact scores flatten %s as s -> 0, so this is network error "
-                         "counted as information (%s at larger s: the curve's mi_above)",
-                 drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi, decade, running, running));
-  // MINDE − MMSE gap vanishes for an optimal conditional denoiser; far from 0, the conditional outputs are off
-  // and the two estimates part around the truth (mutual_information.h).
-  const auto& orth = mi.orthogonality.total;
-  if (std::abs(orth.value) > kOrthogonalityStderrs * orth.std_error &&
-      std::abs(orth.value) > kOrthogonalityFraction * std::abs(mi.minde.total.value))
-    r.warnings.push_back(format("diffinfo: warning: MINDE - MMSE gap = %.4f ± %.4f nats, where an optimal conditional denoiser "
-                         "gives 0: the conditional outputs are off, and an error of theirs that the condition does not "
-                         "explain raises MINDE and lowers the MMSE gap by the same amount",
-                 orth.value, orth.std_error));
-  std::optional<LabelBound> bound;
-  if (run.config.cond_kind == CondKind::kLabels) {
-    bound = check_label_bound(mi.minde.total, inputs.cond);
-    const auto diff_bound = check_label_bound(mi.difference.total, inputs.cond);
-    const auto gap_bound = check_label_bound(mi.mmse_gap.total, inputs.cond);
-    out["label_entropy"] = bound->label_entropy;
-    out["exceeds_label_entropy"] = bound->exceeds;
-    out["excess_stderr"] = bound->excess_stderr;
-    out["entropy_difference_exceeds_label_entropy"] = diff_bound.exceeds;
-    out["entropy_difference_excess_stderr"] = diff_bound.excess_stderr;
-    out["mmse_gap_exceeds_label_entropy"] = gap_bound.exceeds;
-    out["mmse_gap_excess_stderr"] = gap_bound.excess_stderr;
-    if (bound->exceeds || diff_bound.exceeds || gap_bound.exceeds)
-      r.warnings.push_back(format("diffinfo: warning: MINDE %.4f (%+.1f stderr), the entropy difference %.4f (%+.1f stderr) "
-                           "and the MMSE gap %.4f (%+.1f stderr) against H(Y) = %.4f nats, which bounds label MI: "
-                           "more than 2 stderr above it means bias",
-                   mi.minde.total.value, bound->excess_stderr, mi.difference.total.value, diff_bound.excess_stderr,
-                   mi.mmse_gap.total.value, gap_bound.excess_stderr, bound->label_entropy));
-  }
-  if (exact) {
-    out["exact"] = {{"mutual_information", to_json(exact->total)}, {"method", exact->method}, {"source", a.exact_spec}};
-    if (exact_scores) {
-      out["exact"]["minde_exact_scores"] = to_json(exact->curve.minde.total);
-      out["exact"]["entropy_difference_exact_scores"] = to_json(exact->curve.difference.total);
-      out["exact"]["mmse_gap_exact_scores"] = to_json(exact->curve.mmse_gap.total);
-    }
-    if (!std::isnan(exact->entropy_x))
-      out["exact"]["total_entropy_x"] = exact->entropy_x, out["exact"]["total_entropy_x_given_y"] = exact->entropy_x_given_y;
-    out["relative_error"] = mi.minde.total.value / exact->total.value - 1.0;
-  }
+  const auto drift = check_small_s_drift(r, mi, options.s_min(), running);
+  check_orthogonality(r, mi);
+  const bool labels = run.config.cond_kind == CondKind::kLabels;
+  if (labels) add_label_bounds(r, mi, inputs.cond);
+  const auto exact_text = exact ? add_exact(r, *exact, mi, a.exact_spec, exact_scores) : std::string();
   r.text += format("MINDE                I(X;Y) = %.4f ± %.4f nats  (%s, step %lld)\n", mi.minde.total.value,
               mi.minde.total.std_error, process.name().c_str(), static_cast<long long>(run.step));
   r.text += format("entropy difference   %s = %.4f ± %.4f nats  (%.4f - %.4f)\n",
@@ -159,19 +195,10 @@ Report run_mi(const MiRequest& a) {
               mi.orthogonality.total.std_error);
   r.text += format("small-s drift        %+.4g ± %.2g nats per e-fold of s on [%.3g, %.3g]  (exact scores: ~0)\n",
               drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi);
-  if (bound)
-    r.text += format("label entropy        H(Y) = %.4f nats%s\n", bound->label_entropy,
-                bound->exceeds ? "  (exceeded: biased estimate)" : "");
-  if (exact) {
-    r.text += format("exact                I(X;Y) = %.4f nats  (%s)\n", exact->total.value, exact->method.c_str());
-    if (!std::isnan(exact->entropy_x))
-      r.text += format("exact entropies      S_tot^X = %.4f, S_tot^X|Y = %.4f nats  (neural %.4f, %.4f)\n", exact->entropy_x,
-                  exact->entropy_x_given_y, mi.unconditional.total.value, mi.conditional.total.value);
-    if (exact_scores)
-      r.text += format("exact-score MINDE    %.4f ± %.4f nats  (the estimator's floor on these draws)\n",
-                  exact->curve.minde.total.value, exact->curve.minde.total.std_error);
-    r.text += format("relative error       %+.2f %%\n", 100.0 * (mi.minde.total.value / exact->total.value - 1.0));
-  }
+  if (labels)
+    r.text += format("label entropy        H(Y) = %.4f nats%s\n", out["label_entropy"].get<double>(),
+                     out["exceeds_label_entropy"].get<bool>() ? "  (exceeded: biased estimate)" : "");
+  r.text += exact_text;
   r.text += rows_line("rows                 ", inputs.selection, measured_on);
   r.text += format("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
   return r;

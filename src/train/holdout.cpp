@@ -144,10 +144,18 @@ bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreMo
   return o_.patience() > 0 && since_best_ >= o_.patience();
 }
 
-void HoldoutMonitor::log_cooldown(int64_t step, int64_t end, std::ostream& log) {
-  cooldown_from_ = step;
-  log << nlohmann::json{{"step", step}, {"cooldown", {{"from", step}, {"to", end}}}}.dump() << "\n";
-  log.flush();
+int64_t HoldoutMonitor::last_step() const {
+  return cooldown_from_ > 0 ? std::min(o_.steps(), cooldown_from_ + o_.cooldown()) : o_.steps();
+}
+
+bool HoldoutMonitor::end_on_patience(int64_t step, std::ostream& log) {
+  if (o_.cooldown() == 0) return true;
+  if (cooldown_from_ == 0) {
+    cooldown_from_ = step;
+    log << nlohmann::json{{"step", step}, {"cooldown", {{"from", step}, {"to", last_step()}}}}.dump() << "\n";
+    log.flush();
+  }
+  return step >= last_step();
 }
 
 void HoldoutMonitor::finish(const std::string& ckpt, int64_t last_step, bool stopped, std::ostream& log) {

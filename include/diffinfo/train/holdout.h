@@ -62,8 +62,11 @@ class HoldoutMonitor {
                 const std::function<void(const std::string&)>& save);
   /// The step whose spent patience started the cool-down (TrainOptions::cooldown), 0 before; read back on resume.
   int64_t cooldown_from() const { return cooldown_from_; }
-  /// Logs that the cool-down starts at `step` and ends the run at `end`.
-  void log_cooldown(int64_t step, int64_t end, std::ostream& log);
+  /// The run's last step: TrainOptions::steps, or the cool-down's end once it has started.
+  int64_t last_step() const;
+  /// Patience was spent at `step`: true when the run ends now (no cool-down, or the cool-down's end);
+  /// otherwise the cool-down starts there (logged) and the run goes on to last_step().
+  bool end_on_patience(int64_t step, std::ostream& log);
   /// Ends the run on the best weights: RUN/best.pt replaces `ckpt` unless they are the same step's.
   void finish(const std::string& ckpt, int64_t last_step, bool stopped, std::ostream& log);
 
