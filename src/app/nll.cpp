@@ -34,6 +34,20 @@ Quantization quantization(const NllRequest& a, const std::string& data_path, std
   return {a.levels, a.range[0], a.range[1]};
 }
 
+// One line per integrated row: log-likelihood, NLL, bits/dim (with the grid's offset), log prior, divergence.
+void write_nll_csv(const std::string& csv, const LikelihoodResult& nll, int64_t rows, int64_t dim, const Quantization& q) {
+  std::ostringstream out;
+  out.precision(10);
+  out << "row,log_likelihood,nll,bits_per_dim,log_prior,divergence\n";
+  const double k = 1.0 / (static_cast<double>(dim) * std::log(2.0));
+  for (int64_t i = 0; i < rows; ++i) {
+    const double ll = nll.log_likelihood[i].item<double>();
+    out << i << ',' << ll << ',' << -ll << ',' << -ll * k + q.offset_bits() << ',' << nll.log_prior[i].item<double>() << ','
+        << nll.divergence[i].item<double>() << "\n";
+  }
+  write_text_atomic(csv, out.str());
+}
+
 }  // namespace
 
 Report run_nll(const NllRequest& a) {
@@ -61,18 +75,7 @@ Report run_nll(const NllRequest& a) {
   const auto bpd = bits_per_dim(limits.nll.nll, x.size(1), q);
 
   const auto csv = a.csv.empty() ? run.output_file("nll.csv") : a.csv;
-  if (a.options.group().leader()) {  // rank 0 alone writes (docs/distributed.md)
-    std::ostringstream out;
-    out.precision(10);
-    out << "row,log_likelihood,nll,bits_per_dim,log_prior,divergence\n";
-    const double k = 1.0 / (static_cast<double>(x.size(1)) * std::log(2.0));
-    for (int64_t i = 0; i < rows; ++i) {
-      const double ll = limits.nll.log_likelihood[i].item<double>();
-      out << i << ',' << ll << ',' << -ll << ',' << -ll * k + q.offset_bits() << ','
-          << limits.nll.log_prior[i].item<double>() << ',' << limits.nll.divergence[i].item<double>() << "\n";
-    }
-    write_text_atomic(csv, out.str());
-  }
+  if (a.options.group().leader()) write_nll_csv(csv, limits.nll, rows, x.size(1), q);  // rank 0 alone writes (docs/distributed.md)
 
   Report r;
   auto& out = r.json;
