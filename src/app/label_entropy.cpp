@@ -52,6 +52,46 @@ std::vector<double> running_on(const EntropyProfile& minde, const std::vector<do
   return out;
 }
 
+// The mixture's exact H(C | X_s) by forward diffusion of 20000 draws (refs.forward, its rate), its decision
+// windows, and where the network's curve parts most from it.
+nlohmann::json exact_reference(const GaussianMixture& law, const ForwardProcess& process, const PosteriorProfile& profile,
+                               const std::vector<DecisionWindow>& windows, const std::string& spec, uint64_t seed,
+                               LabelReferences& refs) {
+  auto gen = make_generator(derive_seed(seed, 7));
+  refs.forward = law.conditional_label_entropy(process, profile.s, 20000, gen);
+  const auto entropy = values(profile.entropy), h = values(refs.forward);
+  refs.forward_rate = curve_rate(profile.s, h, profile.rate_window);
+  const auto exact_windows = decision_windows(profile.s, refs.forward_rate);
+  const size_t k = largest_gap(entropy, h);
+  nlohmann::json j = {{"source", spec},
+                      {"method", "exact posterior of the mixture: on the same trajectory points, and forward diffusion of 20000 draws"},
+                      {"decision_windows", windows_json(exact_windows)},
+                      {"max_abs_difference", std::abs(entropy[k] - h[k])},
+                      {"max_abs_difference_at", profile.s[k]},
+                      {"max_abs_difference_stderr", std::hypot(profile.entropy[k].std_error, refs.forward[k].std_error)},
+                      {"conditional_entropy_final", to_json(refs.forward.back())}};
+  if (!windows.empty() && !exact_windows.empty()) j["peak_offset"] = windows[0].s - exact_windows[0].s;
+  return j;
+}
+
+// MINDE's running I(X_s; C) on the posterior's grid (refs.minde) and where H(C) − H(C | X_s) parts most from it.
+nlohmann::json minde_reference(const MeasuredModel& run, const ConditionalInputs& pairs, const PosteriorProfile& profile,
+                               const torch::Device& device, LabelReferences& refs) {
+  const auto mi = mutual_information(*run.process, run.conditional_residual(), pairs.x.to(device, torch::kFloat32),
+                                     pairs.cond.to(device), measurement_options(EntropyOptions().batch_size(0), run.config));
+  refs.minde = running_on(mi.minde, profile.s);
+  std::vector<double> information;
+  for (double h : values(profile.entropy)) information.push_back(profile.label_entropy - h);
+  const size_t k = largest_gap(information, refs.minde);
+  const double gap = std::abs(information[k] - refs.minde[k]);
+  return {{"mutual_information", to_json(mi.minde.total)},
+          {"max_abs_gap", gap},
+          {"max_abs_gap_at", profile.s[k]},
+          {"max_abs_gap_fraction_of_label_entropy", gap / profile.label_entropy},
+          {"data", pairs.x_path},
+          {"measured_on", measured_on_without_check(pairs.selection, "not computed for label-entropy")}};
+}
+
 }  // namespace
 
 Report run_label_entropy(const LabelEntropyRequest& a) {
@@ -93,40 +133,11 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
 
   LabelReferences refs;
   nlohmann::json exact_json, minde_json;
-  if (law) {
-    auto gen = make_generator(derive_seed(a.options.seed(), 7));
-    refs.forward = law->conditional_label_entropy(process, profile.s, 20000, gen);
-    const auto h = values(refs.forward);
-    refs.forward_rate = curve_rate(profile.s, h, profile.rate_window);
-    const auto exact_windows = decision_windows(profile.s, refs.forward_rate);
-    const size_t k = largest_gap(entropy, h);
-    exact_json = {{"source", a.exact_spec},
-                  {"method", "exact posterior of the mixture: on the same trajectory points, and forward diffusion of 20000 draws"},
-                  {"decision_windows", windows_json(exact_windows)},
-                  {"max_abs_difference", std::abs(entropy[k] - h[k])},
-                  {"max_abs_difference_at", profile.s[k]},
-                  {"max_abs_difference_stderr", std::hypot(profile.entropy[k].std_error, refs.forward[k].std_error)},
-                  {"conditional_entropy_final", to_json(refs.forward.back())}};
-    if (!windows.empty() && !exact_windows.empty()) exact_json["peak_offset"] = windows[0].s - exact_windows[0].s;
-  }
+  if (law) exact_json = exact_reference(*law, process, profile, windows, a.exact_spec, a.options.seed(), refs);
   if (a.minde) {
     // On data the paths' rows serve; otherwise the run's (or --data's) rows, one per label.
     const auto pairs = rows ? *rows : load_conditional_inputs(run, a.data, "", a.labels, a.measure_on);
-    const auto& x = pairs.x;
-    const auto& x_path = pairs.x_path;
-    const auto mi = mutual_information(process, run.conditional_residual(), x.to(device, torch::kFloat32), pairs.cond.to(device),
-                                       measurement_options(EntropyOptions().batch_size(0), run.config));
-    refs.minde = running_on(mi.minde, profile.s);
-    std::vector<double> information;
-    for (double h : entropy) information.push_back(profile.label_entropy - h);
-    const size_t k = largest_gap(information, refs.minde);
-    const double gap = std::abs(information[k] - refs.minde[k]);
-    minde_json = {{"mutual_information", to_json(mi.minde.total)},
-                  {"max_abs_gap", gap},
-                  {"max_abs_gap_at", profile.s[k]},
-                  {"max_abs_gap_fraction_of_label_entropy", gap / profile.label_entropy},
-                  {"data", x_path},
-                  {"measured_on", measured_on_without_check(pairs.selection, "not computed for label-entropy")}};
+    minde_json = minde_reference(run, pairs, profile, device, refs);
   }
 
   const auto csv = a.csv.empty() ? run.output_file("label_entropy.csv") : a.csv;
