@@ -47,7 +47,10 @@ Report run_demo(const DemoRequest& a, const Progress& progress) {
   auto measured_on = rows.selection.to_json();
   if (rows.in_sample.defined()) {
     const auto in_sample = neural_entropy(*model.process, model.residual(), rows.in_sample.to(device, torch::kFloat32), options);
-    if (auto w = memorisation_check(measured_on, neural.total, in_sample.total, "S_NN"); !w.empty()) r.warnings.push_back(w);
+    auto w = memorisation_check(measured_on, neural.total_with_rows(), in_sample.total_with_rows(), "S_NN");
+    const auto loss = memorisation_check(measured_on, neural.denoising_with_rows(), in_sample.denoising_with_rows(),
+                                         "the denoising form of S_NN", "in_sample_loss_form");
+    if (!w.empty() || !loss.empty()) r.warnings.push_back(w.empty() ? loss : w);
   }
   const auto csv = run_file(a.out, "entropy_rate.csv");
   const auto png = run_file(a.out, "entropy_rate.png");

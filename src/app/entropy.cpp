@@ -28,7 +28,10 @@ Report run_entropy(const EntropyRequest& a) {
   std::string memorised;
   if (rows.in_sample.defined()) {  // the same estimate where the network was trained: the memorisation check
     const auto in_sample = neural_entropy(process, model.residual(), rows.in_sample.to(device, torch::kFloat32), options);
-    memorised = memorisation_check(measured_on, profile.total, in_sample.total, "S_NN");
+    memorised = memorisation_check(measured_on, profile.total_with_rows(), in_sample.total_with_rows(), "S_NN");
+    const auto loss = memorisation_check(measured_on, profile.denoising_with_rows(), in_sample.denoising_with_rows(),
+                                         "the denoising form of S_NN", "in_sample_loss_form");
+    if (memorised.empty()) memorised = loss;
   }
 
   std::optional<EntropyReference> exact;
@@ -50,7 +53,9 @@ Report run_entropy(const EntropyRequest& a) {
 
   Report r;
   auto& out = r.json;
-  out = {{"neural_entropy", to_json(profile.total)},
+  auto uncertainty = single_network_uncertainty(profile, model, "neural_entropy");
+  uncertainty.add_estimator("denoising_form", profile.denoising.value);
+  out = {{"neural_entropy", uncertainty.to_json()},
          {"units", "nats"},
          {model.source_key(), model.name},
          {"step", model.step},
@@ -67,9 +72,11 @@ Report run_entropy(const EntropyRequest& a) {
   out["form_gap"] = to_json(profile.gap);
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (!memorised.empty()) r.warnings.push_back(memorised);
+  if (auto w = bias_warning(uncertainty, "S_NN (its denoising form)"); !w.empty()) r.warnings.push_back(w);
   r.text = format("neural entropy  S_NN = %.4f ± %.4f nats  (%s, s in [%g, %g], step %lld)\n", profile.total.value,
                   profile.total.std_error, process.name().c_str(), options.s_min(), profile.t_max,
                   static_cast<long long>(model.step));
+  r.text += uncertainty_line("95 % interval   ", uncertainty);
   if (exact) {
     const double rel = profile.total.value / exact->total.value - 1.0;
     out["exact"] = {{"total_entropy", to_json(exact->total)},

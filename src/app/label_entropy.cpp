@@ -92,6 +92,23 @@ nlohmann::json minde_reference(const MeasuredModel& run, const ConditionalInputs
           {"measured_on", measured_on_without_check(pairs.selection, "not computed for label-entropy")}};
 }
 
+// The label MI's headline, MINDE by posterior, with the other estimators of I(X_0; C) on the same paths
+// (docs/uncertainty.md); `on_rows`: the paths start from data rows, whose sampling error is not separated.
+Uncertainty label_mi_uncertainty(const PosteriorProfile& profile, const MeasuredModel& run, bool on_rows) {
+  Uncertainty u(profile.posterior_information.back(), "posterior_minde");
+  u.add_random("monte_carlo", profile.posterior_information.back().std_error);
+  if (!profile.minde_information.empty()) u.add_estimator("minde_on_paths", profile.minde_information.back().value);
+  if (!profile.mmse_gap_information.empty())
+    u.add_estimator("mmse_gap_on_paths", profile.mmse_gap_information.back().value)
+        .add_estimator("posterior_mmse_gap", profile.posterior_mmse_gap.back().value);
+  if (on_rows)
+    u.add_missing("measured_rows", "the paths start from data rows: their sampling error is not separated from the "
+                                   "Monte Carlo error");
+  u.add_missing("ensemble", run.card ? "a model trained elsewhere: the spread over retrained networks cannot be measured here"
+                                     : "one network: the spread over networks retrained on other samples is not measured");
+  return u;
+}
+
 }  // namespace
 
 Report run_label_entropy(const LabelEntropyRequest& a) {
@@ -166,6 +183,10 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                         {"null_gap", to_json(profile.null_gap.back())},
                         {"rate_window", profile.rate_window},
                         {"curve", csv}};
+  const auto uncertainty = label_mi_uncertainty(profile, run, rows.has_value());
+  out["label_mutual_information"] = uncertainty.to_json();
+  if (auto w = bias_warning(uncertainty, "I(X_0; C) (MINDE and MMSE gap, by posterior and on paths)"); !w.empty())
+    r.warnings.push_back(w);
   if (rows) out["measured_on"] = measured_on_without_check(rows->selection, "not computed for label-entropy");
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (rows) out["settings"].erase("generate");  // the paths are the data's, not drawn by any score
@@ -223,6 +244,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
     r.text += format("; MINDE on these paths %.4f ± %.4f", profile.minde_information.back().value,
                 profile.minde_information.back().std_error);
   r.text += format("\n");
+  r.text += uncertainty_line("95 % interval        ", uncertainty);
   if (!profile.mmse_gap_information.empty())
     r.text += format("MMSE gap on paths    by posterior %.4f ± %.4f nats; with the null score %.4f ± %.4f\n",
                 profile.posterior_mmse_gap.back().value, profile.posterior_mmse_gap.back().std_error,

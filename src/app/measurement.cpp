@@ -24,11 +24,12 @@ DivergenceOptions resolve_divergence(const std::string& method, DivergenceOption
 }
 
 std::string memorisation_check(nlohmann::json& measured_on, const Estimate& held_out, const Estimate& in_sample,
-                               const std::string& what) {
+                               const std::string& what, const std::string& key) {
   const double se = std::hypot(held_out.std_error, in_sample.std_error);
   const double z = se > 0 ? (in_sample.value - held_out.value) / se : 0.0;
-  measured_on["in_sample"] = to_json(in_sample);
-  measured_on["in_sample_z"] = z;
+  measured_on[key] = to_json(in_sample);
+  if (key != "in_sample") measured_on[key]["of"] = what;
+  measured_on[key + "_z"] = z;
   if (std::abs(z) <= kMemorisationZ ||
       std::abs(in_sample.value - held_out.value) <= kMemorisationFraction * std::abs(held_out.value))
     return {};
@@ -54,6 +55,42 @@ std::string rows_line(const std::string& label, const RowSelection& s, const nlo
   }
   if (!s.note.empty()) line += "\n" + std::string(label.size(), ' ') + s.note;
   return line + "\n";
+}
+
+Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model,
+                                       const std::string& name) {
+  Uncertainty u(headline.total, name);
+  u.add_random("monte_carlo", headline.total.std_error).add_random("measured_rows", headline.rows_stderr);
+  u.add_missing("ensemble", model.card ? "a model trained elsewhere: the spread over retrained networks (its data "
+                                         "sample and seed) cannot be measured here"
+                                       : "one network: the spread over networks retrained on other samples of the "
+                                         "law with other seeds is not measured");
+  return u;
+}
+
+std::string bias_warning(const Uncertainty& u, const std::string& what) {
+  const auto span = u.estimator_span();
+  const double width = span[1] - span[0], value = u.headline().value;
+  if (u.bias_share() <= 1.0 || width <= kBiasWarnFraction * std::abs(value)) return {};
+  return format("diffinfo: warning: the estimators of %s part by %.4g nats (%.1f %% of the value, %.1f times the "
+                "random 95 %% half-width): the network's error dominates, and the 95 %% interval %s spans them "
+                "(docs/uncertainty.md)",
+                what.c_str(), width, value != 0 ? 100.0 * width / std::abs(value) : 0.0, u.bias_share(),
+                u.interval_text().c_str());
+}
+
+std::string uncertainty_line(const std::string& label, const Uncertainty& u) {
+  const auto spaced = [](std::string name) {
+    std::replace(name.begin(), name.end(), '_', ' ');
+    return name;
+  };
+  const auto span = u.estimator_span();
+  std::string line = label + u.interval_text() + format(" nats  (total stderr %.4f: ", u.total_stderr());
+  for (const auto& [source, se] : u.random_sources()) line += spaced(source) + format(" %.4f, ", se);
+  line += format("estimator span %.4f", span[1] - span[0]);
+  std::string missing;
+  for (const auto& [source, why] : u.missing_sources()) missing += (missing.empty() ? "" : ", ") + spaced(source);
+  return line + (missing.empty() ? "" : "; not measured: " + missing) + ")\n";
 }
 
 DataEntropy data_entropy_for(const std::string& spec_path, const torch::Tensor& x, uint64_t seed) {

@@ -132,7 +132,10 @@ Report run_mi(const MiRequest& a) {
   std::string memorised;
   if (inputs.in_sample_x.defined()) {  // the same estimate on the pairs trained on: the memorisation check
     const auto in_sample = measure(inputs.in_sample_x.to(device, torch::kFloat32), on_device(inputs.in_sample_cond, device));
-    memorised = memorisation_check(measured_on, mi.minde.total, in_sample.minde.total, "MINDE");
+    memorised = memorisation_check(measured_on, mi.minde.total_with_rows(), in_sample.minde.total_with_rows(), "MINDE");
+    const auto loss = memorisation_check(measured_on, mi.mmse_gap.total_with_rows(), in_sample.mmse_gap.total_with_rows(),
+                                         "the MMSE gap", "in_sample_loss_form");
+    if (memorised.empty()) memorised = loss;
   }
 
   std::optional<MutualInformationReference> exact;
@@ -155,7 +158,10 @@ Report run_mi(const MiRequest& a) {
   const char* running = joint ? "I(X_s; Y_s)" : "I(X_s; Y)";  // what the curve's ∫_s^T rate is
   Report r;
   auto& out = r.json;
-  out = {{"mutual_information", to_json(mi.minde.total)},
+  auto uncertainty = single_network_uncertainty(mi.minde, run, "minde");
+  uncertainty.add_estimator("entropy_difference", mi.difference.total.value)
+      .add_estimator("mmse_gap", mi.mmse_gap.total.value);
+  out = {{"mutual_information", uncertainty.to_json()},
                         {"entropy_difference", to_json(mi.difference.total)},
                         {"mmse_gap", to_json(mi.mmse_gap.total)},
                         {"orthogonality_gap", to_json(mi.orthogonality.total)},
@@ -179,6 +185,8 @@ Report run_mi(const MiRequest& a) {
                         {"curve", csv}};
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (!memorised.empty()) r.warnings.push_back(memorised);
+  if (auto w = bias_warning(uncertainty, "I(X;Y) (MINDE, entropy difference, MMSE gap)"); !w.empty())
+    r.warnings.push_back(w);
   const auto drift = check_small_s_drift(r, mi, options.s_min(), running);
   check_orthogonality(r, mi);
   const bool labels = run.config.cond_kind == CondKind::kLabels;
@@ -198,6 +206,7 @@ Report run_mi(const MiRequest& a) {
   if (labels)
     r.text += format("label entropy        H(Y) = %.4f nats%s\n", out["label_entropy"].get<double>(),
                      out["exceeds_label_entropy"].get<bool>() ? "  (exceeded: biased estimate)" : "");
+  r.text += uncertainty_line("95 % interval        ", uncertainty);
   r.text += exact_text;
   r.text += rows_line("rows                 ", inputs.selection, measured_on);
   r.text += format("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());

@@ -80,6 +80,12 @@ Report run_nll(const NllRequest& a) {
   Report r;
   auto& out = r.json;
   out = limits.to_json();
+  Uncertainty uncertainty(limits.nll.nll, "pf_ode");
+  uncertainty.add_random("monte_carlo", limits.nll.nll.std_error)
+      .add_missing("ode_discretisation", "the solver's error at its tolerances is not measured; a run with tighter "
+                                         "--rtol/--atol shows it")
+      .add_missing("measured_rows", "in the Monte Carlo error: every row is measured once");
+  out["nll"] = uncertainty.to_json();
   out["units"] = "nats per sample";
   out["bits_per_dim"] = to_json(bpd);
   out["bits_per_dim"]["offset_bits"] = q.offset_bits();
@@ -126,7 +132,7 @@ Report run_nll(const NllRequest& a) {
               static_cast<long long>(run.step));
   if (limits.ddpm) line("DDPM ELBO", limits.ddpm->total, "upper bound, discrete VP schedule");
   line("denoising bound", limits.denoising.total, "upper bound (Kelly gamblers Eq. 31)");
-  line("NLL (PF-ODE)", limits.nll.nll, "");
+  line("NLL (PF-ODE)", limits.nll.nll, ("95 % interval " + uncertainty.interval_text()).c_str());
   if (limits.nll.escaped.numel() > 0) line("  without escaped rows", limits.nll.nll_kept, "");
   line("thermodynamic bound", limits.bound.value, "lower bound (S0 + S1)/2 - dS/2, divergence form");
   line("  norm form", limits.bound_norm.value, "");

@@ -6,6 +6,26 @@
 #include <cmath>
 
 namespace diffinfo {
+namespace {
+
+// [K, n, C] weighted draws, [K·n] their data rows out of `rows` -> [C] √(Var_r h(r) / rows), h(r) a row's
+// expected draw. Centred on its stratum's mean, a draw's expected product with another draw on the same row is
+// Cov(h_k(r), h_l(r)), and the strata of such pairs are uniform, so the mean product over all pairs estimates
+// Var_r h(r) (docs/uncertainty.md). With fewer than 1000 pairs, the bound Var_r h(r) ≤ mean_k Var(f | k) stands in.
+torch::Tensor rows_stderr(const torch::Tensor& f, const torch::Tensor& idx, int64_t rows) {
+  const int64_t columns = f.size(2);
+  auto g = (f - f.mean(1, /*keepdim=*/true)).reshape({-1, columns});
+  auto at = idx.to(torch::kCPU);
+  auto sums = torch::zeros({rows, columns}, torch::kFloat64).index_add_(0, at, g);
+  auto squares = torch::zeros({rows, columns}, torch::kFloat64).index_add_(0, at, g * g);
+  auto counts = torch::bincount(at, {}, rows).to(torch::kFloat64);
+  const double pairs = (counts * (counts - 1)).sum().item<double>();
+  auto between = pairs >= 1000.0 ? ((sums.pow(2) - squares).sum(0) / pairs).clamp_min(0.0)
+                                : f.var(1, /*unbiased=*/true).mean(0);
+  return (between / double(rows)).sqrt();
+}
+
+}  // namespace
 
 nlohmann::json EntropyProfile::settings() const {
   return {{"estimator", "stratified importance sampling over s"},
@@ -79,12 +99,14 @@ std::vector<EntropyProfile> integrate_rates(const ForwardProcess& process, const
   TORCH_CHECK(torch::isfinite(values).all().item<bool>(), "the network returned NaN or Inf while measuring");
   auto f = (values * weight).reshape({k, n, columns});
   auto mean = f.mean(1), var = f.var(1, /*unbiased=*/true);  // [K, M]
+  auto from_rows = rows_stderr(f, idx, data.size(0));
 
   std::vector<EntropyProfile> out(columns);
   for (int64_t c = 0; c < columns; ++c) {
     auto& p = out[c];
     p.options = o;
     p.t_max = times.t_max();
+    p.rows_stderr = from_rows[c].item<double>();
     auto mc = mean.select(1, c), vc = var.select(1, c);
     p.total = {mc.sum().item<double>() / k, std::sqrt(vc.sum().item<double>() / n) / k};
     double cum = 0.0, cum_var = 0.0;
@@ -117,6 +139,7 @@ EntropyProfile neural_entropy(const ForwardProcess& process, const ResidualFn& r
   auto columns = integrate_rates(process, integrand, 3, data, options);
   auto profile = std::move(columns[0]);
   profile.denoising = columns[1].total;
+  profile.denoising_rows_stderr = columns[1].rows_stderr;
   profile.gap = columns[2].total;
   return profile;
 }

@@ -68,6 +68,22 @@ TEST(Cli, DataTrainEntropyEndToEnd) {
   EXPECT_EQ(j["rows"], 1000);
   EXPECT_GT(j["measured_on"]["in_sample"]["stderr"].get<double>(), 0.0);
   EXPECT_TRUE(j["measured_on"]["in_sample_z"].is_number());
+  // The interval: every measured source by name, the one not measured said to be missing (docs/uncertainty.md).
+  const auto& s_nn = j["neural_entropy"];
+  const auto& parts = s_nn["components"];
+  EXPECT_EQ(parts["monte_carlo"].get<double>(), s_nn["stderr"].get<double>());
+  EXPECT_GT(parts["measured_rows"].get<double>(), 0.0);
+  EXPECT_EQ(parts["estimator_span"]["estimators"]["denoising_form"], j["denoising_form"]["value"]);
+  EXPECT_TRUE(parts["ensemble"].contains("missing"));
+  const double lo = s_nn["interval_95"][0], hi = s_nn["interval_95"][1];
+  EXPECT_LE(lo, std::min(s_nn["value"].get<double>(), j["denoising_form"]["value"].get<double>()));
+  EXPECT_GE(hi, std::max(s_nn["value"].get<double>(), j["denoising_form"]["value"].get<double>()));
+  EXPECT_NEAR(s_nn["total_stderr"].get<double>(), (hi - lo) / (2 * 1.959963984540054), 1e-9);
+  EXPECT_GE(s_nn["total_stderr"].get<double>(), std::hypot(parts["monte_carlo"].get<double>(), parts["measured_rows"].get<double>()));
+  EXPECT_NE(s_nn["uncertainty_method"].get<std::string>().find("docs/uncertainty.md"), std::string::npos);
+  const auto text = run_cli("entropy --run " + dir + "/run --points 20 --samples 50 --csv " + dir + "/text.csv", dir);
+  EXPECT_NE(text.out.find("95 % interval   ["), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("not measured: ensemble"), std::string::npos) << text.out;
   const auto on = [&](const std::string& flags) {
     auto r = run_cli("entropy --run " + dir + "/run --json --points 4 --samples 50 --csv " + dir + "/other.csv " + flags, dir);
     EXPECT_EQ(r.code, 0) << r.err;
@@ -198,12 +214,24 @@ TEST(Cli, HoldoutEndsTheRunOnItsBestCheckpoint) {
   // What it memorised reads as information on the pairs it saw: the in-sample check says so.
   auto mi = run_cli("mi --run " + dir + "/run --measure-on held-out --json", dir);
   ASSERT_EQ(mi.code, 0) << mi.err;
-  EXPECT_NE(mi.err.find("warning: MINDE reads"), std::string::npos) << mi.err;
+  // Memorising is a lower loss on the pairs seen: the MMSE gap (the loss drop y gives) parts by nats, while
+  // MINDE reads alike on both sets within their rows' sampling errors.
+  EXPECT_NE(mi.err.find("warning: the MMSE gap reads"), std::string::npos) << mi.err;
   EXPECT_NE(mi.err.find("on the rows trained on"), std::string::npos) << mi.err;
   const auto j = nlohmann::json::parse(mi.out);
   EXPECT_EQ(j["measured_on"]["set"], "held-out");
   EXPECT_EQ(j["measured_on"]["count"], 40);
-  EXPECT_GT(std::abs(j["measured_on"]["in_sample_z"].get<double>()), 4.0);
+  EXPECT_GT(j["measured_on"]["in_sample_loss_form_z"].get<double>(), 4.0);
+  EXPECT_EQ(j["measured_on"]["in_sample_loss_form"]["of"], "the MMSE gap");
+  EXPECT_TRUE(j["measured_on"]["in_sample_z"].is_number());
+  // Its estimators part too: the interval spans them, and a warning says the network's error dominates.
+  const auto& minde = j["mutual_information"];
+  for (const char* other : {"entropy_difference", "mmse_gap"}) {
+    EXPECT_EQ(minde["components"]["estimator_span"]["estimators"][other], j[other]["value"]) << other;
+    EXPECT_LE(minde["interval_95"][0].get<double>(), j[other]["value"].get<double>()) << other;
+    EXPECT_GE(minde["interval_95"][1].get<double>(), j[other]["value"].get<double>()) << other;
+  }
+  EXPECT_NE(mi.err.find("warning: the estimators of I(X;Y)"), std::string::npos) << mi.err;
   // Too few held out for the default: all rows, and the JSON says why.
   mi = run_cli("mi --run " + dir + "/run --json --points 4 --samples 50", dir);
   ASSERT_EQ(mi.code, 0) << mi.err;

@@ -9,6 +9,7 @@
 #include "diffinfo/measure/divergence.h"
 #include "diffinfo/measure/neural_entropy.h"
 #include "diffinfo/measure/reference.h"
+#include "diffinfo/measure/uncertainty.h"
 #include "diffinfo/train/run.h"
 
 #include <nlohmann/json.hpp>
@@ -36,18 +37,32 @@ DivergenceOptions resolve_divergence(const std::string& method, DivergenceOption
 /// The memorisation check (docs/held_out.md): an estimate on the rows trained on beside the same estimate on
 /// held-out rows, on the same scheme of draws. When they part by more than kMemorisationZ combined stderrs
 /// and by more than kMemorisationFraction of the held-out value, the network answers differently on rows it
-/// has seen: what it memorised would be read as information. The stderrs are Monte Carlo errors alone; which
-/// rows were held out adds a sampling error they miss (5 % on a task read within 1.1 %), hence the fraction.
+/// has seen: what it memorised would be read as information. Callers pass stderrs with the rows' sampling
+/// error in them (EntropyProfile::total_with_rows) where it is measured; the fraction guards the rest.
 constexpr double kMemorisationZ = 4.0, kMemorisationFraction = 0.10;
-/// Adds {"in_sample", "in_sample_z"} to `measured_on` and returns a one-line warning naming `what` when the
-/// two part, else an empty string.
+/// Adds {key, key + "_z"} to `measured_on` and returns a one-line warning naming `what` when the two part,
+/// else an empty string. Callers check the headline ("in_sample") and its loss form — the denoising form of
+/// S_NN, the MMSE gap of MI — since memorising is a loss lower on the rows seen than on the others
+/// ("in_sample_loss_form"); MINDE can read alike on both while the MMSE gap parts by nats.
 std::string memorisation_check(nlohmann::json& measured_on, const Estimate& held_out, const Estimate& in_sample,
-                               const std::string& what);
+                               const std::string& what, const std::string& key = "in_sample");
 
 /// `selection`'s JSON for a command that makes no in-sample estimate beside a held-out one: "in_sample" says why.
 nlohmann::json measured_on_without_check(const RowSelection& selection, const std::string& why);
 /// The text line that says which rows were measured, after `label`: "2000 held-out of 20000 (in-sample 1.5932 ± …)".
 std::string rows_line(const std::string& label, const RowSelection& selection, const nlohmann::json& measured_on);
+
+/// The uncertainty of one network's headline estimate `headline` named `name` (docs/uncertainty.md): its
+/// Monte Carlo error and the measured rows' sampling error as random sources, the spread over retrained
+/// networks said to be missing. Callers add the other estimators of the same quantity.
+Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model, const std::string& name);
+/// When the estimators' span is wider than the random half-width and than kBiasWarnFraction of |value|: a
+/// one-line warning naming `what` and the estimators, else an empty string.
+constexpr double kBiasWarnFraction = 0.01;
+std::string bias_warning(const Uncertainty& u, const std::string& what);
+/// The text line after `label`: "[lo, hi] nats  (total stderr …: Monte Carlo …, measured rows …, estimator span …;
+/// not measured: ensemble)".
+std::string uncertainty_line(const std::string& label, const Uncertainty& u);
 
 /// S0 of [N, D] data: from the spec at `spec_path` when given (any error names it), else the k-NN
 /// estimate on the first 20000 rows.

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -65,8 +66,18 @@ struct EntropyProfile {
   /// kernel's residual), which equals S_tot − ∫ σ²/2 E‖e − e_θ‖²: below S_tot by the network's squared
   /// error alone, where S_NN also moves with its first-order error (docs/math.md §3).
   Estimate denoising;
+  /// The rows' sampling error of `denoising` (as rows_stderr is of `total`).
+  double denoising_rows_stderr = 0;
   /// denoising − total on the same draws (paired stderr): ∫ σ² E[e_θ·(e − e_θ)], zero for the exact residual.
   Estimate gap;
+  /// The error that the finite set of data rows adds to `total` as an estimate for the rows' law, nats:
+  /// √(Var_r h(r) / N) for N rows, h(r) a row's own integral, Var_r from pairs of draws on one row
+  /// (docs/uncertainty.md). Not in `total.std_error`, which holds the rows fixed.
+  double rows_stderr = 0;
+  /// `total` with the Monte Carlo and the rows' sampling errors together in its stderr.
+  Estimate total_with_rows() const { return {total.value, std::hypot(total.std_error, rows_stderr)}; }
+  /// `denoising` with its Monte Carlo and rows' sampling errors together.
+  Estimate denoising_with_rows() const { return {denoising.value, std::hypot(denoising.std_error, denoising_rows_stderr)}; }
   double t_max = 1.0;
   std::vector<RatePoint> curve;
   EntropyOptions options;

@@ -85,6 +85,30 @@ TEST(NeuralEntropy, StderrIsHonestAcrossSeeds) {
   EXPECT_LT(spread / reported, 1.4);
 }
 
+TEST(NeuralEntropy, RowsStderrIsHonestAcrossSamplesOfRows) {
+  // 30 independent pools of 150 rows of one law, each measured with many draws: the estimates spread by the
+  // Monte Carlo error and the pool's own sampling error together, and the pool's is the larger part here.
+  auto p = make_process("vp");
+  auto g = test_gaussian();
+  auto gen = make_generator(60);
+  std::vector<double> values;
+  double predicted_var = 0, mc_var = 0;
+  for (uint64_t pool = 0; pool < 30; ++pool) {
+    auto rows = g.as_mixture().sample(150, gen);
+    auto prof = neural_entropy(*p, exact_residual(g.as_mixture(), *p), rows,
+                               EntropyOptions().points(20).samples_per_point(500).seed(200 + pool));
+    values.push_back(prof.total.value);
+    predicted_var += (std::pow(prof.total.std_error, 2) + std::pow(prof.rows_stderr, 2)) / 30;
+    mc_var += std::pow(prof.total.std_error, 2) / 30;
+  }
+  const double spread = torch::tensor(values).std().item<double>();
+  ASSERT_GT(predicted_var, 4 * mc_var);  // the rows dominate: the test can tell the two apart
+  // 29 degrees of freedom: the sample sd lies within ±40 % of the truth with overwhelming probability.
+  EXPECT_GT(spread / std::sqrt(predicted_var), 0.6);
+  EXPECT_LT(spread / std::sqrt(predicted_var), 1.4);
+  EXPECT_GT(spread / std::sqrt(mc_var), 1.6);  // the Monte Carlo error alone would not cover it
+}
+
 TEST(NeuralEntropy, MixtureTotalByRateAgreesWithMonteCarloKl) {
   // Two independent estimators of S_tot for a 2-D mixture with variance-0.05 components.
   auto p = make_process("vp");

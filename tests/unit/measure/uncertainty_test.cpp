@@ -1,0 +1,43 @@
+// The interval of a headline estimate: the estimators' span widened by the random sources in quadrature.
+#include "diffinfo/measure/uncertainty.h"
+#include "support.h"
+
+namespace diffinfo {
+namespace {
+
+TEST(Uncertainty, IntervalSpansTheEstimatorsAndTheRandomErrors) {
+  Uncertainty u({2.0, 0.03}, "s_nn");
+  u.add_random("monte_carlo", 0.03).add_random("measured_rows", 0.04).add_estimator("denoising_form", 1.9);
+  u.add_missing("ensemble", "one network");
+  EXPECT_NEAR(u.random_stderr(), 0.05, 1e-12);
+  const auto i = u.interval_95();
+  EXPECT_NEAR(i[0], 1.9 - kZ95 * 0.05, 1e-12);
+  EXPECT_NEAR(i[1], 2.0 + kZ95 * 0.05, 1e-12);
+  EXPECT_NEAR(u.total_stderr(), 0.05 + 0.05 / kZ95, 1e-12);
+  EXPECT_NEAR(u.bias_share(), 0.1 / (kZ95 * 0.05), 1e-12);
+
+  const auto j = u.to_json();
+  EXPECT_EQ(j.at("value").get<double>(), 2.0);
+  EXPECT_EQ(j.at("stderr").get<double>(), 0.03);  // the Monte Carlo error, as before
+  EXPECT_NEAR(j.at("interval_95")[0].get<double>(), i[0], 1e-12);
+  EXPECT_NEAR(j.at("total_stderr").get<double>(), u.total_stderr(), 1e-12);
+  const auto& c = j.at("components");
+  EXPECT_EQ(c.at("measured_rows").get<double>(), 0.04);
+  EXPECT_NEAR(c.at("estimator_span").at("width").get<double>(), 0.1, 1e-12);
+  EXPECT_EQ(c.at("estimator_span").at("estimators").at("denoising_form").get<double>(), 1.9);
+  EXPECT_EQ(c.at("ensemble").at("missing").get<std::string>(), "one network");
+  EXPECT_FALSE(j.at("uncertainty_method").get<std::string>().empty());
+}
+
+TEST(Uncertainty, OneEstimatorGivesTheSymmetricInterval) {
+  Uncertainty u({1.0, 0.01});
+  u.add_random("monte_carlo", 0.01).add_estimator("nan", NAN);  // a NaN estimator is left out
+  const auto i = u.interval_95();
+  EXPECT_NEAR(i[0], 1.0 - kZ95 * 0.01, 1e-12);
+  EXPECT_NEAR(i[1], 1.0 + kZ95 * 0.01, 1e-12);
+  EXPECT_NEAR(u.total_stderr(), 0.01, 1e-12);
+  EXPECT_EQ(u.interval_text(2), "[0.98, 1.02]");
+}
+
+}  // namespace
+}  // namespace diffinfo
