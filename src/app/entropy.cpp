@@ -54,7 +54,7 @@ Report run_entropy(const EntropyRequest& a) {
   Report r;
   auto& out = r.json;
   auto uncertainty = single_network_uncertainty(profile, model, "neural_entropy");
-  uncertainty.add_estimator("denoising_form", profile.denoising.value);
+  uncertainty.add_estimator("denoising_form", profile.denoising.value, std::hypot(profile.gap.std_error, profile.gap_rows_stderr));
   out = {{"neural_entropy", uncertainty.to_json()},
          {"units", "nats"},
          {model.source_key(), model.name},

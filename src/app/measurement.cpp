@@ -71,9 +71,10 @@ Uncertainty single_network_uncertainty(const EntropyProfile& headline, const Mea
 std::string bias_warning(const Uncertainty& u, const std::string& what) {
   const auto span = u.estimator_span();
   const double width = span[1] - span[0], value = u.headline().value;
-  if (u.bias_share() <= 1.0 || width <= kBiasWarnFraction * std::abs(value)) return {};
+  const double z = u.largest_difference_z();
+  if ((z > 0 ? z <= kBiasWarnZ : u.bias_share() <= 1.0) || width <= kBiasWarnFraction * std::abs(value)) return {};
   return format("diffinfo: warning: the estimators of %s part by %.4g nats (%.1f %% of the value, %.1f times the "
-                "random 95 %% half-width): the network's error dominates, and the 95 %% interval %s spans them "
+                "random 95 %% half-width): the network's error is this large, and the 95 %% interval %s spans them "
                 "(docs/uncertainty.md)",
                 what.c_str(), width, value != 0 ? 100.0 * width / std::abs(value) : 0.0, u.bias_share(),
                 u.interval_text().c_str());

@@ -159,8 +159,8 @@ Report run_mi(const MiRequest& a) {
   Report r;
   auto& out = r.json;
   auto uncertainty = single_network_uncertainty(mi.minde, run, "minde");
-  uncertainty.add_estimator("entropy_difference", mi.difference.total.value)
-      .add_estimator("mmse_gap", mi.mmse_gap.total.value);
+  uncertainty.add_estimator("entropy_difference", mi.difference.total.value, mi.difference_gap.total_with_rows().std_error)
+      .add_estimator("mmse_gap", mi.mmse_gap.total.value, mi.orthogonality.total_with_rows().std_error);
   out = {{"mutual_information", uncertainty.to_json()},
                         {"entropy_difference", to_json(mi.difference.total)},
                         {"mmse_gap", to_json(mi.mmse_gap.total)},

@@ -6,15 +6,15 @@ namespace diffinfo {
 namespace {
 
 // [B, D] conditional (or joint) residual e_c, unconditional (or product) residual e_u and denoising
-// target t, [B] the squared norms behind S^{X|Y} and S^X -> [B, 6] the integrands of
+// target t, [B] the squared norms behind S^{X|Y} and S^X -> [B, 7] the integrands of
 // MutualInformationProfile in its order: MINDE ‖e_c − e_u‖², the entropy difference, both norms, the
-// MMSE gap ‖e_u − t‖² − ‖e_c − t‖² and MINDE minus it, 2(e_c − e_u)·(e_c − t).
+// MMSE gap ‖e_u − t‖² − ‖e_c − t‖², MINDE minus it, 2(e_c − e_u)·(e_c − t), and the difference minus MINDE.
 torch::Tensor integrands(const torch::Tensor& e_c, const torch::Tensor& e_u, const torch::Tensor& target,
                          const torch::Tensor& norm_cond, const torch::Tensor& norm_uncond) {
   auto c = e_c.to(torch::kFloat64), d = c - e_u.to(torch::kFloat64);
   auto n_c = norm_cond.to(torch::kFloat64), n_u = norm_uncond.to(torch::kFloat64);
   auto minde = d.pow(2).sum(1), orthogonality = 2.0 * (d * (c - target.to(torch::kFloat64))).sum(1);
-  return torch::stack({minde, n_c - n_u, n_c, n_u, minde - orthogonality, orthogonality}, 1);
+  return torch::stack({minde, n_c - n_u, n_c, n_u, minde - orthogonality, orthogonality, n_c - n_u - minde}, 1);
 }
 
 // [B, D] x_s, [B, 1] s, [B, D] x0 -> [B, D] the residual's denoising target ∇log p(x_s|x0) − ∇log p_eq(x_s).
@@ -25,7 +25,7 @@ torch::Tensor residual_target(const ForwardProcess& process, const torch::Tensor
 }
 
 MutualInformationProfile profile_of(const std::vector<EntropyProfile>& p) {
-  return {p[0], p[1], p[2], p[3], p[4], p[5]};
+  return {p[0], p[1], p[2], p[3], p[4], p[5], p[6]};
 }
 
 }  // namespace
@@ -43,7 +43,7 @@ MutualInformationProfile mutual_information(const ForwardProcess& process, const
     return integrands(e_c, e_u, residual_target(process, x_s, s, data.index_select(0, rows)), e_c.pow(2).sum(1),
                       e_u.pow(2).sum(1));
   };
-  return profile_of(integrate_rates(process, integrand, 6, data, options));
+  return profile_of(integrate_rates(process, integrand, 7, data, options));
 }
 
 MutualInformationProfile joint_mutual_information(const ForwardProcess& process, const ConditionalResidualFn& residual,
@@ -64,7 +64,7 @@ MutualInformationProfile joint_mutual_information(const ForwardProcess& process,
     return integrands(e_z, torch::cat({e_x, e_y}, 1), residual_target(process, z_s, s, z.index_select(0, rows)),
                       e_z.pow(2).sum(1) - e_y.pow(2).sum(1), e_x.pow(2).sum(1));
   };
-  return profile_of(integrate_rates(process, integrand, 6, z, options));
+  return profile_of(integrate_rates(process, integrand, 7, z, options));
 }
 
 LabelBound check_label_bound(const Estimate& mi, const torch::Tensor& labels) {

@@ -140,6 +140,7 @@ EntropyProfile neural_entropy(const ForwardProcess& process, const ResidualFn& r
   auto profile = std::move(columns[0]);
   profile.denoising = columns[1].total;
   profile.denoising_rows_stderr = columns[1].rows_stderr;
+  profile.gap_rows_stderr = columns[2].rows_stderr;
   profile.gap = columns[2].total;
   return profile;
 }

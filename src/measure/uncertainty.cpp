@@ -15,9 +15,18 @@ Uncertainty& Uncertainty::add_random(const std::string& source, double std_error
   return *this;
 }
 
-Uncertainty& Uncertainty::add_estimator(const std::string& name, double value) {
-  if (std::isfinite(value)) estimators_.emplace_back(name, value);
+Uncertainty& Uncertainty::add_estimator(const std::string& name, double value, double difference_stderr) {
+  if (!std::isfinite(value)) return *this;
+  estimators_.emplace_back(name, value);
+  if (std::isfinite(difference_stderr) && difference_stderr > 0)
+    difference_z_.emplace_back(name, (value - headline_.value) / difference_stderr);
   return *this;
+}
+
+double Uncertainty::largest_difference_z() const {
+  double z = 0;
+  for (const auto& [name, d] : difference_z_) z = std::max(z, std::abs(d));
+  return z;
 }
 
 Uncertainty& Uncertainty::add_missing(const std::string& source, const std::string& why) {
@@ -69,6 +78,11 @@ nlohmann::json Uncertainty::to_json() const {
   for (const auto& [name, value] : estimators_) estimators[name] = value;
   const auto span = estimator_span();
   components["estimator_span"] = {{"width", span[1] - span[0]}, {"estimators", estimators}};
+  if (!difference_z_.empty()) {
+    nlohmann::json z = nlohmann::json::object();
+    for (const auto& [name, d] : difference_z_) z[name] = d;
+    components["estimator_span"]["difference_z"] = z;  // (estimator − headline) / its paired random error
+  }
   for (const auto& [source, why] : missing_) components[source] = {{"missing", why}};
   out["components"] = components;
   return out;

@@ -56,9 +56,10 @@ std::string rows_line(const std::string& label, const RowSelection& selection, c
 /// Monte Carlo error and the measured rows' sampling error as random sources, the spread over retrained
 /// networks said to be missing. Callers add the other estimators of the same quantity.
 Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model, const std::string& name);
-/// When the estimators' span is wider than the random half-width and than kBiasWarnFraction of |value|: a
-/// one-line warning naming `what` and the estimators, else an empty string.
-constexpr double kBiasWarnFraction = 0.01;
+/// When the estimators part by more than kBiasWarnZ of their paired random errors (or, where those are unknown,
+/// by more than the random half-width) and by more than kBiasWarnFraction of |value|: a one-line warning naming
+/// `what`, else an empty string.
+constexpr double kBiasWarnFraction = 0.01, kBiasWarnZ = 3.0;
 std::string bias_warning(const Uncertainty& u, const std::string& what);
 /// The text line after `label`: "[lo, hi] nats  (total stderr …: Monte Carlo …, measured rows …, estimator span …;
 /// not measured: ensemble)".

@@ -36,6 +36,7 @@ struct MutualInformationProfile {
   EntropyProfile unconditional;  ///< S_NN^X
   EntropyProfile mmse_gap;       ///< the unconditional minus the conditional denoising loss
   EntropyProfile orthogonality;  ///< MINDE − MMSE gap, paired: ~0 for an optimal conditional denoiser
+  EntropyProfile difference_gap; ///< the entropy difference − MINDE, paired
 };
 
 /// [N, D] data x0 and their condition rows ([N, D_Y] vectors or [N] int64 labels), on the

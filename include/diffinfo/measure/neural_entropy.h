@@ -66,8 +66,8 @@ struct EntropyProfile {
   /// kernel's residual), which equals S_tot − ∫ σ²/2 E‖e − e_θ‖²: below S_tot by the network's squared
   /// error alone, where S_NN also moves with its first-order error (docs/math.md §3).
   Estimate denoising;
-  /// The rows' sampling error of `denoising` (as rows_stderr is of `total`).
-  double denoising_rows_stderr = 0;
+  /// The rows' sampling errors of `denoising` and `gap` (as rows_stderr is of `total`).
+  double denoising_rows_stderr = 0, gap_rows_stderr = 0;
   /// denoising − total on the same draws (paired stderr): ∫ σ² E[e_θ·(e − e_θ)], zero for the exact residual.
   Estimate gap;
   /// The error that the finite set of data rows adds to `total` as an estimate for the rows' law, nats:

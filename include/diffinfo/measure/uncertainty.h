@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,8 +30,9 @@ class Uncertainty {
   explicit Uncertainty(Estimate headline, std::string name = "headline");
   /// A random error source (a standard error, nats), e.g. "monte_carlo", "measured_rows", "ensemble".
   Uncertainty& add_random(const std::string& source, double std_error);
-  /// Another estimator of the same quantity on the same draws: the span of all of them bounds the bias.
-  Uncertainty& add_estimator(const std::string& name, double value);
+  /// Another estimator of the same quantity on the same draws, with the random error of its difference from
+  /// the headline (paired draws, rows' sampling included; NaN: unknown). The span of all of them shows the bias.
+  Uncertainty& add_estimator(const std::string& name, double value, double difference_stderr = NAN);
   /// A source not measured, and why.
   Uncertainty& add_missing(const std::string& source, const std::string& why);
 
@@ -47,6 +49,9 @@ class Uncertainty {
   double total_stderr() const;
   /// The span's width over the random half-width: above 1 the network's error dominates the interval.
   double bias_share() const;
+  /// The largest |estimator − headline| / its difference stderr over the other estimators (0 when none is known):
+  /// above 3 the estimators part by more than their random errors explain.
+  double largest_difference_z() const;
   /// {"value", "stderr", "total_stderr", "interval_95", "uncertainty_method", "components"}.
   nlohmann::json to_json() const;
   /// "[low, high]" with `digits` decimals.
@@ -57,6 +62,7 @@ class Uncertainty {
   std::string name_;
   std::vector<std::pair<std::string, double>> random_;
   std::vector<std::pair<std::string, double>> estimators_;
+  std::vector<std::pair<std::string, double>> difference_z_;
   std::vector<std::pair<std::string, std::string>> missing_;
 };
 

@@ -29,6 +29,19 @@ TEST(Uncertainty, IntervalSpansTheEstimatorsAndTheRandomErrors) {
   EXPECT_FALSE(j.at("uncertainty_method").get<std::string>().empty());
 }
 
+TEST(Uncertainty, DifferenceZTellsNoiseFromBias) {
+  Uncertainty u({1.0, 0.01});
+  u.add_random("monte_carlo", 0.01).add_estimator("close", 1.02, 0.02).add_estimator("far", 0.8, 0.05);
+  EXPECT_NEAR(u.largest_difference_z(), 4.0, 1e-12);
+  const auto z = u.to_json().at("components").at("estimator_span").at("difference_z");
+  EXPECT_NEAR(z.at("close").get<double>(), 1.0, 1e-12);
+  EXPECT_NEAR(z.at("far").get<double>(), -4.0, 1e-12);
+  Uncertainty unknown({1.0, 0.01});
+  unknown.add_estimator("other", 1.5);  // no paired error: no z, the span still counts
+  EXPECT_EQ(unknown.largest_difference_z(), 0.0);
+  EXPECT_NEAR(unknown.estimator_span()[1], 1.5, 1e-12);
+}
+
 TEST(Uncertainty, OneEstimatorGivesTheSymmetricInterval) {
   Uncertainty u({1.0, 0.01});
   u.add_random("monte_carlo", 0.01).add_estimator("nan", NAN);  // a NaN estimator is left out
