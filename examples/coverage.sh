@@ -123,14 +123,33 @@ PY
 done
 
 $py - "$csv" <<'PY'
-import csv, statistics, sys
+# The interval against the truth, and what each source adds: Monte Carlo alone (the stderr printed before),
+# with the measured rows' sampling error, and the full interval (the estimators' span too).
+import csv, math, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 if not rows:
     sys.exit(0)
+z = 1.959963984540054
+def covered(r, half, lo=None, hi=None):
+    v, t = float(r["value"]), float(r["truth"])
+    lo = v - half if lo is None else lo
+    hi = v + half if hi is None else hi
+    return lo <= t <= hi
+def share(test):
+    n = sum(test(r) for r in rows)
+    return "%d/%d (%.0f %%)" % (n, len(rows), 100 * n / len(rows))
 err = [abs(float(r["error_pct"])) for r in rows]
 width = [100 * (float(r["high"]) - float(r["low"])) / abs(float(r["truth"])) for r in rows]
-cover = sum(int(r["covered"]) for r in rows)
-print("%d laws: interval_95 covers the truth in %d (%.0f %%); median |error| %.2f %%, worst %.2f %%; "
-      "median interval width %.2f %% of the truth" % (len(rows), cover, 100 * cover / len(rows),
-      statistics.median(err), max(err), statistics.median(width)))
+print("%d laws: median |error| %.2f %%, worst %.2f %%; median interval width %.2f %% of the truth" %
+      (len(rows), statistics.median(err), max(err), statistics.median(width)))
+print("  covered by value ± 1.96 Monte Carlo stderr:          " + share(lambda r: covered(r, z * float(r["mc_stderr"]))))
+print("  covered by value ± 1.96 √(Monte Carlo² + rows²):     " +
+      share(lambda r: covered(r, z * math.hypot(float(r["mc_stderr"]), float(r["rows_stderr"])))))
+print("  covered by interval_95 (the estimators' span too):   " +
+      share(lambda r: covered(r, 0, float(r["low"]), float(r["high"]))))
+for family in sorted({r["family"] for r in rows}):
+    sub = [r for r in rows if r["family"] == family]
+    print("  %-8s %2d laws: interval_95 covers %d, median |error| %.2f %%" % (family, len(sub),
+          sum(covered(r, 0, float(r["low"]), float(r["high"])) for r in sub),
+          statistics.median(abs(float(r["error_pct"])) for r in sub)))
 PY

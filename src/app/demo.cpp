@@ -65,15 +65,14 @@ Report run_demo(const DemoRequest& a, const Progress& progress) {
   const double rel = neural.total.value / exact.total.value - 1.0;
   auto uncertainty = single_network_uncertainty(neural, model, "neural_entropy");
   uncertainty.add_estimator("denoising_form", neural.denoising.value, std::hypot(neural.gap.std_error, neural.gap_rows_stderr));
-  const auto interval = uncertainty.interval_95();
-  const bool covers = interval[0] <= exact.total.value && exact.total.value <= interval[1];
+  const bool covers = inside(uncertainty, exact.total.value);
   if (auto w = bias_warning(uncertainty, "S_NN (its denoising form)"); !w.empty()) r.warnings.push_back(w);
   r.json = {{"neural_entropy", uncertainty.to_json()}, {"exact", {{"total_entropy", to_json(exact.total)}, {"method", exact.method}}},
             {"relative_error", rel}, {"run", a.out}, {"step", model.step}, {"curve", csv}, {"plot", plotted},
             {"settings", neural.settings()}, {"measured_on", measured_on}};
   r.text += format("\n  neural entropy   S_NN  = %8.4f ± %.4f nats\n", neural.total.value, neural.total.std_error);
   r.text += format("  exact            S_tot = %8.4f nats (closed form)\n", exact.total.value);
-  r.text += format("  relative error           %+.2f %% (%.1f stderr)\n", 100.0 * rel,
+  r.text += format("  relative error           %+.2f %% (%.1f Monte Carlo stderr)\n", 100.0 * rel,
                    (neural.total.value - exact.total.value) / neural.total.std_error);
   r.text += format("  95 %% interval          %s nats: %s the exact value (docs/uncertainty.md)\n",
                    uncertainty.interval_text().c_str(), covers ? "holds" : "misses");

@@ -92,8 +92,9 @@ Report run_entropy(const EntropyRequest& a) {
       r.text += format("                KL(p_d||p_eq) = %.4f = marginal KLs %.4f + total correlation %.4f\n", kl, kl - tc, tc);
     }
     const double se = std::hypot(profile.total.std_error, exact->total.std_error);
-    r.text += format("relative error  %+.2f %%  (%.1f stderr)\n", 100.0 * rel,
-                     se > 0 ? (profile.total.value - exact->total.value) / se : 0.0);
+    r.text += format("relative error  %+.2f %%  (%.1f Monte Carlo stderr; %s the 95 %% interval)\n", 100.0 * rel,
+                     se > 0 ? (profile.total.value - exact->total.value) / se : 0.0,
+                     inside(uncertainty, exact->total.value) ? "inside" : "outside");
   }
   r.text += rows_line("rows            ", rows.selection, measured_on);
   r.text += format("curve           %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());

@@ -80,6 +80,11 @@ std::string bias_warning(const Uncertainty& u, const std::string& what) {
                 u.interval_text().c_str());
 }
 
+bool inside(const Uncertainty& u, double truth) {
+  const auto i = u.interval_95();
+  return i[0] <= truth && truth <= i[1];
+}
+
 std::string uncertainty_line(const std::string& label, const Uncertainty& u) {
   const auto spaced = [](std::string name) {
     std::replace(name.begin(), name.end(), '_', ' ');

@@ -87,7 +87,7 @@ void check_orthogonality(Report& r, const MutualInformationProfile& mi) {
 
 // The exact MI of a known law beside the estimate: JSON now, the text lines returned for the report's end.
 std::string add_exact(Report& r, const MutualInformationReference& exact, const MutualInformationProfile& mi,
-                      const std::string& spec, bool exact_scores) {
+                      const std::string& spec, bool exact_scores, const Uncertainty& uncertainty) {
   auto& e = r.json["exact"];
   e = {{"mutual_information", to_json(exact.total)}, {"method", exact.method}, {"source", spec}};
   if (exact_scores) {
@@ -104,7 +104,8 @@ std::string add_exact(Report& r, const MutualInformationReference& exact, const 
   if (exact_scores)
     text += format("exact-score MINDE    %.4f ± %.4f nats  (the estimator's floor on these draws)\n",
                    exact.curve.minde.total.value, exact.curve.minde.total.std_error);
-  return text + format("relative error       %+.2f %%\n", 100.0 * (mi.minde.total.value / exact.total.value - 1.0));
+  return text + format("relative error       %+.2f %%  (%s the 95 %% interval)\n", 100.0 * (mi.minde.total.value / exact.total.value - 1.0),
+                       inside(uncertainty, exact.total.value) ? "inside" : "outside");
 }
 
 }  // namespace
@@ -191,7 +192,7 @@ Report run_mi(const MiRequest& a) {
   check_orthogonality(r, mi);
   const bool labels = run.config.cond_kind == CondKind::kLabels;
   if (labels) add_label_bounds(r, mi, inputs.cond);
-  const auto exact_text = exact ? add_exact(r, *exact, mi, a.exact_spec, exact_scores) : std::string();
+  const auto exact_text = exact ? add_exact(r, *exact, mi, a.exact_spec, exact_scores, uncertainty) : std::string();
   r.text += format("MINDE                I(X;Y) = %.4f ± %.4f nats  (%s, step %lld)\n", mi.minde.total.value,
               mi.minde.total.std_error, process.name().c_str(), static_cast<long long>(run.step));
   r.text += format("entropy difference   %s = %.4f ± %.4f nats  (%.4f - %.4f)\n",

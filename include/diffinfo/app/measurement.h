@@ -61,6 +61,8 @@ Uncertainty single_network_uncertainty(const EntropyProfile& headline, const Mea
 /// `what`, else an empty string.
 constexpr double kBiasWarnFraction = 0.01, kBiasWarnZ = 3.0;
 std::string bias_warning(const Uncertainty& u, const std::string& what);
+/// Whether `truth` lies in u's 95 % interval.
+bool inside(const Uncertainty& u, double truth);
 /// The text line after `label`: "[lo, hi] nats  (total stderr …: Monte Carlo …, measured rows …, estimator span …;
 /// not measured: ensemble)".
 std::string uncertainty_line(const std::string& label, const Uncertainty& u);
