@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when a header or source of the library includes one of a layer above its own: dependencies
-# point one way (README, Layout). Usage: layered_includes.sh SOURCE_DIR
+# point one way (docs/layout.md). Usage: layered_includes.sh SOURCE_DIR
 set -uo pipefail
 cd "$1"
 # The layer of a path under include/diffinfo or src: vocabulary < io, dist < info < data < process < analytic
