@@ -1,5 +1,8 @@
 // The interval of a headline estimate: the estimators' span widened by the random sources in quadrature.
 #include "diffinfo/measure/uncertainty.h"
+
+#include "diffinfo/measure/reference.h"
+#include "diffinfo/random.h"
 #include "support.h"
 
 namespace diffinfo {
@@ -50,6 +53,33 @@ TEST(Uncertainty, OneEstimatorGivesTheSymmetricInterval) {
   EXPECT_NEAR(i[1], 1.0 + kZ95 * 0.01, 1e-12);
   EXPECT_NEAR(u.total_stderr(), 0.01, 1e-12);
   EXPECT_EQ(u.interval_text(2), "[0.98, 1.02]");
+}
+
+// A model trained elsewhere predicts ε; its error δ_ε becomes the residual's error −δ_ε/√Σ(s), large as s → 0,
+// so S_NN sits above S_tot by about ∫ σ²/2 E‖δ‖² while its denoising form sits below by as much. The interval
+// spans both and holds S_tot, where the random errors alone miss it, for either sign of δ_ε.
+TEST(Uncertainty, IntervalHoldsTheTruthForAnEpsilonModelsError) {
+  auto p = make_process("vp");
+  auto gen = make_generator(31);
+  auto h = torch::randn({3, 3}, gen, torch::kFloat64);
+  const GaussianData g(0.5 * torch::randn({3}, gen, torch::kFloat64), h.mm(h.t()) / 3.0 + 0.05 * torch::eye(3, torch::kFloat64));
+  const auto data = g.as_mixture().sample(50000, gen);
+  const auto exact = exact_residual(g.as_mixture(), *p);
+  const double s_tot = g.total_entropy(*p);
+  for (double c : {0.1, -0.1}) {
+    const ResidualFn model = [&](const torch::Tensor& x, const torch::Tensor& s) {
+      return exact(x, s) - c * torch::tanh(x + 0.5) / p->kernel_var(s).sqrt();
+    };
+    const auto prof = neural_entropy(*p, model, data, EntropyOptions().points(50).samples_per_point(400).seed(7));
+    Uncertainty u(prof.total);
+    u.add_random("monte_carlo", prof.total.std_error).add_random("measured_rows", prof.rows_stderr);
+    u.add_estimator("denoising_form", prof.denoising.value, std::hypot(prof.gap.std_error, prof.gap_rows_stderr));
+    const auto i = u.interval_95();
+    EXPECT_GT(std::abs(prof.total.value - s_tot), kZ95 * u.random_stderr()) << "c = " << c << ": the random errors hold it";
+    EXPECT_LE(i[0], s_tot) << "c = " << c;
+    EXPECT_GE(i[1], s_tot) << "c = " << c;
+    EXPECT_GT(u.largest_difference_z(), 3.0) << "c = " << c << ": the estimators must part visibly";
+  }
 }
 
 }  // namespace
