@@ -14,8 +14,9 @@
 # law can be redrawn alone. The sweep appends one CSV row per law as soon as it is done and skips laws
 # already in the CSV, so it runs in pieces (about 1–3 minutes per law on 2 cores; LAWS_PER_CALL limits one call).
 # Usage: examples/coverage.sh [CSV] [WORKDIR]   (default docs/coverage.csv, /tmp/diffinfo-coverage)
-# Env: LAWS (default 24), SEED0 (default 27000), LAWS_PER_CALL, DIFFINFO (binary). Needs /usr/bin/python3
-# with numpy (scripts/setup.sh installs it).
+# Env: LAWS (default 24), SEED0 (default 27000), LAWS_PER_CALL, DIFFINFO (binary), TRAIN_SEED (default 0:
+# `train --seed`; another value retrains the same laws, which measures the spread over retrained networks
+# that no single run reports, docs/uncertainty.md). Needs /usr/bin/python3 with numpy (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${DIFFINFO:-build/diffinfo}
@@ -24,6 +25,7 @@ work=${2:-/tmp/diffinfo-coverage}
 laws=${LAWS:-24}
 seed0=${SEED0:-27000}
 per_call=${LAWS_PER_CALL:-$laws}
+train_seed=${TRAIN_SEED:-0}
 py=/usr/bin/python3
 mkdir -p "$work"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -96,10 +98,10 @@ for ((i = 0; i < laws && done_laws < per_call; i++)); do
   rm -rf "$run"
   start=$SECONDS
   if [[ $family == joint ]]; then
-    $bin train --quiet --data "$work/law$seed.npy" --cond "$work/law${seed}_y.npy" --out "$run"
+    $bin train --quiet --seed "$train_seed" --data "$work/law$seed.npy" --cond "$work/law${seed}_y.npy" --out "$run"
     $bin mi --run "$run" --exact "$work/law$seed.spec.json" --json > "$work/law$seed.json" 2>/dev/null
   else
-    $bin train --quiet --data "$work/law$seed.npy" --out "$run"
+    $bin train --quiet --seed "$train_seed" --data "$work/law$seed.npy" --out "$run"
     $bin entropy --run "$run" --exact "$work/law$seed.spec.json" --json > "$work/law$seed.json" 2>/dev/null
   fi
   seconds=$((SECONDS - start))
