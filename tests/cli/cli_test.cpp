@@ -1,4 +1,4 @@
-// The real binary: the CLI contract of issue 2, its JSON, its files and its errors.
+// The real binary: the CLI contract (every command, its JSON, its files and its errors).
 #include "diffinfo/data/images.h"
 #include "diffinfo/data/npy.h"
 #include "diffinfo/random.h"
