@@ -183,7 +183,8 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                         {"null_gap", to_json(profile.null_gap.back())},
                         {"rate_window", profile.rate_window},
                         {"curve", csv}};
-  const auto uncertainty = label_mi_uncertainty(profile, run, rows.has_value());
+  auto uncertainty = label_mi_uncertainty(profile, run, rows.has_value());
+  if (a.minde) uncertainty.add_estimator("minde", minde_json["mutual_information"]["value"].get<double>());
   out["label_mutual_information"] = uncertainty.to_json();
   if (auto w = bias_warning(uncertainty, "I(X_0; C) (MINDE and MMSE gap, by posterior and on paths)"); !w.empty())
     r.warnings.push_back(w);
