@@ -479,6 +479,13 @@ TEST(Cli, NllAndThermoEndToEndAndTheirErrors) {
   EXPECT_GT(j["nfe"].get<double>(), 0.0);
   EXPECT_EQ(j["thermodynamic_bound"]["data_entropy"]["stderr"].get<double>(), 0.0);  // closed form from the spec
   EXPECT_NEAR(j["bits_per_dim"]["value"].get<double>(), j["nll"]["value"].get<double>() / (3 * std::log(2.0)), 1e-9);
+  // The headline with its interval (docs/uncertainty.md) and the Gaussian control variate (docs/likelihood.md);
+  // the plain mean of the same rows beside it.
+  EXPECT_NEAR(j["nll"]["total_stderr"].get<double>(), j["nll"]["stderr"].get<double>(), 1e-12);
+  EXPECT_LT(j["nll"]["interval_95"][0].get<double>(), j["nll"]["value"].get<double>());
+  EXPECT_TRUE(j["nll"]["components"]["ode_discretisation"].contains("missing"));
+  EXPECT_NE(j["nll"]["estimator"].get<std::string>().find("the Gaussian fitted"), std::string::npos);
+  EXPECT_GT(j["nll_plain"]["stderr"].get<double>(), 0.0);
   EXPECT_EQ(lines(slurp(run + "/nll.csv")), 51);
   // Quantised data: the offset is explicit, +8 bits for 256 levels on [0, 1].
   r = run_cli("nll --run " + run + " --rows 20 --levels 256 --range 0 1 --json --divergence hutchinson --probes 2" + quick, dir);
