@@ -109,6 +109,88 @@ Uncertainty label_mi_uncertainty(const PosteriorProfile& profile, const Measured
   return u;
 }
 
+// The mixture at `spec_path` whose exact posterior is the reference, checked against a run of `classes`
+// classes in `dim` dimensions.
+GaussianMixture exact_law(const std::string& spec_path, int64_t classes, int64_t dim) {
+  auto law = with_spec(spec_path, [](const nlohmann::json& spec) {
+    if (spec.value("type", "") != "mixture")
+      throw std::runtime_error("label-entropy's exact curves need a mixture spec ('diffinfo data mixture')");
+    return GaussianMixture::from_spec(spec);
+  });
+  if (law.components() != classes || law.dim() != dim)
+    throw std::runtime_error(spec_path + ": the mixture has " + std::to_string(law.components()) + " components in " +
+                             std::to_string(law.dim()) + "-D, the run " + std::to_string(classes) + " classes in " +
+                             std::to_string(dim) + "-D");
+  return law;
+}
+
+// With the paths' labels: the lower bound H(C) − CE, at the end and where tightest, and the accuracy.
+void add_labelled(nlohmann::json& out, const PosteriorProfile& profile) {
+  const auto& ce = profile.cross_entropy.back();
+  out["minde_on_paths"] = to_json(profile.minde_information.back());
+  out["cross_entropy_final"] = to_json(ce);
+  out["information_lower_bound"] = to_json(Estimate{profile.label_entropy - ce.value, ce.std_error});
+  // The bound holds at every s (I(X_0; C) ≥ I(X_s; C) ≥ H(C) − CE(s)); where the posterior is best
+  // calibrated it is tightest. Picked on the same paths: optimistic by about a stderr at most.
+  const auto best = std::min_element(profile.cross_entropy.begin(), profile.cross_entropy.end(),
+                                     [](const Estimate& a, const Estimate& b) { return a.value < b.value; });
+  out["information_lower_bound_best"] = to_json(Estimate{profile.label_entropy - best->value, best->std_error});
+  out["information_lower_bound_best"]["s"] = profile.s[static_cast<size_t>(best - profile.cross_entropy.begin())];
+  out["accuracy_final"] = to_json(profile.accuracy.back());
+}
+
+// The decision windows of each pair of classes.
+nlohmann::json pairs_json(const PosteriorProfile& profile, int64_t classes) {
+  nlohmann::json pairs = nlohmann::json::array();
+  const auto index = torch::triu_indices(classes, classes, 1);
+  for (int64_t j = 0; j < index.size(1); ++j) {
+    const auto h = profile.pairs.select(1, j).contiguous();
+    std::vector<double> hv(h.data_ptr<double>(), h.data_ptr<double>() + h.numel());
+    pairs.push_back({{"classes", {index[0][j].item<int64_t>(), index[1][j].item<int64_t>()}},
+                     {"decision_windows", windows_json(decision_windows(profile.s, curve_rate(profile.s, hv, profile.rate_window)))}});
+  }
+  return pairs;
+}
+
+// The text lines of the posterior at the end of the paths: H(C|X_s), the bounds with the labels, MINDE.
+std::string posterior_lines(const PosteriorProfile& profile, const nlohmann::json& out) {
+  const bool labelled = !profile.cross_entropy.empty();
+  std::string text = format("final, s = %-10g H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
+                            profile.entropy.back().value, profile.entropy.back().std_error,
+                            profile.information(profile.s.size() - 1).value);
+  if (labelled) {
+    text += format("with the labels      I >= H(C) - CE = %.4f ± %.4f nats (CE %.4f, accuracy %.4f ± %.4f)\n",
+                   out["information_lower_bound"]["value"].get<double>(), profile.cross_entropy.back().std_error,
+                   profile.cross_entropy.back().value, profile.accuracy.back().value, profile.accuracy.back().std_error);
+    text += format("tightest on the grid I >= %.4f ± %.4f nats at s = %.4g\n", out["information_lower_bound_best"]["value"].get<double>(),
+                   out["information_lower_bound_best"]["stderr"].get<double>(), out["information_lower_bound_best"]["s"].get<double>());
+  }
+  text += format("MINDE by posterior   I = %.4f ± %.4f nats; null score's gap %.4f ± %.4f", profile.posterior_information.back().value,
+                 profile.posterior_information.back().std_error, profile.null_gap.back().value, profile.null_gap.back().std_error);
+  if (labelled)
+    text += format("; MINDE on these paths %.4f ± %.4f", profile.minde_information.back().value,
+                   profile.minde_information.back().std_error);
+  return text + "\n";
+}
+
+// The text lines of the exact reference and of MINDE on data, when given.
+std::string reference_lines(const nlohmann::json& exact_json, const nlohmann::json& minde_json) {
+  std::string text;
+  if (!exact_json.is_null()) {
+    text += format("exact (forward)      max |H - H_exact| = %.4f nats at s = %.4g (stderr %.4f)", exact_json["max_abs_difference"].get<double>(),
+                   exact_json["max_abs_difference_at"].get<double>(), exact_json["max_abs_difference_stderr"].get<double>());
+    if (exact_json.contains("peak_offset"))
+      text += format(", exact window at s = %.4f (offset %+.4f)", exact_json["decision_windows"][0]["s"].get<double>(),
+                     exact_json["peak_offset"].get<double>());
+    text += "\n";
+  }
+  if (!minde_json.is_null())
+    text += format("MINDE                I(X;C) = %.4f nats; max |I_posterior(s) - I_MINDE(s)| = %.4f (%.1f %% of H(C)) at s = %.4g\n",
+                   minde_json["mutual_information"]["value"].get<double>(), minde_json["max_abs_gap"].get<double>(),
+                   100.0 * minde_json["max_abs_gap_fraction_of_label_entropy"].get<double>(), minde_json["max_abs_gap_at"].get<double>());
+  return text;
+}
+
 }  // namespace
 
 Report run_label_entropy(const LabelEntropyRequest& a) {
@@ -127,17 +209,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
   const auto score = run.conditional_score();
 
   std::optional<GaussianMixture> law;
-  if (!a.exact_spec.empty()) {
-    law = with_spec(a.exact_spec, [](const nlohmann::json& spec) {
-      if (spec.value("type", "") != "mixture")
-        throw std::runtime_error("label-entropy's exact curves need a mixture spec ('diffinfo data mixture')");
-      return GaussianMixture::from_spec(spec);
-    });
-    if (law->components() != classes || law->dim() != run.config.model.dim())
-      throw std::runtime_error(a.exact_spec + ": the mixture has " + std::to_string(law->components()) + " components in " +
-                               std::to_string(law->dim()) + "-D, the run " + std::to_string(classes) + " classes in " +
-                               std::to_string(run.config.model.dim()) + "-D");
-  }
+  if (!a.exact_spec.empty()) law = exact_law(a.exact_spec, classes, run.config.model.dim());
   LogPosteriorFn exact;
   if (law) exact = [&](const torch::Tensor& x, const torch::Tensor& s) { return law->log_posterior(process, x, s); };
   auto options = a.options;
@@ -191,19 +263,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
   if (rows) out["measured_on"] = measured_on_without_check(rows->selection, "not computed for label-entropy");
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (rows) out["settings"].erase("generate");  // the paths are the data's, not drawn by any score
-  if (labelled) {
-    const auto& ce = profile.cross_entropy.back();
-    out["minde_on_paths"] = to_json(profile.minde_information.back());
-    out["cross_entropy_final"] = to_json(ce);
-    out["information_lower_bound"] = to_json(Estimate{profile.label_entropy - ce.value, ce.std_error});
-    // The bound holds at every s (I(X_0; C) ≥ I(X_s; C) ≥ H(C) − CE(s)); where the posterior is best
-    // calibrated it is tightest. Picked on the same paths: optimistic by about a stderr at most.
-    const auto best = std::min_element(profile.cross_entropy.begin(), profile.cross_entropy.end(),
-                                       [](const Estimate& a, const Estimate& b) { return a.value < b.value; });
-    out["information_lower_bound_best"] = to_json(Estimate{profile.label_entropy - best->value, best->std_error});
-    out["information_lower_bound_best"]["s"] = profile.s[static_cast<size_t>(best - profile.cross_entropy.begin())];
-    out["accuracy_final"] = to_json(profile.accuracy.back());
-  }
+  if (labelled) add_labelled(out, profile);
   if (!profile.mmse_gap_information.empty()) {
     out["mmse_gap_on_paths"] = to_json(profile.mmse_gap_information.back());
     out["posterior_mmse_gap"] = to_json(profile.posterior_mmse_gap.back());
@@ -215,36 +275,12 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
       r.warnings.push_back(format("warning: %s = %.4f nats exceeds H(C) = %.4f nats: the estimate is biased", key,
                                   out[key]["value"].get<double>(), profile.label_entropy));
     }
-  if (a.pairs) {
-    nlohmann::json pairs = nlohmann::json::array();
-    const auto index = torch::triu_indices(classes, classes, 1);
-    for (int64_t j = 0; j < index.size(1); ++j) {
-      const auto h = profile.pairs.select(1, j).contiguous();
-      std::vector<double> hv(h.data_ptr<double>(), h.data_ptr<double>() + h.numel());
-      pairs.push_back({{"classes", {index[0][j].item<int64_t>(), index[1][j].item<int64_t>()}},
-                       {"decision_windows", windows_json(decision_windows(profile.s, curve_rate(profile.s, hv, profile.rate_window)))}});
-    }
-    out["pairs"] = pairs;
-  }
+  if (a.pairs) out["pairs"] = pairs_json(profile, classes);
   if (law) out["exact"] = exact_json;
   if (a.minde) out["minde"] = minde_json;
   r.text += format("label entropy        H(C) = %.4f nats  (%lld classes, %s)\n", profile.label_entropy,
               static_cast<long long>(classes), labels_path.c_str());
-  r.text += format("final, s = %-10g H(C|X_s) = %.4f ± %.4f nats, I(X_s;C) = %.4f\n", profile.s.back(),
-              profile.entropy.back().value, profile.entropy.back().std_error, profile.information(profile.s.size() - 1).value);
-  if (labelled) {
-    r.text += format("with the labels      I >= H(C) - CE = %.4f ± %.4f nats (CE %.4f, accuracy %.4f ± %.4f)\n",
-                out["information_lower_bound"]["value"].get<double>(), profile.cross_entropy.back().std_error,
-                profile.cross_entropy.back().value, profile.accuracy.back().value, profile.accuracy.back().std_error);
-    r.text += format("tightest on the grid I >= %.4f ± %.4f nats at s = %.4g\n", out["information_lower_bound_best"]["value"].get<double>(),
-                out["information_lower_bound_best"]["stderr"].get<double>(), out["information_lower_bound_best"]["s"].get<double>());
-  }
-  r.text += format("MINDE by posterior   I = %.4f ± %.4f nats; null score's gap %.4f ± %.4f", profile.posterior_information.back().value,
-              profile.posterior_information.back().std_error, profile.null_gap.back().value, profile.null_gap.back().std_error);
-  if (labelled)
-    r.text += format("; MINDE on these paths %.4f ± %.4f", profile.minde_information.back().value,
-                profile.minde_information.back().std_error);
-  r.text += format("\n");
+  r.text += posterior_lines(profile, out);
   r.text += uncertainty_line("95 % interval        ", uncertainty);
   if (!profile.mmse_gap_information.empty())
     r.text += format("MMSE gap on paths    by posterior %.4f ± %.4f nats; with the null score %.4f ± %.4f\n",
@@ -252,18 +288,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                 profile.mmse_gap_information.back().value, profile.mmse_gap_information.back().std_error);
   for (const auto& w : windows)
     r.text += format("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
-  if (law) {
-    r.text += format("exact (forward)      max |H - H_exact| = %.4f nats at s = %.4g (stderr %.4f)", exact_json["max_abs_difference"].get<double>(),
-                exact_json["max_abs_difference_at"].get<double>(), exact_json["max_abs_difference_stderr"].get<double>());
-    if (exact_json.contains("peak_offset"))
-      r.text += format(", exact window at s = %.4f (offset %+.4f)", exact_json["decision_windows"][0]["s"].get<double>(),
-                  exact_json["peak_offset"].get<double>());
-    r.text += format("\n");
-  }
-  if (a.minde)
-    r.text += format("MINDE                I(X;C) = %.4f nats; max |I_posterior(s) - I_MINDE(s)| = %.4f (%.1f %% of H(C)) at s = %.4g\n",
-                minde_json["mutual_information"]["value"].get<double>(), minde_json["max_abs_gap"].get<double>(),
-                100.0 * minde_json["max_abs_gap_fraction_of_label_entropy"].get<double>(), minde_json["max_abs_gap_at"].get<double>());
+  r.text += reference_lines(exact_json, minde_json);
   r.text += format("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
   return r;
 }

@@ -108,6 +108,28 @@ std::string add_exact(Report& r, const MutualInformationReference& exact, const 
                        inside(uncertainty, exact.total.value) ? "inside" : "outside");
 }
 
+// MINDE's interval (docs/uncertainty.md): the entropy difference and the MMSE gap in its span, each with the
+// paired random error of its difference from MINDE.
+Uncertainty mi_uncertainty(const MutualInformationProfile& mi, const MeasuredModel& run) {
+  auto u = single_network_uncertainty(mi.minde, run, "minde");
+  u.add_estimator("entropy_difference", mi.difference.total.value, mi.difference_gap.total_with_rows().std_error)
+      .add_estimator("mmse_gap", mi.mmse_gap.total.value, mi.orthogonality.total_with_rows().std_error);
+  return u;
+}
+
+// The three estimators' text lines.
+std::string estimator_lines(const MutualInformationProfile& mi, bool joint, const std::string& process, int64_t step) {
+  return format("MINDE                I(X;Y) = %.4f ± %.4f nats  (%s, step %lld)\n", mi.minde.total.value,
+                mi.minde.total.std_error, process.c_str(), static_cast<long long>(step)) +
+         format("entropy difference   %s = %.4f ± %.4f nats  (%.4f - %.4f)\n", joint ? "S(X,Y) - S(X) - S(Y)" : "S^X|Y - S^X",
+                mi.difference.total.value, mi.difference.total.std_error, mi.conditional.total.value,
+                mi.unconditional.total.value) +
+         format("MMSE gap             L(y=null) - L(y) = %.4f ± %.4f nats  (MINDE - MMSE gap = %.4f ± %.4f: ~0 for an "
+                "optimal conditional denoiser)\n",
+                mi.mmse_gap.total.value, mi.mmse_gap.total.std_error, mi.orthogonality.total.value,
+                mi.orthogonality.total.std_error);
+}
+
 }  // namespace
 
 Report run_mi(const MiRequest& a) {
@@ -159,9 +181,7 @@ Report run_mi(const MiRequest& a) {
   const char* running = joint ? "I(X_s; Y_s)" : "I(X_s; Y)";  // what the curve's ∫_s^T rate is
   Report r;
   auto& out = r.json;
-  auto uncertainty = single_network_uncertainty(mi.minde, run, "minde");
-  uncertainty.add_estimator("entropy_difference", mi.difference.total.value, mi.difference_gap.total_with_rows().std_error)
-      .add_estimator("mmse_gap", mi.mmse_gap.total.value, mi.orthogonality.total_with_rows().std_error);
+  const auto uncertainty = mi_uncertainty(mi, run);
   out = {{"mutual_information", uncertainty.to_json()},
                         {"entropy_difference", to_json(mi.difference.total)},
                         {"mmse_gap", to_json(mi.mmse_gap.total)},
@@ -193,15 +213,7 @@ Report run_mi(const MiRequest& a) {
   const bool labels = run.config.cond_kind == CondKind::kLabels;
   if (labels) add_label_bounds(r, mi, inputs.cond);
   const auto exact_text = exact ? add_exact(r, *exact, mi, a.exact_spec, exact_scores, uncertainty) : std::string();
-  r.text += format("MINDE                I(X;Y) = %.4f ± %.4f nats  (%s, step %lld)\n", mi.minde.total.value,
-              mi.minde.total.std_error, process.name().c_str(), static_cast<long long>(run.step));
-  r.text += format("entropy difference   %s = %.4f ± %.4f nats  (%.4f - %.4f)\n",
-              joint ? "S(X,Y) - S(X) - S(Y)" : "S^X|Y - S^X", mi.difference.total.value, mi.difference.total.std_error,
-              mi.conditional.total.value, mi.unconditional.total.value);
-  r.text += format("MMSE gap             L(y=null) - L(y) = %.4f ± %.4f nats  (MINDE - MMSE gap = %.4f ± %.4f: ~0 for an "
-              "optimal conditional denoiser)\n",
-              mi.mmse_gap.total.value, mi.mmse_gap.total.std_error, mi.orthogonality.total.value,
-              mi.orthogonality.total.std_error);
+  r.text += estimator_lines(mi, joint, process.name(), run.step);
   r.text += format("small-s drift        %+.4g ± %.2g nats per e-fold of s on [%.3g, %.3g]  (exact scores: ~0)\n",
               drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi);
   if (labels)

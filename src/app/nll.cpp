@@ -53,6 +53,68 @@ void write_nll_csv(const std::string& csv, const LikelihoodResult& nll, int64_t 
   write_text_atomic(csv, out.str());
 }
 
+// The headline NLL of the measured rows `eval` (among `all`), with and without escaped trajectories: the
+// Gaussian control variate where it applies (continuous data of modest dimension), the plain mean otherwise.
+struct NllHeadline {
+  bool controlled = false;
+  Estimate nll, kept;     ///< all rows; without the escaped ones
+  torch::Tensor kept_rows;  ///< [rows] bool: not escaped
+};
+NllHeadline headline_nll(const Limits& limits, const torch::Tensor& eval, const torch::Tensor& all, bool dequantized) {
+  NllHeadline h;
+  const int64_t rows = eval.size(0), escaped = limits.nll.escaped.numel();
+  h.controlled = !dequantized && eval.size(1) <= kControlVariateMaxDim && all.size(0) > eval.size(1) + 1;
+  h.kept_rows = torch::ones({rows}, torch::kBool);
+  if (escaped > 0) h.kept_rows.index_fill_(0, limits.nll.escaped, false);
+  const auto& log_l = limits.nll.log_likelihood;
+  h.nll = h.controlled ? nll_with_gaussian_control(-log_l, eval, all) : limits.nll.nll;
+  h.kept = h.controlled && escaped > 0 && rows - escaped >= 2
+               ? nll_with_gaussian_control(-log_l.index({h.kept_rows}), eval.index({h.kept_rows}), all)
+               : limits.nll.nll_kept;
+  return h;
+}
+
+// The headline's interval (docs/uncertainty.md), written into `out`.
+Uncertainty add_headline(nlohmann::json& out, const NllHeadline& h, const Limits& limits, int64_t all_rows) {
+  Uncertainty u(h.nll, "pf_ode");
+  u.add_random("monte_carlo", h.nll.std_error)
+      .add_missing("ode_discretisation", "the solver's error at its tolerances is not measured; a run with tighter "
+                                         "--rtol/--atol shows it")
+      .add_missing("measured_rows", "in the Monte Carlo error: every row is measured once");
+  out["nll"] = u.to_json();
+  out["nll"]["estimator"] = h.controlled ? "mean of -ln p_model + ln q over the rows measured plus the mean of -ln q over all " +
+                                               std::to_string(all_rows) + " rows, q the Gaussian fitted to them "
+                                               "(docs/likelihood.md)"
+                                         : std::string("mean of -ln p_model over the rows measured");
+  out["nll_plain"] = to_json(limits.nll.nll);
+  if (limits.nll.escaped.numel() > 0) out["nll_without_escaped"] = to_json(h.kept);
+  return u;
+}
+
+// With a known law: the model's excess NLL over −ln p_d on the same rows, KL(p_d ‖ p_θ), paired (escaped
+// rows left out when any escaped), and S0 + that excess − the bound, which carries the model's spread only.
+struct PairedExcess {
+  std::optional<Estimate> excess, gap;
+};
+PairedExcess paired_excess(nlohmann::json& out, const std::string& spec_path, const torch::Tensor& eval, const Limits& limits,
+                           const DataEntropy& s0, const torch::Tensor& kept_rows) {
+  PairedExcess p;
+  const auto log_p = with_spec(spec_path, [&](const nlohmann::json& spec) { return data_log_density(spec, eval); });
+  const auto diff = log_p - limits.nll.log_likelihood;
+  p.excess = mean_estimate(diff);
+  out["excess_over_data"] = to_json(*p.excess);
+  out["excess_over_data"]["data_nll_same_rows"] = to_json(mean_estimate(-log_p));
+  const int64_t escaped = limits.nll.escaped.numel();
+  if (escaped > 0 && eval.size(0) - escaped >= 2) {
+    p.excess = mean_estimate(diff.index({kept_rows}));
+    out["excess_over_data"]["without_escaped"] = to_json(*p.excess);
+  }
+  p.gap = Estimate{s0.value.value + p.excess->value - limits.bound.value.value,
+                   std::hypot(p.excess->std_error, limits.bound.value.std_error)};
+  out["gap_paired"] = to_json(*p.gap);
+  return p;
+}
+
 }  // namespace
 
 Report run_nll(const NllRequest& a) {
@@ -84,27 +146,11 @@ Report run_nll(const NllRequest& a) {
   Report r;
   auto& out = r.json;
   out = limits.to_json();
-  // The headline: the Gaussian control variate where it applies (continuous data of modest dimension).
-  const bool controlled = !a.dequantize && x.size(1) <= kControlVariateMaxDim && rows_used.all.size(0) > x.size(1) + 1;
-  const auto nll = controlled ? nll_with_gaussian_control(-limits.nll.log_likelihood, eval, rows_used.all) : limits.nll.nll;
+  const auto headline = headline_nll(limits, eval, rows_used.all, a.dequantize);
+  const auto& nll = headline.nll;
+  const bool controlled = headline.controlled;
   const int64_t escaped = limits.nll.escaped.numel();
-  auto kept = torch::ones({rows}, torch::kBool);
-  if (escaped > 0) kept.index_fill_(0, limits.nll.escaped, false);
-  const auto nll_kept = controlled && escaped > 0 && rows - escaped >= 2
-                            ? nll_with_gaussian_control(-limits.nll.log_likelihood.index({kept}), eval.index({kept}), rows_used.all)
-                            : limits.nll.nll_kept;
-  Uncertainty uncertainty(nll, "pf_ode");
-  uncertainty.add_random("monte_carlo", nll.std_error)
-      .add_missing("ode_discretisation", "the solver's error at its tolerances is not measured; a run with tighter "
-                                         "--rtol/--atol shows it")
-      .add_missing("measured_rows", "in the Monte Carlo error: every row is measured once");
-  out["nll"] = uncertainty.to_json();
-  out["nll"]["estimator"] = controlled ? "mean of -ln p_model + ln q over the rows measured plus the mean of -ln q over all " +
-                                             std::to_string(rows_used.all.size(0)) + " rows, q the Gaussian fitted to them "
-                                             "(docs/likelihood.md)"
-                                       : std::string("mean of -ln p_model over the rows measured");
-  out["nll_plain"] = to_json(limits.nll.nll);
-  if (escaped > 0) out["nll_without_escaped"] = to_json(nll_kept);
+  const auto uncertainty = add_headline(out, headline, limits, rows_used.all.size(0));
   const auto bpd = bits_per_dim(nll, x.size(1), q);
   out["units"] = "nats per sample";
   out["bits_per_dim"] = to_json(bpd);
@@ -113,23 +159,10 @@ Report run_nll(const NllRequest& a) {
       q.levels == 0 ? nlohmann::json("none: continuous data, no offset")
                     : nlohmann::json({{"levels", q.levels}, {"range", {q.low, q.high}}, {"dequantised", a.dequantize}, {"from", grid_source}});
   out["thermodynamic_bound"]["data_entropy_method"] = s0.method;
-  // With a known law: the model's excess NLL over −ln p_d on the same rows, KL(p_d ‖ p_θ), paired.
-  std::optional<Estimate> excess, paired_gap;  // excess: escaped rows left out when any escaped
-  if (!a.exact.empty() && !a.dequantize) {
-    const auto log_p = with_spec(a.exact, [&](const nlohmann::json& spec) { return data_log_density(spec, eval); });
-    const auto diff = log_p - limits.nll.log_likelihood;
-    excess = mean_estimate(diff);
-    out["excess_over_data"] = to_json(*excess);
-    out["excess_over_data"]["data_nll_same_rows"] = to_json(mean_estimate(-log_p));
-    if (limits.nll.escaped.numel() > 0 && rows - limits.nll.escaped.numel() >= 2) {
-      excess = mean_estimate(diff.index({torch::ones({rows}, torch::kBool).index_fill_(0, limits.nll.escaped, false)}));
-      out["excess_over_data"]["without_escaped"] = to_json(*excess);
-    }
-    // S0 + the paired excess estimates the NLL with the model's spread only, not the data's.
-    paired_gap = Estimate{s0.value.value + excess->value - limits.bound.value.value,
-                          std::hypot(excess->std_error, limits.bound.value.std_error)};
-    out["gap_paired"] = to_json(*paired_gap);
-  }
+  const auto paired = !a.exact.empty() && !a.dequantize ? paired_excess(out, a.exact, eval, limits, s0, headline.kept_rows)
+                                                         : PairedExcess{};
+  const auto& excess = paired.excess;
+  const auto& paired_gap = paired.gap;
   out[run.source_key()] = run.name;
   out["step"] = run.step;
   out["data"] = data_path;
@@ -154,7 +187,7 @@ Report run_nll(const NllRequest& a) {
   line("denoising bound", limits.denoising.total, "upper bound (Kelly gamblers Eq. 31)");
   line("NLL (PF-ODE)", nll, ("95 % interval " + uncertainty.interval_text() + (controlled ? ", Gaussian control variate" : "")).c_str());
   if (controlled) line("  plain mean", limits.nll.nll, "");
-  if (escaped > 0) line("  without escaped rows", nll_kept, controlled ? "Gaussian control variate" : "");
+  if (escaped > 0) line("  without escaped rows", headline.kept, controlled ? "Gaussian control variate" : "");
   line("thermodynamic bound", limits.bound.value, "lower bound (S0 + S1)/2 - dS/2, divergence form");
   line("  norm form", limits.bound_norm.value, "");
   line("S0 (data entropy)", s0.value, s0.method.c_str());
@@ -166,7 +199,7 @@ Report run_nll(const NllRequest& a) {
   r.text += format("  ODE: %s, %.0f evaluations per batch, divergence %s; per-sample values in %s\n",
               likelihood.solver().c_str(), limits.nll.nfe, likelihood.divergence().method().c_str(), csv.c_str());
   if (escaped > 0) r.text += format("  escaped rows are left out of the lines above but for the NLL, its plain mean and bits/dim; see the warning\n");
-  const double nll_seen = paired_gap ? paired_gap->value + limits.bound.value.value : nll_kept.value;
+  const double nll_seen = paired_gap ? paired_gap->value + limits.bound.value.value : headline.kept.value;
   if (nll_seen < limits.bound.value.value || nll_seen > limits.denoising.total.value)
     r.text += format("  note: the measured values break bound <= NLL <= denoising bound (see their stderrs)\n");
   return r;
