@@ -62,8 +62,9 @@ HoldoutMonitor::HoldoutMonitor(const TrainOptions& o, const std::string& run_dir
     : o_(o), run_dir_(run_dir), best_path_(run_file(run_dir, "best.pt")), log_path_(run_file(run_dir, "train_log.jsonl")),
       lowest_path_(run_file(run_dir, "holdout_lowest.npy")), writer_(writer) {}
 
-void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies) {
+void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies, bool information) {
   if (!on()) return;
+  information_ = information && cond.defined();
   const int64_t n = x.size(0) / copies;
   const auto s = holdout_split(o_.holdout(), o_.seed(), n);
   auto stacked = [&](const torch::Tensor& rows) {
@@ -90,10 +91,13 @@ bool HoldoutMonitor::resume(int64_t step) {
     const auto j = nlohmann::json::parse(line);
     if (j.contains("holdout_loss")) {
       const Estimate loss{j["holdout_loss"], j["holdout_stderr"]};
+      // A log from before the information criterion judged the loss; its resumed run goes on doing so.
+      if (!j.contains("holdout_information")) information_ = false;
+      const double judged = information_ ? -j["holdout_information"]["value"].get<double>() : loss.value;
       // Logs from before the verdicts: a checkpoint counted only when lower than every one before it.
       const auto verdict = j.contains("verdict") ? j["verdict"].get<std::string>()
-                           : best_step_ == 0 || loss.value < lowest_ ? "lowest" : "worse";
-      record(j["step"].get<int64_t>(), loss, verdict);
+                           : best_step_ == 0 || judged < lowest_ ? "lowest" : "worse";
+      record(j["step"].get<int64_t>(), loss, judged, verdict);
     }
     if (j.contains("cooldown")) cooldown_from_ = j["cooldown"]["from"].get<int64_t>();
     if (j.contains("stopped")) stopped = j["step"] == step && j["stopped"]["steps"] == o_.steps();
@@ -101,46 +105,64 @@ bool HoldoutMonitor::resume(int64_t step) {
   return stopped;
 }
 
-bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreModel& ema_model, int64_t step,
-                              std::ostream& log, const std::function<void(const std::string&)>& save) {
+HoldoutMonitor::Rows HoldoutMonitor::held_out_rows(const DenoisingObjective& objective, const ScoreModel& ema_model) const {
   torch::NoGradGuard no_grad;
   auto gen = make_generator(derive_seed(o_.seed(), kHoldoutDraws));
   torch::manual_seed(derive_seed(o_.seed(), kHoldoutDraws) ^ 0x5eedULL);  // a DAE's draws
   // Each row's loss averaged over enough draws that kHoldoutDrawsTotal in all are made: one draw's weighted
   // norm varies far more than two checkpoints' losses differ, even on the same draws.
   const int64_t n = x_.size(0), draws = (kHoldoutDrawsTotal + n - 1) / n, chunk = 1024;  // fixed: not the batch size
-  auto rows = torch::zeros({n}, torch::kFloat64);
+  Rows rows{torch::zeros({n}, torch::kFloat64), torch::zeros({n}, torch::kFloat64)};
+  auto add = [&](const torch::Tensor& to, const torch::Tensor& index, const torch::Tensor& values) {
+    to.index_add_(0, index, values.to(torch::kCPU, torch::kFloat64));
+  };
   for (int64_t i = 0; i < n * draws; i += chunk) {  // the rows repeated `draws` times, in chunks
     const auto index = torch::arange(i, std::min(i + chunk, n * draws), torch::kInt64).remainder(n);
     const auto on = index.to(x_.device());
-    const auto losses = objective.row_losses(ema_model, x_.index_select(0, on), gen,
-                                             cond_.defined() ? cond_.index_select(0, on) : torch::Tensor());
-    rows.index_add_(0, index, losses.to(torch::kCPU, torch::kFloat64));
+    const auto x = x_.index_select(0, on);
+    const auto cond = cond_.defined() ? cond_.index_select(0, on) : torch::Tensor();
+    if (information_) {
+      const auto branches = objective.branch_rows(ema_model, x, gen, cond);
+      add(rows.loss, index, branches.conditional);
+      add(rows.excess, index, branches.conditional - branches.null);
+    } else {
+      add(rows.loss, index, objective.row_losses(ema_model, x, gen, cond));
+    }
   }
-  rows /= static_cast<double>(draws);
-  const auto loss = mean_estimate(rows);
+  rows.loss /= static_cast<double>(draws), rows.excess /= static_cast<double>(draws);
+  return rows;
+}
+
+bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreModel& ema_model, int64_t step,
+                              std::ostream& log, const std::function<void(const std::string&)>& save) {
+  const auto rows = held_out_rows(objective, ema_model);
+  const auto loss = mean_estimate(rows.loss);
   if (!std::isfinite(loss.value))
     throw std::runtime_error("held-out loss not finite at step " + std::to_string(step) + "; lower --lr");
   nlohmann::json line = {{"step", step}, {"holdout_loss", loss.value}, {"holdout_stderr", loss.std_error}};
+  // The rows judged: the loss, or for a conditional run its conditional excess (minus the MMSE gap).
+  const auto judged_rows = information_ ? rows.excess : rows.loss;
+  const double judged = information_ ? mean_estimate(rows.excess).value : loss.value;
+  if (information_) line["holdout_information"] = to_json(mean_estimate(-rows.excess));
   // Against the lowest checkpoint so far on the same rows and draws: the paired difference and its stderr.
   if (!lowest_rows_.defined() && file_exists(lowest_path_)) lowest_rows_ = read_npy(lowest_path_);
   std::string verdict = "lowest";
-  if (best_step_ > 0 && loss.value >= lowest_ && lowest_rows_.defined() && lowest_rows_.numel() == n) {
-    const auto diff = mean_estimate(rows - lowest_rows_);
+  if (best_step_ > 0 && judged >= lowest_ && lowest_rows_.defined() && lowest_rows_.numel() == judged_rows.numel()) {
+    const auto diff = mean_estimate(judged_rows - lowest_rows_);
     line["holdout_above_lowest"] = to_json(diff);
     verdict = diff.value > kWorseStderrs * diff.std_error ? "worse" : "level";
-  } else if (best_step_ > 0 && loss.value >= lowest_) {
+  } else if (best_step_ > 0 && judged >= lowest_) {
     verdict = "worse";  // no rows to pair with (a log from before the verdicts)
   }
   if (verdict != "worse") save(best_path_);  // before the log names it
   if (verdict == "lowest") {
-    lowest_rows_ = rows;
-    if (writer_) write_npy(lowest_path_, rows);
+    lowest_rows_ = judged_rows;
+    if (writer_) write_npy(lowest_path_, judged_rows);
   }
   line["verdict"] = verdict;
   log << line.dump() << "\n";
   log.flush();
-  record(step, loss, verdict);
+  record(step, loss, judged, verdict);
   return o_.patience() > 0 && since_best_ >= o_.patience();
 }
 
@@ -168,8 +190,8 @@ void HoldoutMonitor::finish(const std::string& ckpt, int64_t last_step, bool sto
   log.flush();
 }
 
-void HoldoutMonitor::record(int64_t step, Estimate loss, const std::string& verdict) {
-  if (verdict == "lowest") lowest_ = loss.value;
+void HoldoutMonitor::record(int64_t step, Estimate loss, double judged, const std::string& verdict) {
+  if (verdict == "lowest") lowest_ = judged;
   if (verdict != "worse") best_ = loss, best_step_ = step, since_best_ = 0;
   else ++since_best_;
   last_step_ = step;

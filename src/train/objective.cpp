@@ -21,14 +21,14 @@ torch::Tensor DenoisingObjective::weighting(const torch::Tensor& s) const {
   return torch::ones_like(s);
 }
 
-DenoisingObjective::Draw DenoisingObjective::draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
-                                                  const torch::Tensor& cond, BatchShare share) const {
+DenoisingObjective::Draw DenoisingObjective::noise(const torch::Tensor& x0, torch::Generator& gen, const torch::Tensor& cond,
+                                                   BatchShare share, torch::Tensor& eps) const {
   const int64_t b = x0.size(0);
   Draw d;
   auto [s, pdf] = times_.map(rand({b}, gen, torch::kFloat64));
   // λ(s)/p(s) ‖s_θ + ε/√Σ‖² = λ/(p Σ) ‖√Σ s_θ + ε‖²: evaluated at the O(1) scale.
   d.w = (weighting(s) / (pdf * process_.kernel_var(s))).to(x0.options()).squeeze(1);  // [B]
-  auto eps = randn(x0.sizes(), gen, x0.options());
+  eps = randn(x0.sizes(), gen, x0.options());
   d.s = s.to(x0.options());
   d.x_s = process_.sample(x0, d.s, eps);
   if (cond.defined()) d.cond = {cond, rand({b}, gen, torch::dtype(torch::kFloat64).device(x0.device())) >= options_.p_uncond()};
@@ -38,11 +38,37 @@ DenoisingObjective::Draw DenoisingObjective::draw(const ScoreModel& model, const
     d.x_s = d.x_s.narrow(0, share.begin, n), eps = eps.narrow(0, share.begin, n);
     if (cond.defined()) d.cond = {cond.narrow(0, share.begin, n), d.cond.keep.narrow(0, share.begin, n)};
   }
+  return d;
+}
+
+void DenoisingObjective::evaluate(const ScoreModel& model, Draw& d, const torch::Tensor& eps) const {
   d.out = model.scaled_score(d.x_s, d.s, d.cond);
   auto r = d.out + eps;
   if (const auto mask = model.modelled(d.cond, d.x_s); mask.defined()) r = r * mask;  // a joint model's block only
   d.rows = d.w * r.pow(2).sum(1);
+}
+
+DenoisingObjective::Draw DenoisingObjective::draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
+                                                  const torch::Tensor& cond, BatchShare share) const {
+  torch::Tensor eps;
+  auto d = noise(x0, gen, cond, share, eps);
+  evaluate(model, d, eps);
   return d;
+}
+
+DenoisingObjective::BranchRows DenoisingObjective::branch_rows(const ScoreModel& model, const torch::Tensor& x0,
+                                                               torch::Generator& gen, const torch::Tensor& cond) const {
+  TORCH_CHECK(cond.defined(), "branch_rows needs a condition");
+  torch::Tensor eps;
+  auto d = noise(x0, gen, cond, {}, eps);
+  BranchRows rows;
+  d.cond = Condition(cond);  // every row with its own condition
+  evaluate(model, d, eps);
+  rows.conditional = d.rows;
+  d.cond = Condition();  // the null condition
+  evaluate(model, d, eps);
+  rows.null = d.rows;
+  return rows;
 }
 
 torch::Tensor DenoisingObjective::row_losses(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,

@@ -255,7 +255,12 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
                                             : torch::Tensor();
   HoldoutMonitor holdout(o, run_dir, group.leader());
   // A joint run stacks each row as three blocks, a per-coordinate run as D: a row's copies go to one side.
-  holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : config.cond_kind == CondKind::kCoordinates ? config.model.classes() : 1);
+  // A run conditioned on vectors or labels, with a null branch trained beside them (not a DAE's decoder),
+  // is judged by the held-out information it is measured for.
+  const bool information = (config.cond_kind == CondKind::kVector || config.cond_kind == CondKind::kLabels) &&
+                           config.objective.p_uncond() > 0;
+  holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : config.cond_kind == CondKind::kCoordinates ? config.model.classes() : 1,
+                information);
 
   TrainResult result;
   bool stopped = false;

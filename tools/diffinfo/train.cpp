@@ -70,11 +70,13 @@ void add_train(CLI::App& app) {
       cmd->add_option("--log-every", t.log_every(), "steps between log lines")->capture_default_str(),
       cmd->add_option("--holdout", t.holdout(),
                       "fraction of the rows held out of training, at least min(" + std::to_string(kMinHoldoutRows) +
-                          ", N/4) rows (RUN/holdout.npy): their loss is logged at every checkpoint, the run ends on the "
-                          "checkpoint where it is lowest, and the measuring commands draw from them (0: train and measure "
+                          ", N/4) rows (RUN/holdout.npy): their loss is logged at every checkpoint (with --cond or --labels also "
+                          "the information I(X;Y) the network reads on them, which then judges the checkpoints), the run "
+                          "ends on the best checkpoint, and the measuring commands draw from them (0: train and measure "
                           "on every row; docs/held_out.md)")->capture_default_str(),
       cmd->add_option("--patience", t.patience(),
-                      "stop after this many checkpoints in a row without a lower held-out loss (0: train every step; "
+                      "stop after this many checkpoints in a row worse than the best (held-out loss; with --cond or --labels, "
+                      "held-out information) (0: train every step; "
                       "--steps is then the most a run trains)")
           ->capture_default_str(),
       cmd->add_option("--cooldown", t.cooldown(),

@@ -38,8 +38,12 @@ void write_holdout(const std::string& run_dir, const HoldoutSplit& split);
 
 /// The held-out loss of a training run (TrainOptions::holdout): the EMA network's denoising loss on the
 /// held-out rows at every checkpoint, on the same draws of (s, ε) each time so that successive values
-/// differ by the network alone. Each checkpoint is judged against the lowest so far on the same rows
-/// (paired): "lowest", "level" (not above it by 2 paired stderrs) or "worse". The run keeps the latest
+/// differ by the network alone. A run conditioned on vectors or labels is judged instead by its conditional
+/// excess, the conditional branch's loss minus the null branch's on the same draws (minus the held-out
+/// MMSE gap, logged as `holdout_information`): the loss falls as long as the network learns the data's
+/// shape, while the information it reads on unseen rows already falls as the conditional branch learns
+/// the training pairs (docs/held_out.md). Each checkpoint is judged against the lowest so far on the
+/// same rows (paired): "lowest", "level" (not above it by 2 paired stderrs) or "worse". The run keeps the latest
 /// checkpoint that is not worse (RUN/best.pt until the run ends): on a plateau that is the one trained
 /// longest, at the lowest learning rate. Patience counts worse checkpoints in a row.
 class HoldoutMonitor {
@@ -49,8 +53,10 @@ class HoldoutMonitor {
 
   bool on() const { return o_.holdout() > 0; }
   /// Splits x (and cond) in place into the rows trained on and the held-out ones; `copies` stacked copies
-  /// of each row (a joint run's three blocks, a per-coordinate run's D) go to the same side.
-  void split(torch::Tensor& x, torch::Tensor& cond, int64_t copies);
+  /// of each row (a joint run's three blocks, a per-coordinate run's D) go to the same side. With
+  /// `information` (a run conditioned on vectors or labels) the checkpoints are judged by the held-out
+  /// MMSE gap, the information the run is measured for, rather than by the loss.
+  void split(torch::Tensor& x, torch::Tensor& cond, int64_t copies, bool information = false);
   /// The writer records the split in RUN/holdout.npy (the directory must exist).
   void write_record() const;
   /// On resume: the best held-out loss logged up to the checkpoint's `step`; true when the run stopped there.
@@ -74,11 +80,18 @@ class HoldoutMonitor {
   Estimate best() const { return best_; }
 
  private:
-  void record(int64_t step, Estimate loss, const std::string& verdict);
+  // Each held-out row's loss, and with a condition its conditional excess (conditional − null loss),
+  // averaged over the row's fixed draws.
+  struct Rows {
+    torch::Tensor loss, excess;
+  };
+  Rows held_out_rows(const DenoisingObjective& objective, const ScoreModel& ema_model) const;
+  // `judged`: the value the verdicts compare (the loss, or the conditional excess).
+  void record(int64_t step, Estimate loss, double judged, const std::string& verdict);
 
   const TrainOptions& o_;
   std::string run_dir_, best_path_, log_path_, lowest_path_;
-  bool writer_;
+  bool writer_, information_ = false;
   torch::Tensor x_, cond_, lowest_rows_;  // lowest_rows_: the lowest checkpoint's per-row losses
   HoldoutSplit split_;
   Estimate best_;

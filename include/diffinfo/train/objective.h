@@ -54,6 +54,15 @@ class DenoisingObjective {
   /// row, whose mean is the denoising loss (a held-out loss, TrainOptions::holdout).
   torch::Tensor row_losses(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
                            const torch::Tensor& cond = {}) const;
+  /// A conditional model's two branches on the same draws of (s, ε) (no condition dropped at random):
+  /// [B] weighted residual norms with each row's condition and with the null condition. Their difference
+  /// (null − conditional) is the MMSE gap, an estimate of I(X; Y) in nats under the likelihood weighting
+  /// (docs/math.md §4), whose bias −E‖δ_c‖² + E‖δ_u‖² grows as the conditional branch overfits.
+  struct BranchRows {
+    torch::Tensor conditional, null;
+  };
+  BranchRows branch_rows(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen,
+                         const torch::Tensor& cond) const;
   /// [B, 1] times (CPU, double) -> [B, 1] λ(s).
   torch::Tensor weighting(const torch::Tensor& s) const;
 
@@ -64,6 +73,11 @@ class DenoisingObjective {
   };
   Draw draw(const ScoreModel& model, const torch::Tensor& x0, torch::Generator& gen, const torch::Tensor& cond,
             BatchShare share = {}) const;
+  /// The draws of (s, ε, keep) behind `draw`, without the network; `eps` is returned through the out-parameter.
+  Draw noise(const torch::Tensor& x0, torch::Generator& gen, const torch::Tensor& cond, BatchShare share,
+             torch::Tensor& eps) const;
+  /// The network's output and weighted residual norms on d's draws under `cond`.
+  void evaluate(const ScoreModel& model, Draw& d, const torch::Tensor& eps) const;
 
   const ForwardProcess& process_;
   ObjectiveOptions options_;

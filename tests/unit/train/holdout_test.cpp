@@ -139,5 +139,51 @@ TEST(Holdout, CooldownEndsTheRunAndResumesExactly) {
   EXPECT_EQ(log_lines(dir + "/whole").size(), log_lines(dir + "/broken").size());
 }
 
+// A run conditioned on vectors is judged by its held-out information (minus the conditional excess): every
+// evaluation logs it, "lowest" marks a new highest information, and the run ends on the latest checkpoint
+// not judged worse. Independent x and y on few rows at a high rate: the conditional branch learns the
+// training pairs, the held-out information falls, and patience ends the run.
+TEST(Holdout, ConditionalRunsAreJudgedByTheirHeldOutInformation) {
+  const auto dir = scratch_dir();
+  auto gen = make_generator(3);
+  auto x = data2d(80), y = randn({80, 2}, gen, torch::dtype(torch::kFloat32));
+  auto c = small_config(3000);
+  c.cond_path = "memory", c.cond_kind = CondKind::kVector, c.cond_var = 1.0;
+  c.model.cond_dim(2);
+  c.train.holdout(0.5).patience(3).cooldown(0).checkpoint_every(50).lr(1e-2).batch_size(40).ema_decay(0.9);
+  const auto result = train(c, {x, y}, dir + "/run", false, torch::kCPU);
+  double highest = -1e300;
+  int64_t kept = 0, evaluations = 0;
+  for (const auto& j : log_lines(dir + "/run")) {
+    if (!j.contains("holdout_loss")) continue;
+    ++evaluations;
+    ASSERT_TRUE(j.contains("holdout_information")) << j.dump();
+    const double information = j["holdout_information"]["value"];
+    const std::string verdict = j["verdict"];
+    EXPECT_EQ(verdict == "lowest", information > highest) << j.dump();
+    if (verdict != "lowest") EXPECT_GT(j["holdout_above_lowest"]["stderr"].get<double>(), 0.0);
+    highest = std::max(highest, information);
+    if (verdict != "worse") kept = j["step"];
+  }
+  EXPECT_TRUE(result.stopped) << "the conditional branch never overfitted: the test cannot tell the criteria apart";
+  EXPECT_LT(result.steps, 3000);
+  EXPECT_EQ(result.best_step, kept);
+  EXPECT_EQ(load_run(dir + "/run", torch::kCPU).step, kept);
+  EXPECT_GE(evaluations, 4);
+  // Killed after its second evaluation, the run resumes, reading the information back from its log, to the
+  // same end on the same weights.
+  TrainCallbacks die;
+  die.progress = [](int64_t step, int64_t, double) {
+    if (step == 110) throw std::runtime_error("killed");
+  };
+  EXPECT_THROWS_WITH(train(c, {x, y}, dir + "/broken", false, torch::kCPU, die), "killed");
+  const auto resumed = train(c, {x, y}, dir + "/broken", true, torch::kCPU);
+  EXPECT_EQ(resumed.steps, result.steps);
+  EXPECT_EQ(resumed.best_step, result.best_step);
+  const auto wa = load_run(dir + "/run", torch::kCPU).model->net()->parameters();
+  const auto wb = load_run(dir + "/broken", torch::kCPU).model->net()->parameters();
+  for (size_t i = 0; i < wa.size(); ++i) EXPECT_TRUE(torch::equal(wa[i], wb[i]));
+}
+
 }  // namespace
 }  // namespace diffinfo

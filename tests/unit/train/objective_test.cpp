@@ -89,6 +89,24 @@ TEST(Objective, SharesOfABatchAddUpToItsLossOnTheSameDraws) {
   EXPECT_GT(std::abs(objective.loss(model, x0, other, labels).item<double>() - whole), 1e-3 * std::abs(whole));
 }
 
+TEST(Objective, BranchRowsAreBothBranchesOnTheSameDraws) {
+  // The held-out information of a conditional run (train/holdout.h): each row with its own condition and
+  // with the null condition, on one draw of (s, ε) — the losses row_losses gives with no row dropped and
+  // with no condition at all, from the same generator state.
+  auto p = vp();
+  ScoreModel model(p, random_net(2, 3), "entropy", 1.0);
+  DenoisingObjective objective(*p, ObjectiveOptions().p_uncond(0.2));
+  auto x0 = torch::randn({50, 2}), y = torch::randn({50, 3});
+  torch::NoGradGuard no_grad;
+  auto gen = make_generator(9), kept = make_generator(9), null = make_generator(9);
+  const auto rows = objective.branch_rows(model, x0, gen, y);
+  EXPECT_TRUE(torch::allclose(rows.conditional, DenoisingObjective(*p, ObjectiveOptions().p_uncond(0.0)).row_losses(model, x0, kept, y)));
+  EXPECT_TRUE(torch::allclose(rows.null, objective.row_losses(model, x0, null)));
+  EXPECT_GT((rows.conditional - rows.null).abs().max().item<double>(), 1e-3);  // the condition matters to this net
+  auto g = make_generator(9);
+  EXPECT_THROWS_WITH(objective.branch_rows(model, x0, g, {}), "branch_rows needs a condition");
+}
+
 TEST(Objective, UnknownWeightingIsAnError) {
   auto p = vp();
   EXPECT_THROWS_WITH(DenoisingObjective(*p, ObjectiveOptions().weighting("snr")), "weighting 'snr' not found; known: likelihood, noise, none");
