@@ -188,7 +188,10 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
                          std::to_string(run.config.train.steps()) + " (--steps); the rest of the run is as it was");
   std::ostringstream text;
   if (result.was_complete())
-    text << a.out << (result.stopped ? " ended on its held-out loss at step " : " is already trained to step ") << result.steps
+    text << a.out << (!result.stopped                   ? " is already trained to step "
+                      : result.holdout_information ? " ended on its held-out information at step "
+                                                   : " ended on its held-out loss at step ")
+         << result.steps
          << " (pass a larger --steps to go on)\n";
   else
     text << "trained " << a.out
@@ -200,10 +203,14 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   if (run.config.train.holdout() > 0)
     text << "held out " << held_out_count(run.config.train.holdout(), run.config.data_rows) << " of " << run.config.data_rows
          << " rows (" << run_file(a.out, "holdout.npy") << "): the measuring commands use them by default\n";
-  if (result.best_step > 0)
+  const std::string stopped = result.stopped ? " (stopped by --patience)" : "";
+  if (result.holdout_information)
+    text << "held-out information I(X;Y) " << result.holdout_information->value << " ± " << result.holdout_information->std_error
+         << " nats (MMSE gap) is best at step " << result.best_step << stopped << ", held-out loss " << result.holdout.value
+         << ": " << a.out << "/checkpoint.pt holds those weights\n";
+  else if (result.best_step > 0)
     text << "held-out loss " << result.holdout.value << " ± " << result.holdout.std_error << " is lowest at step "
-         << result.best_step << (result.stopped ? " (stopped by --patience)" : "") << ": " << a.out
-         << "/checkpoint.pt holds those weights\n";
+         << result.best_step << stopped << ": " << a.out << "/checkpoint.pt holds those weights\n";
   r.text = text.str();
   r.json = {{"run", a.out},
             {"start_step", result.start_step},
@@ -213,6 +220,7 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
             {"ranks", a.group.size()},
             {"allreduce_seconds", result.allreduce_seconds}};
   if (result.best_step > 0) r.json["best_step"] = result.best_step, r.json["holdout"] = to_json(result.holdout);
+  if (result.holdout_information) r.json["holdout_information"] = to_json(*result.holdout_information);
   if (run.config.train.holdout() > 0)
     r.json["held_out_rows"] = held_out_count(run.config.train.holdout(), run.config.data_rows), r.json["stopped_early"] = result.stopped;
   return r;

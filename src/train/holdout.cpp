@@ -93,11 +93,13 @@ bool HoldoutMonitor::resume(int64_t step) {
       const Estimate loss{j["holdout_loss"], j["holdout_stderr"]};
       // A log from before the information criterion judged the loss; its resumed run goes on doing so.
       if (!j.contains("holdout_information")) information_ = false;
-      const double judged = information_ ? -j["holdout_information"]["value"].get<double>() : loss.value;
+      std::optional<Estimate> information;
+      if (information_) information = Estimate{j["holdout_information"]["value"], j["holdout_information"]["stderr"]};
+      const double judged = information ? -information->value : loss.value;
       // Logs from before the verdicts: a checkpoint counted only when lower than every one before it.
       const auto verdict = j.contains("verdict") ? j["verdict"].get<std::string>()
                            : best_step_ == 0 || judged < lowest_ ? "lowest" : "worse";
-      record(j["step"].get<int64_t>(), loss, judged, verdict);
+      record(j["step"].get<int64_t>(), loss, information, judged, verdict);
     }
     if (j.contains("cooldown")) cooldown_from_ = j["cooldown"]["from"].get<int64_t>();
     if (j.contains("stopped")) stopped = j["step"] == step && j["stopped"]["steps"] == o_.steps();
@@ -142,8 +144,9 @@ bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreMo
   nlohmann::json line = {{"step", step}, {"holdout_loss", loss.value}, {"holdout_stderr", loss.std_error}};
   // The rows judged: the loss, or for a conditional run its conditional excess (minus the MMSE gap).
   const auto judged_rows = information_ ? rows.excess : rows.loss;
-  const double judged = information_ ? mean_estimate(rows.excess).value : loss.value;
-  if (information_) line["holdout_information"] = to_json(mean_estimate(-rows.excess));
+  std::optional<Estimate> information;
+  if (information_) information = mean_estimate(-rows.excess), line["holdout_information"] = to_json(*information);
+  const double judged = information ? -information->value : loss.value;
   // Against the lowest checkpoint so far on the same rows and draws: the paired difference and its stderr.
   if (!lowest_rows_.defined() && file_exists(lowest_path_)) lowest_rows_ = read_npy(lowest_path_);
   std::string verdict = "lowest";
@@ -162,7 +165,7 @@ bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreMo
   line["verdict"] = verdict;
   log << line.dump() << "\n";
   log.flush();
-  record(step, loss, judged, verdict);
+  record(step, loss, information, judged, verdict);
   return o_.patience() > 0 && since_best_ >= o_.patience();
 }
 
@@ -190,9 +193,10 @@ void HoldoutMonitor::finish(const std::string& ckpt, int64_t last_step, bool sto
   log.flush();
 }
 
-void HoldoutMonitor::record(int64_t step, Estimate loss, double judged, const std::string& verdict) {
+void HoldoutMonitor::record(int64_t step, Estimate loss, std::optional<Estimate> information, double judged,
+                            const std::string& verdict) {
   if (verdict == "lowest") lowest_ = judged;
-  if (verdict != "worse") best_ = loss, best_step_ = step, since_best_ = 0;
+  if (verdict != "worse") best_ = loss, best_information_ = information, best_step_ = step, since_best_ = 0;
   else ++since_best_;
   last_step_ = step;
 }

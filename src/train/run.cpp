@@ -12,6 +12,9 @@
 #include <stdexcept>
 
 namespace diffinfo {
+
+std::vector<std::string> stop_on_names() { return {"auto", "loss", "information"}; }
+
 namespace {
 
 const char* kRunFormat = "diffinfo-run-1";
@@ -54,6 +57,7 @@ void check_train_options(const TrainOptions& o) {
   real("holdout", o.holdout(), 0, 1, true);
   if (o.seed() > uint64_t{1} << 62) refuse("seed must lie in 0…2^62, got " + std::to_string(o.seed()));
   if (!is_known(precision_names(), o.precision())) refuse(unknown_name("precision", o.precision(), precision_names()));
+  if (!is_known(stop_on_names(), o.stop_on())) refuse(unknown_name("stop_on", o.stop_on(), stop_on_names()));
   if (o.patience() > 0 && o.holdout() == 0)
     refuse("patience counts checkpoints without a lower held-out loss: it needs holdout > 0");
 }
@@ -83,6 +87,7 @@ nlohmann::json RunConfig::to_json() const {
   if (!init_run.empty()) j["train"]["init"] = init_run;  // absent otherwise, as in runs from before the option
   if (t.holdout() > 0) j["train"].update({{"holdout", t.holdout()}, {"patience", t.patience()}});  // likewise
   if (t.cooldown() > 0) j["train"]["cooldown"] = t.cooldown();  // likewise
+  if (t.stop_on() != "auto") j["train"]["stop_on"] = t.stop_on();  // likewise
   if (ranks > 1) j["train"]["ranks"] = ranks;  // likewise
   if (t.precision() != "float32") j["train"]["precision"] = t.precision();  // likewise
   return j;
@@ -132,6 +137,7 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
         .cooldown(j["train"].contains("cooldown") ? integer("train", "cooldown", 0, kMaxSteps) : 0);  // likewise
     c.init_run = j["train"].value("init", std::string());    // likewise
     c.train.precision(j["train"].value("precision", std::string("float32")));  // likewise; checked with the rest
+    c.train.stop_on(j["train"].value("stop_on", std::string("auto")));          // likewise
     c.ranks = j["train"].contains("ranks") ? integer("train", "ranks", 1, 1 << 20) : 1;         // likewise
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = integer("data", "rows", 0, int64_t{1} << 40);

@@ -256,9 +256,13 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   HoldoutMonitor holdout(o, run_dir, group.leader());
   // A joint run stacks each row as three blocks, a per-coordinate run as D: a row's copies go to one side.
   // A run conditioned on vectors or labels, with a null branch trained beside them (not a DAE's decoder),
-  // is judged by the held-out information it is measured for.
-  const bool information = (config.cond_kind == CondKind::kVector || config.cond_kind == CondKind::kLabels) &&
-                           config.objective.p_uncond() > 0;
+  // is judged by the held-out information it is measured for, unless told to judge the loss.
+  const bool can_inform = (config.cond_kind == CondKind::kVector || config.cond_kind == CondKind::kLabels) &&
+                          config.objective.p_uncond() > 0;
+  if (o.stop_on() == "information" && !can_inform)
+    throw std::runtime_error("stop_on information judges a conditional run's held-out MMSE gap: it needs a run "
+                             "conditioned on vectors or labels with p_uncond > 0");
+  const bool information = o.stop_on() == "information" || (o.stop_on() == "auto" && can_inform);
   holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : config.cond_kind == CondKind::kCoordinates ? config.model.classes() : 1,
                 information);
 
@@ -291,7 +295,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
                   holdout.evaluate(objective, ema_model, result.start_step, log, save(result.start_step)) &&
                   holdout.end_on_patience(result.start_step, log))) {
     if (!stopped) holdout.finish(ckpt, result.start_step, true, log);
-    result.steps = result.start_step, result.stopped = true, result.best_step = holdout.best_step(), result.holdout = holdout.best();
+    result.steps = result.start_step, result.stopped = true, result.best_step = holdout.best_step(), result.holdout = holdout.best(),
+    result.holdout_information = holdout.best_information();
     return result;
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -323,7 +328,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   }
   if (holdout.cooldown_from() > 0) result.stopped = result.steps < o.steps();
   holdout.finish(ckpt, result.steps, result.stopped, log);
-  result.best_step = holdout.best_step(), result.holdout = holdout.best();
+  result.best_step = holdout.best_step(), result.holdout = holdout.best(),
+    result.holdout_information = holdout.best_information();
   result.final_loss = last_loss;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.allreduce_seconds = allreduce_seconds;

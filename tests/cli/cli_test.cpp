@@ -198,19 +198,22 @@ TEST(Cli, BadInputIsOneClearLineAndNothingIsOverwritten) {
 
 TEST(Cli, HoldoutEndsTheRunOnItsBestCheckpoint) {
   const auto dir = scratch_dir();
-  // 80 pairs of x with an independent 8-D condition, 40 trained on at a high rate: the conditional branch
-  // learns which x goes with which y, the held-out loss turns, and patience stops the run.
+  // 80 pairs of x with an independent 8-D condition, 40 trained on at a high rate and judged by the loss
+  // (by default a conditional run is judged by its held-out information and stops before it memorises,
+  // Holdout.ConditionalRunsAreJudgedByTheirHeldOutInformation): the conditional branch learns which x goes
+  // with which y, the held-out loss turns, and patience stops the run.
   ASSERT_EQ(run_cli("data gaussian --dim 2 --n 80 --seed 1 --out " + dir + "/x.npy", dir).code, 0);
   ASSERT_EQ(run_cli("data gaussian --dim 8 --n 80 --seed 2 --out " + dir + "/y.npy", dir).code, 0);
   const std::string run = "train --data " + dir + "/x.npy --cond " + dir + "/y.npy --steps 4000 --checkpoint-every 200 "
                           "--lr 1e-2 --batch 40 --ema 0.9 --cooldown 0 ";
-  auto r = run_cli(run + "--holdout 0.5 --patience 3 --out " + dir + "/run", dir);
+  auto r = run_cli(run + "--holdout 0.5 --patience 3 --stop-on loss --out " + dir + "/run", dir);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("is lowest at step"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(stopped by --patience)"), std::string::npos) << r.out;
   const auto config = nlohmann::json::parse(slurp(dir + "/run/config.json"));
   EXPECT_EQ(config["train"]["holdout"], 0.5);
   EXPECT_EQ(config["train"]["patience"], 3);
+  EXPECT_EQ(config["train"]["stop_on"], "loss");
   // What it memorised reads as information on the pairs it saw: the in-sample check says so.
   auto mi = run_cli("mi --run " + dir + "/run --measure-on held-out --json", dir);
   ASSERT_EQ(mi.code, 0) << mi.err;
@@ -243,8 +246,17 @@ TEST(Cli, HoldoutEndsTheRunOnItsBestCheckpoint) {
   expect_error(run_cli("train --resume --holdout 0.5 --out " + dir + "/run", dir), "--holdout cannot change on --resume");
   expect_error(run_cli(run + "--holdout 0 --patience 2 --out " + dir + "/r", dir), "it needs holdout > 0");
   expect_error(run_cli(run + "--holdout 1 --out " + dir + "/r", dir), "holdout must lie in [0, 1), got 1");
+  expect_error(run_cli("train --data " + dir + "/x.npy --steps 10 --stop-on information --out " + dir + "/r", dir),
+               "stop_on information judges a conditional run's held-out MMSE gap");
+  expect_error(run_cli(run + "--stop-on lowest --out " + dir + "/r", dir), "--stop-on: lowest not in {auto,loss,information}");
   expect_error(run_cli(run + "--holdout 0.999 --out " + dir + "/r", dir), "of 80 rows leaves no row on one side");
   EXPECT_FALSE(std::filesystem::exists(dir + "/r"));
+  // At the default the same run is judged by its held-out information, and says so.
+  r = run_cli(run + "--holdout 0.5 --patience 3 --out " + dir + "/informed", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("held-out information I(X;Y)"), std::string::npos) << r.out;
+  EXPECT_NE(slurp(dir + "/informed/train_log.jsonl").find("\"holdout_information\""), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/informed/config.json"))["train"].count("stop_on"), 0u);  // auto: as before
 }
 
 TEST(Cli, LabelsTrainMiSampleEndToEnd) {

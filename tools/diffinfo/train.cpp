@@ -79,6 +79,11 @@ void add_train(CLI::App& app) {
                       "held-out information) (0: train every step; "
                       "--steps is then the most a run trains)")
           ->capture_default_str(),
+      cmd->add_option("--stop-on", t.stop_on(),
+                      "what judges the checkpoints: auto (information with --cond or --labels, else loss) | loss (the "
+                      "held-out denoising loss) | information (the held-out MMSE gap; docs/held_out.md)")
+          ->check(CLI::IsMember(stop_on_names()))
+          ->capture_default_str(),
       cmd->add_option("--cooldown", t.cooldown(),
                       "once patience is spent, anneal the learning rate to lr * lr_final over this many steps and end "
                       "on the best checkpoint (0: end at once)")

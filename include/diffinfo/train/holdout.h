@@ -78,6 +78,8 @@ class HoldoutMonitor {
 
   int64_t best_step() const { return best_step_; }
   Estimate best() const { return best_; }
+  /// A run judged by its information: the held-out MMSE gap at best_step(), nats.
+  std::optional<Estimate> best_information() const { return best_information_; }
 
  private:
   // Each held-out row's loss, and with a condition its conditional excess (conditional − null loss),
@@ -87,7 +89,7 @@ class HoldoutMonitor {
   };
   Rows held_out_rows(const DenoisingObjective& objective, const ScoreModel& ema_model) const;
   // `judged`: the value the verdicts compare (the loss, or the conditional excess).
-  void record(int64_t step, Estimate loss, double judged, const std::string& verdict);
+  void record(int64_t step, Estimate loss, std::optional<Estimate> information, double judged, const std::string& verdict);
 
   const TrainOptions& o_;
   std::string run_dir_, best_path_, log_path_, lowest_path_;
@@ -95,6 +97,7 @@ class HoldoutMonitor {
   torch::Tensor x_, cond_, lowest_rows_;  // lowest_rows_: the lowest checkpoint's per-row losses
   HoldoutSplit split_;
   Estimate best_;
+  std::optional<Estimate> best_information_;
   double lowest_ = 0;
   int64_t best_step_ = 0, since_best_ = 0, last_step_ = 0, cooldown_from_ = 0;
 };

@@ -15,8 +15,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace diffinfo {
+
+/// The known values of TrainOptions::stop_on, in order: "auto", "loss", "information".
+std::vector<std::string> stop_on_names();
 
 struct TrainOptions {
   /// Optimiser steps (default 10000). With the batch size, this sets how many noisy samples the
@@ -54,6 +58,10 @@ struct TrainOptions {
   /// over this many steps and the run ends there, on its best checkpoint (default 0: it ends at once).
   /// A plateau at a high learning rate is not yet the network's best (docs/held_out.md).
   TORCH_ARG(int64_t, cooldown) = 0;
+  /// With holdout: what judges the checkpoints. "loss": the held-out denoising loss; "information": a
+  /// conditional run's held-out MMSE gap (train/holdout.h); "auto" (default): information for a run
+  /// conditioned on vectors or labels with a null branch, the loss otherwise.
+  TORCH_ARG(std::string, stop_on) = "auto";
   /// Arithmetic of the forward passes of training: "float32" (default) or "bfloat16" (autocast, train/precision.h).
   /// The weights, the optimiser, the EMA and every measurement stay float32.
   TORCH_ARG(std::string, precision) = "float32";

@@ -10,6 +10,7 @@
 #include "diffinfo/train/run.h"
 
 #include <functional>
+#include <optional>
 
 namespace diffinfo {
 
@@ -32,10 +33,12 @@ struct TrainResult {
   double final_loss = 0;   ///< mean loss over the last log interval
   double seconds = 0;
   double allreduce_seconds = 0;  ///< of `seconds`, in the gradients' all-reduce (several ranks)
-  /// With TrainOptions::holdout: the step whose weights the run ends with (the lowest held-out loss),
-  /// that loss, and whether patience stopped the run before its last step.
+  /// With TrainOptions::holdout: the step whose weights the run ends with (train/holdout.h), its held-out
+  /// loss, its held-out information when that judged the run, and whether patience stopped the run
+  /// before its last step.
   int64_t best_step = 0;
   Estimate holdout;
+  std::optional<Estimate> holdout_information;
   bool stopped = false;
   /// What the caller should print: a damaged checkpoint.pt resumed from checkpoint.prev.pt.
   std::vector<std::string> warnings;
