@@ -29,7 +29,7 @@ if [ ! -f "$work.done" ]; then
   wait $pid
   touch "$work.done"
 fi
-for snap in $(ls -d "$work".snap* | grep -v tmp | sort -V); do
+for snap in $(ls -d "$work".snap* | grep -v "\.tmp$" | sort -V); do
   step=${snap##*.snap}
   grep -q "^$task,$step," "$csv" && continue
   "$bin" mi --run "$snap" --json > "$snap.mi.json" 2>/dev/null
@@ -38,6 +38,8 @@ import json, sys
 task, step, snap, spec, commit = sys.argv[1:]
 j = json.load(open(snap + ".mi.json"))
 log = [json.loads(l) for l in open(snap + "/train_log.jsonl")]
+if any("stopped" in l for l in log):
+    sys.exit(0)  # copied after the run ended on its best checkpoint: not the weights of this step
 h = [l for l in log if l.get("step") == int(step) and "holdout_loss" in l][-1]
 on = j["measured_on"]
 row = [task, step, "%.4f" % h["holdout_loss"], "%.4f" % h.get("holdout_information", {}).get("value", float("nan")),
