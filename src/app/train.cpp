@@ -189,7 +189,7 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   std::ostringstream text;
   if (result.was_complete())
     text << a.out << (!result.stopped                   ? " is already trained to step "
-                      : result.holdout_information ? " ended on its held-out information at step "
+                      : result.holdout_information ? " ended on its held-out loss and information at step "
                                                    : " ended on its held-out loss at step ")
          << result.steps
          << " (pass a larger --steps to go on)\n";
@@ -206,7 +206,7 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   const std::string stopped = result.stopped ? " (stopped by --patience)" : "";
   if (result.holdout_information)
     text << "held-out information I(X;Y) " << result.holdout_information->value << " ± " << result.holdout_information->std_error
-         << " nats (MMSE gap) is best at step " << result.best_step << stopped << ", held-out loss " << result.holdout.value
+         << " nats (MMSE gap) at the kept step " << result.best_step << stopped << ", held-out loss " << result.holdout.value
          << ": " << a.out << "/checkpoint.pt holds those weights\n";
   else if (result.best_step > 0)
     text << "held-out loss " << result.holdout.value << " ± " << result.holdout.std_error << " is lowest at step "

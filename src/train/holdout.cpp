@@ -60,11 +60,12 @@ void write_holdout(const std::string& run_dir, const HoldoutSplit& split) {
 
 HoldoutMonitor::HoldoutMonitor(const TrainOptions& o, const std::string& run_dir, bool writer)
     : o_(o), run_dir_(run_dir), best_path_(run_file(run_dir, "best.pt")), log_path_(run_file(run_dir, "train_log.jsonl")),
-      lowest_path_(run_file(run_dir, "holdout_lowest.npy")), writer_(writer) {}
+      lowest_path_(run_file(run_dir, "holdout_lowest.npy")), kept_path_(run_file(run_dir, "holdout_kept_information.npy")),
+      writer_(writer) {}
 
 void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies, bool information) {
   if (!on()) return;
-  information_ = information && cond.defined();
+  information_ = information && cond.defined() && copies == 1;
   const int64_t n = x.size(0) / copies;
   const auto s = holdout_split(o_.holdout(), o_.seed(), n);
   auto stacked = [&](const torch::Tensor& rows) {
@@ -75,6 +76,10 @@ void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies
   const auto held_rows = stacked(s.held_out), fit_rows = stacked(s.trained);
   x_ = x.index_select(0, held_rows), x = x.index_select(0, fit_rows);
   if (cond.defined()) cond_ = cond.index_select(0, held_rows), cond = cond.index_select(0, fit_rows);
+  if (information_) {  // as many trained rows, the first drawn, for the in-sample information
+    const int64_t m = std::min(x_.size(0), x.size(0));
+    x_in_ = x.narrow(0, 0, m), cond_in_ = cond.narrow(0, 0, m);
+  }
   split_ = s;
 }
 
@@ -91,15 +96,16 @@ bool HoldoutMonitor::resume(int64_t step) {
     const auto j = nlohmann::json::parse(line);
     if (j.contains("holdout_loss")) {
       const Estimate loss{j["holdout_loss"], j["holdout_stderr"]};
-      // A log from before the information criterion judged the loss; its resumed run goes on doing so.
-      if (!j.contains("holdout_information")) information_ = false;
-      std::optional<Estimate> information;
-      if (information_) information = Estimate{j["holdout_information"]["value"], j["holdout_information"]["stderr"]};
-      const double judged = information ? -information->value : loss.value;
+      // A log from before the memorisation verdict judged the loss alone; its resumed run goes on doing so.
+      if (!j.contains("in_sample_information")) information_ = false;
+      std::optional<Information> information;
+      if (information_)
+        information = Information{{j["holdout_information"]["value"], j["holdout_information"]["stderr"]},
+                                  j["in_sample_information"]["value"].get<double>()};
       // Logs from before the verdicts: a checkpoint counted only when lower than every one before it.
       const auto verdict = j.contains("verdict") ? j["verdict"].get<std::string>()
-                           : best_step_ == 0 || judged < lowest_ ? "lowest" : "worse";
-      record(j["step"].get<int64_t>(), loss, information, judged, verdict);
+                           : best_step_ == 0 || loss.value < lowest_ ? "lowest" : "worse";
+      record(j["step"].get<int64_t>(), loss, information, verdict);
     }
     if (j.contains("cooldown")) cooldown_from_ = j["cooldown"]["from"].get<int64_t>();
     if (j.contains("stopped")) stopped = j["step"] == step && j["stopped"]["steps"] == o_.steps();
@@ -114,25 +120,40 @@ HoldoutMonitor::Rows HoldoutMonitor::held_out_rows(const DenoisingObjective& obj
   // Each row's loss averaged over enough draws that kHoldoutDrawsTotal in all are made: one draw's weighted
   // norm varies far more than two checkpoints' losses differ, even on the same draws.
   const int64_t n = x_.size(0), draws = (kHoldoutDrawsTotal + n - 1) / n, chunk = 1024;  // fixed: not the batch size
-  Rows rows{torch::zeros({n}, torch::kFloat64), torch::zeros({n}, torch::kFloat64)};
+  Rows rows{torch::zeros({n}, torch::kFloat64), torch::zeros({n}, torch::kFloat64), torch::zeros({n}, torch::kFloat64)};
   auto add = [&](const torch::Tensor& to, const torch::Tensor& index, const torch::Tensor& values) {
     to.index_add_(0, index, values.to(torch::kCPU, torch::kFloat64));
   };
   for (int64_t i = 0; i < n * draws; i += chunk) {  // the rows repeated `draws` times, in chunks
     const auto index = torch::arange(i, std::min(i + chunk, n * draws), torch::kInt64).remainder(n);
     const auto on = index.to(x_.device());
-    const auto x = x_.index_select(0, on);
     const auto cond = cond_.defined() ? cond_.index_select(0, on) : torch::Tensor();
-    if (information_) {
-      const auto branches = objective.branch_rows(ema_model, x, gen, cond);
-      add(rows.loss, index, branches.conditional);
-      add(rows.excess, index, branches.conditional - branches.null);
-    } else {
-      add(rows.loss, index, objective.row_losses(ema_model, x, gen, cond));
+    if (!information_) {
+      add(rows.loss, index, objective.row_losses(ema_model, x_.index_select(0, on), gen, cond));
+      continue;
     }
+    const auto out = objective.branch_rows(ema_model, x_.index_select(0, on), gen, cond);
+    add(rows.loss, index, out.conditional);
+    add(rows.information, index, out.null - out.conditional);
+    const auto in_index = index.remainder(x_in_.size(0));
+    const auto seen = objective.branch_rows(ema_model, x_in_.index_select(0, in_index.to(x_.device())), gen,
+                                            cond_in_.index_select(0, in_index.to(x_.device())));
+    add(rows.in_sample, in_index, seen.null - seen.conditional);
   }
-  rows.loss /= static_cast<double>(draws), rows.excess /= static_cast<double>(draws);
+  for (auto* t : {&rows.loss, &rows.information, &rows.in_sample}) *t /= static_cast<double>(draws);
   return rows;
+}
+
+bool HoldoutMonitor::memorising(const Rows& rows, nlohmann::json& line) {
+  if (!kept_information_.defined() && file_exists(kept_path_)) kept_information_ = read_npy(kept_path_);
+  if (!best_information_ || !kept_information_.defined() || kept_information_.numel() != rows.information.numel())
+    return false;
+  // Paired on the same rows and draws: below the kept checkpoint's information on the held-out rows, while
+  // on the rows trained on it has not fallen — the conditional branch learns the training pairs.
+  const auto below = mean_estimate(kept_information_ - rows.information);
+  line["information_below_kept"] = to_json(below);
+  const double in_sample = rows.in_sample.mean().item<double>();
+  return below.value > kWorseStderrs * below.std_error && in_sample >= best_information_->in_sample;
 }
 
 bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreModel& ema_model, int64_t step,
@@ -142,30 +163,36 @@ bool HoldoutMonitor::evaluate(const DenoisingObjective& objective, const ScoreMo
   if (!std::isfinite(loss.value))
     throw std::runtime_error("held-out loss not finite at step " + std::to_string(step) + "; lower --lr");
   nlohmann::json line = {{"step", step}, {"holdout_loss", loss.value}, {"holdout_stderr", loss.std_error}};
-  // The rows judged: the loss, or for a conditional run its conditional excess (minus the MMSE gap).
-  const auto judged_rows = information_ ? rows.excess : rows.loss;
-  std::optional<Estimate> information;
-  if (information_) information = mean_estimate(-rows.excess), line["holdout_information"] = to_json(*information);
-  const double judged = information ? -information->value : loss.value;
+  std::optional<Information> information;
+  if (information_) {
+    information = Information{mean_estimate(rows.information), rows.in_sample.mean().item<double>()};
+    line["holdout_information"] = to_json(information->held_out);
+    line["in_sample_information"] = to_json(mean_estimate(rows.in_sample));
+  }
   // Against the lowest checkpoint so far on the same rows and draws: the paired difference and its stderr.
   if (!lowest_rows_.defined() && file_exists(lowest_path_)) lowest_rows_ = read_npy(lowest_path_);
   std::string verdict = "lowest";
-  if (best_step_ > 0 && judged >= lowest_ && lowest_rows_.defined() && lowest_rows_.numel() == judged_rows.numel()) {
-    const auto diff = mean_estimate(judged_rows - lowest_rows_);
+  if (best_step_ > 0 && loss.value >= lowest_ && lowest_rows_.defined() && lowest_rows_.numel() == rows.loss.numel()) {
+    const auto diff = mean_estimate(rows.loss - lowest_rows_);
     line["holdout_above_lowest"] = to_json(diff);
     verdict = diff.value > kWorseStderrs * diff.std_error ? "worse" : "level";
-  } else if (best_step_ > 0 && judged >= lowest_) {
+  } else if (best_step_ > 0 && loss.value >= lowest_) {
     verdict = "worse";  // no rows to pair with (a log from before the verdicts)
   }
+  if (information_ && memorising(rows, line)) verdict = "worse", line["memorising"] = true;
   if (verdict != "worse") save(best_path_);  // before the log names it
   if (verdict == "lowest") {
-    lowest_rows_ = judged_rows;
-    if (writer_) write_npy(lowest_path_, judged_rows);
+    lowest_rows_ = rows.loss;
+    if (writer_) write_npy(lowest_path_, rows.loss);
+  }
+  if (information_ && verdict != "worse") {
+    kept_information_ = rows.information;
+    if (writer_) write_npy(kept_path_, rows.information);
   }
   line["verdict"] = verdict;
   log << line.dump() << "\n";
   log.flush();
-  record(step, loss, information, judged, verdict);
+  record(step, loss, information, verdict);
   return o_.patience() > 0 && since_best_ >= o_.patience();
 }
 
@@ -193,9 +220,8 @@ void HoldoutMonitor::finish(const std::string& ckpt, int64_t last_step, bool sto
   log.flush();
 }
 
-void HoldoutMonitor::record(int64_t step, Estimate loss, std::optional<Estimate> information, double judged,
-                            const std::string& verdict) {
-  if (verdict == "lowest") lowest_ = judged;
+void HoldoutMonitor::record(int64_t step, Estimate loss, std::optional<Information> information, const std::string& verdict) {
+  if (verdict == "lowest") lowest_ = loss.value;
   if (verdict != "worse") best_ = loss, best_information_ = information, best_step_ = step, since_best_ = 0;
   else ++since_best_;
   last_step_ = step;

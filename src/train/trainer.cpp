@@ -256,12 +256,13 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   HoldoutMonitor holdout(o, run_dir, group.leader());
   // A joint run stacks each row as three blocks, a per-coordinate run as D: a row's copies go to one side.
   // A run conditioned on vectors or labels, with a null branch trained beside them (not a DAE's decoder),
-  // is judged by the held-out information it is measured for, unless told to judge the loss.
+  // is also judged by whether it memorises the information it is measured for, unless told to judge the
+  // loss alone.
   const bool can_inform = (config.cond_kind == CondKind::kVector || config.cond_kind == CondKind::kLabels) &&
                           config.objective.p_uncond() > 0;
   if (o.stop_on() == "information" && !can_inform)
-    throw std::runtime_error("stop_on information judges a conditional run's held-out MMSE gap: it needs a run "
-                             "conditioned on vectors or labels with p_uncond > 0");
+    throw std::runtime_error("stop_on information compares a conditional run's held-out and in-sample MMSE gaps: it "
+                             "needs a run conditioned on vectors or labels with p_uncond > 0");
   const bool information = o.stop_on() == "information" || (o.stop_on() == "auto" && can_inform);
   holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : config.cond_kind == CondKind::kCoordinates ? config.model.classes() : 1,
                 information);

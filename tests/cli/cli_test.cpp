@@ -247,7 +247,7 @@ TEST(Cli, HoldoutEndsTheRunOnItsBestCheckpoint) {
   expect_error(run_cli(run + "--holdout 0 --patience 2 --out " + dir + "/r", dir), "it needs holdout > 0");
   expect_error(run_cli(run + "--holdout 1 --out " + dir + "/r", dir), "holdout must lie in [0, 1), got 1");
   expect_error(run_cli("train --data " + dir + "/x.npy --steps 10 --stop-on information --out " + dir + "/r", dir),
-               "stop_on information judges a conditional run's held-out MMSE gap");
+               "stop_on information compares a conditional run's held-out and in-sample MMSE gaps");
   expect_error(run_cli(run + "--stop-on lowest --out " + dir + "/r", dir), "--stop-on: lowest not in {auto,loss,information}");
   expect_error(run_cli(run + "--holdout 0.999 --out " + dir + "/r", dir), "of 80 rows leaves no row on one side");
   EXPECT_FALSE(std::filesystem::exists(dir + "/r"));

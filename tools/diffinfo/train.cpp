@@ -71,17 +71,17 @@ void add_train(CLI::App& app) {
       cmd->add_option("--holdout", t.holdout(),
                       "fraction of the rows held out of training, at least min(" + std::to_string(kMinHoldoutRows) +
                           ", N/4) rows (RUN/holdout.npy): their loss is logged at every checkpoint (with --cond or --labels also "
-                          "the information I(X;Y) the network reads on them, which then judges the checkpoints), the run "
-                          "ends on the best checkpoint, and the measuring commands draw from them (0: train and measure "
+                          "the information I(X;Y) the network reads on them and on as many trained rows, --stop-on), the "
+                          "run ends on the best checkpoint, and the measuring commands draw from them (0: train and measure "
                           "on every row; docs/held_out.md)")->capture_default_str(),
       cmd->add_option("--patience", t.patience(),
-                      "stop after this many checkpoints in a row worse than the best (held-out loss; with --cond or --labels, "
-                      "held-out information) (0: train every step; "
+                      "stop after this many checkpoints in a row worse than the best (--stop-on) (0: train every step; "
                       "--steps is then the most a run trains)")
           ->capture_default_str(),
       cmd->add_option("--stop-on", t.stop_on(),
-                      "what judges the checkpoints: auto (information with --cond or --labels, else loss) | loss (the "
-                      "held-out denoising loss) | information (the held-out MMSE gap; docs/held_out.md)")
+                      "what judges the checkpoints: loss (the held-out denoising loss) | information (also worse: a held-out "
+                      "MMSE gap that falls while the in-sample one does not, the conditional branch memorising; "
+                      "docs/held_out.md) | auto (information with --cond or --labels, else loss)")
           ->check(CLI::IsMember(stop_on_names()))
           ->capture_default_str(),
       cmd->add_option("--cooldown", t.cooldown(),

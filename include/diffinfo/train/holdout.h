@@ -38,12 +38,13 @@ void write_holdout(const std::string& run_dir, const HoldoutSplit& split);
 
 /// The held-out loss of a training run (TrainOptions::holdout): the EMA network's denoising loss on the
 /// held-out rows at every checkpoint, on the same draws of (s, ε) each time so that successive values
-/// differ by the network alone. A run conditioned on vectors or labels is judged instead by its conditional
-/// excess, the conditional branch's loss minus the null branch's on the same draws (minus the held-out
-/// MMSE gap, logged as `holdout_information`): the loss falls as long as the network learns the data's
-/// shape, while the information it reads on unseen rows already falls as the conditional branch learns
-/// the training pairs (docs/held_out.md). Each checkpoint is judged against the lowest so far on the
-/// same rows (paired): "lowest", "level" (not above it by 2 paired stderrs) or "worse". The run keeps the latest
+/// differ by the network alone. Each checkpoint is judged against the lowest so far on the same rows
+/// (paired): "lowest", "level" (not above it by 2 paired stderrs) or "worse". A run conditioned on vectors
+/// or labels also logs the information its branches read, null minus conditional loss on the same draws
+/// (the MMSE gap), on the held-out rows and on as many rows trained on; a checkpoint whose held-out
+/// information fell below the kept one's by 2 paired stderrs while its in-sample information did not fall
+/// is worse too ("memorising"): the conditional branch learns the training pairs while the loss, still
+/// learning the shape both branches share, goes on falling (docs/held_out.md). The run keeps the latest
 /// checkpoint that is not worse (RUN/best.pt until the run ends): on a plateau that is the one trained
 /// longest, at the lowest learning rate. Patience counts worse checkpoints in a row.
 class HoldoutMonitor {
@@ -54,8 +55,8 @@ class HoldoutMonitor {
   bool on() const { return o_.holdout() > 0; }
   /// Splits x (and cond) in place into the rows trained on and the held-out ones; `copies` stacked copies
   /// of each row (a joint run's three blocks, a per-coordinate run's D) go to the same side. With
-  /// `information` (a run conditioned on vectors or labels) the checkpoints are judged by the held-out
-  /// MMSE gap, the information the run is measured for, rather than by the loss.
+  /// `information` (a run conditioned on vectors or labels, with a null branch) the memorisation verdict
+  /// joins the loss's.
   void split(torch::Tensor& x, torch::Tensor& cond, int64_t copies, bool information = false);
   /// The writer records the split in RUN/holdout.npy (the directory must exist).
   void write_record() const;
@@ -79,25 +80,35 @@ class HoldoutMonitor {
   int64_t best_step() const { return best_step_; }
   Estimate best() const { return best_; }
   /// A run judged by its information: the held-out MMSE gap at best_step(), nats.
-  std::optional<Estimate> best_information() const { return best_information_; }
+  std::optional<Estimate> best_information() const {
+    return best_information_ ? std::optional<Estimate>(best_information_->held_out) : std::nullopt;
+  }
 
  private:
-  // Each held-out row's loss, and with a condition its conditional excess (conditional − null loss),
-  // averaged over the row's fixed draws.
+  // Each held-out row's loss (a conditional run's: its conditional branch's), averaged over the row's fixed
+  // draws; with the information verdict also each row's information (null − conditional loss) and that of
+  // as many rows trained on.
   struct Rows {
-    torch::Tensor loss, excess;
+    torch::Tensor loss, information, in_sample;
+  };
+  struct Information {
+    Estimate held_out;
+    double in_sample = 0;
   };
   Rows held_out_rows(const DenoisingObjective& objective, const ScoreModel& ema_model) const;
-  // `judged`: the value the verdicts compare (the loss, or the conditional excess).
-  void record(int64_t step, Estimate loss, std::optional<Estimate> information, double judged, const std::string& verdict);
+  // True when the held-out information fell below the kept checkpoint's (paired) while the in-sample one
+  // did not; adds the paired difference to `line`.
+  bool memorising(const Rows& rows, nlohmann::json& line);
+  void record(int64_t step, Estimate loss, std::optional<Information> information, const std::string& verdict);
 
   const TrainOptions& o_;
-  std::string run_dir_, best_path_, log_path_, lowest_path_;
+  std::string run_dir_, best_path_, log_path_, lowest_path_, kept_path_;
   bool writer_, information_ = false;
   torch::Tensor x_, cond_, lowest_rows_;  // lowest_rows_: the lowest checkpoint's per-row losses
+  torch::Tensor x_in_, cond_in_, kept_information_;  // trained rows for the in-sample information; the kept one's rows
   HoldoutSplit split_;
   Estimate best_;
-  std::optional<Estimate> best_information_;
+  std::optional<Information> best_information_;
   double lowest_ = 0;
   int64_t best_step_ = 0, since_best_ = 0, last_step_ = 0, cooldown_from_ = 0;
 };
