@@ -8,6 +8,27 @@
 #include <cmath>
 
 namespace diffinfo::app {
+namespace {
+
+// TC's interval (docs/uncertainty.md): the same difference of the entropies in their denoising forms spans
+// it with the S_NN one; the rows' errors of the joint and of each marginal in quadrature (their draws are
+// independent; they share the rows, and where those move the terms alike this overstates the rows' error).
+Uncertainty tc_uncertainty(const TotalCorrelation& tc, const MeasuredModel& run) {
+  EntropyProfile as_one;  // TC as one profile: its estimate and its rows' error
+  as_one.total = tc.total_correlation;
+  double rows = std::pow(tc.joint.rows_stderr, 2), denoising = tc.joint.denoising.value;
+  double gap = std::pow(tc.joint.gap.std_error, 2) + std::pow(tc.joint.gap_rows_stderr, 2);
+  for (const auto& m : tc.marginals) {
+    rows += std::pow(m.rows_stderr, 2), denoising -= m.denoising.value;
+    gap += std::pow(m.gap.std_error, 2) + std::pow(m.gap_rows_stderr, 2);
+  }
+  as_one.rows_stderr = std::sqrt(rows);
+  auto u = single_network_uncertainty(as_one, run, "total_correlation");
+  u.add_estimator("denoising_form", denoising, std::sqrt(gap));
+  return u;
+}
+
+}  // namespace
 
 Report run_tc(const TcRequest& a) {
   const auto device = device_from_name(a.device);
@@ -38,7 +59,8 @@ Report run_tc(const TcRequest& a) {
   for (const auto& m : tc.marginals) per.push_back(to_json(m.total));
   Report r;
   auto& out = r.json;
-  out = {{"total_correlation", to_json(tc.total_correlation)},
+  const auto uncertainty = tc_uncertainty(tc, joint);
+  out = {{"total_correlation", uncertainty.to_json()},
                         {"neural_entropy_joint", to_json(tc.joint.total)},
                         {"neural_entropy_marginal_sum", to_json(tc.marginal_sum)},
                         {"neural_entropy_marginals", per},
@@ -50,6 +72,7 @@ Report run_tc(const TcRequest& a) {
                         {"process", process.config()},
                         {"settings", tc.joint.settings()}};
   if (!memorised.empty()) r.warnings.push_back(memorised);
+  if (const auto bias = bias_warning(uncertainty, "TC"); !bias.empty()) r.warnings.push_back(bias);
   double exact_tc = std::nan("");
   if (!a.exact_spec.empty()) {
     const auto law = with_spec(a.exact_spec, [](nlohmann::json spec) {
@@ -67,7 +90,13 @@ Report run_tc(const TcRequest& a) {
               tc.total_correlation.value, tc.total_correlation.std_error, tc.joint.total.value, tc.marginal_sum.value);
   for (size_t k = 0; k < tc.marginals.size(); ++k)
     r.text += format("  S_NN(X_%zu) = %.4f ± %.4f\n", k, tc.marginals[k].total.value, tc.marginals[k].total.std_error);
-  if (std::isfinite(exact_tc)) r.text += format("exact                TC = %.4f nats  (closed form, Gaussian)\n", exact_tc);
+  r.text += uncertainty_line("95 % interval        ", uncertainty);
+  if (std::isfinite(exact_tc)) {
+    r.text += format("exact                TC = %.4f nats  (closed form, Gaussian; %s the 95 %% interval)\n", exact_tc,
+                     inside(uncertainty, exact_tc) ? "inside" : "outside");
+    if (exact_tc != 0)
+      r.text += format("relative error       %+.2f %%\n", 100.0 * (tc.total_correlation.value / exact_tc - 1.0));
+  }
   r.text += rows_line("rows                 ", rows.selection, measured_on);
   return r;
 }

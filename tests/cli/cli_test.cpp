@@ -474,6 +474,39 @@ TEST(Cli, LabelEntropyEndToEndAndItsErrors) {
   expect_error(run_cli("label-entropy --run " + run + " --class 2", dir), "generate must be -1 (unconditional) or a class 0..1");
 }
 
+// Total correlation from a joint run and its per-coordinate run: the estimate with its interval, the
+// denoising form in its span, the parts by name, and the exact value beside it.
+TEST(Cli, TotalCorrelationEndToEndWithItsInterval) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data gaussian --dim 3 --n 3000 --seed 4 --out " + dir + "/g.npy", dir).code, 0);
+  const std::string train = "train --quiet --data " + dir + "/g.npy --steps 400 --width 32 --checkpoint-every 200 ";
+  ASSERT_EQ(run_cli(train + "--out " + dir + "/joint", dir).code, 0);
+  ASSERT_EQ(run_cli(train + "--marginals --out " + dir + "/marginals", dir).code, 0);
+  const std::string tc = "tc --run " + dir + "/joint --marginals " + dir + "/marginals --exact " + dir +
+                         "/g.spec.json --points 10 --samples 128 ";
+  auto r = run_cli(tc + "--json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& t = j["total_correlation"];
+  const double value = t["value"];
+  EXPECT_GT(t["stderr"].get<double>(), 0.0);
+  EXPECT_GE(t["total_stderr"].get<double>(), t["stderr"].get<double>());
+  EXPECT_LE(t["interval_95"][0].get<double>(), value);
+  EXPECT_GE(t["interval_95"][1].get<double>(), value);
+  const double denoising = t["components"]["estimator_span"]["estimators"]["denoising_form"];
+  EXPECT_NE(denoising, value);  // another estimator, on the same draws
+  EXPECT_LE(t["interval_95"][0].get<double>(), denoising);
+  EXPECT_GE(t["interval_95"][1].get<double>(), denoising);
+  EXPECT_GT(t["components"]["measured_rows"].get<double>(), 0.0);
+  EXPECT_TRUE(t["components"]["ensemble"].contains("missing"));
+  EXPECT_NEAR(value, j["neural_entropy_joint"]["value"].get<double>() - j["neural_entropy_marginal_sum"]["value"].get<double>(), 1e-9);
+  EXPECT_GT(j["exact"]["total_correlation"].get<double>(), 0.0);
+  r = run_cli(tc, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("95 % interval"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the 95 % interval)"), std::string::npos) << r.out;
+}
+
 TEST(Cli, NllAndThermoEndToEndAndTheirErrors) {
   const auto dir = scratch_dir();
   ASSERT_EQ(run_cli("data gaussian --dim 3 --n 2000 --out " + dir + "/g.npy", dir).code, 0);
