@@ -531,6 +531,17 @@ TEST(Cli, NllAndThermoEndToEndAndTheirErrors) {
   EXPECT_TRUE(j["nll"]["components"]["ode_discretisation"].contains("missing"));
   EXPECT_NE(j["nll"]["estimator"].get<std::string>().find("the Gaussian fitted"), std::string::npos);
   EXPECT_GT(j["nll_plain"]["stderr"].get<double>(), 0.0);
+  // The orderings bound <= NLL <= denoising bound as tests; with the law known, NLL − bound is the paired gap.
+  const auto& lower = j["orderings"]["bound_le_nll_test"];
+  EXPECT_NEAR(lower["difference"].get<double>(), j["gap_paired"]["value"].get<double>(), 1e-12);
+  EXPECT_NEAR(lower["z"].get<double>(), lower["difference"].get<double>() / lower["stderr"].get<double>(), 1e-9);
+  for (const auto* test : {&lower, &j["orderings"]["nll_le_denoising_bound_test"]}) {
+    const double z = (*test)["z"];
+    EXPECT_EQ((*test)["verdict"], z >= 2 ? "holds" : z > -2 ? "within noise" : "broken") << test->dump();
+  }
+  EXPECT_NEAR(j["orderings"]["nll_le_denoising_bound_test"]["difference"].get<double>(),
+              j["denoising_bound"]["value"].get<double>() - j["nll"]["value"].get<double>(), 1e-9);
+  EXPECT_NE(r.out.find("\"verdict\""), std::string::npos);
   EXPECT_EQ(lines(slurp(run + "/nll.csv")), 51);
   // Quantised data: the offset is explicit, +8 bits for 256 levels on [0, 1].
   r = run_cli("nll --run " + run + " --rows 20 --levels 256 --range 0 1 --json --divergence hutchinson --probes 2" + quick, dir);
