@@ -229,6 +229,33 @@ double learning_rate(const TrainOptions& o, int64_t step, int64_t cooldown_from)
   return o.lr() * (o.lr_final() + (1.0 - o.lr_final()) * cosine);
 }
 
+namespace {
+
+// A joint run stacks each row as three blocks, a per-coordinate run as D: a row's copies go to one side.
+int64_t stacked_copies(const RunConfig& config) {
+  return config.cond_kind == CondKind::kJoint ? 3 : config.cond_kind == CondKind::kCoordinates ? config.model.classes() : 1;
+}
+
+// A run conditioned on vectors or labels, with a null branch trained beside them (not a DAE's decoder), is
+// also judged by whether it memorises the information it is measured for, unless told to judge the loss.
+bool judges_information(const RunConfig& config) {
+  const auto& stop_on = config.train.stop_on();
+  const bool can = (config.cond_kind == CondKind::kVector || config.cond_kind == CondKind::kLabels) &&
+                   config.objective.p_uncond() > 0;
+  if (stop_on == "information" && !can)
+    throw std::runtime_error("stop_on information compares a conditional run's held-out and in-sample MMSE gaps: it "
+                             "needs a run conditioned on vectors or labels with p_uncond > 0");
+  return stop_on == "information" || (stop_on == "auto" && can);
+}
+
+// The kept checkpoint's step and held-out numbers into the result.
+TrainResult& kept(const HoldoutMonitor& holdout, TrainResult& result) {
+  result.best_step = holdout.best_step(), result.holdout = holdout.best(), result.holdout_information = holdout.best_information();
+  return result;
+}
+
+}  // namespace
+
 TrainResult train(const RunConfig& config, const TrainData& train_data, const std::string& run_dir, bool resume,
                   const torch::Device& device, const TrainCallbacks& callbacks, const dist::Group& group) {
   const auto& o = config.train;
@@ -254,18 +281,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
                                                                                                           : torch::kInt64)
                                             : torch::Tensor();
   HoldoutMonitor holdout(o, run_dir, group.leader());
-  // A joint run stacks each row as three blocks, a per-coordinate run as D: a row's copies go to one side.
-  // A run conditioned on vectors or labels, with a null branch trained beside them (not a DAE's decoder),
-  // is also judged by whether it memorises the information it is measured for, unless told to judge the
-  // loss alone.
-  const bool can_inform = (config.cond_kind == CondKind::kVector || config.cond_kind == CondKind::kLabels) &&
-                          config.objective.p_uncond() > 0;
-  if (o.stop_on() == "information" && !can_inform)
-    throw std::runtime_error("stop_on information compares a conditional run's held-out and in-sample MMSE gaps: it "
-                             "needs a run conditioned on vectors or labels with p_uncond > 0");
-  const bool information = o.stop_on() == "information" || (o.stop_on() == "auto" && can_inform);
-  holdout.split(x_all, cond_all, config.cond_kind == CondKind::kJoint ? 3 : config.cond_kind == CondKind::kCoordinates ? config.model.classes() : 1,
-                information);
+  holdout.split(x_all, cond_all, stacked_copies(config), judges_information(config));
 
   TrainResult result;
   bool stopped = false;
@@ -296,9 +312,8 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
                   holdout.evaluate(objective, ema_model, result.start_step, log, save(result.start_step)) &&
                   holdout.end_on_patience(result.start_step, log))) {
     if (!stopped) holdout.finish(ckpt, result.start_step, true, log);
-    result.steps = result.start_step, result.stopped = true, result.best_step = holdout.best_step(), result.holdout = holdout.best(),
-    result.holdout_information = holdout.best_information();
-    return result;
+    result.steps = result.start_step, result.stopped = true;
+    return kept(holdout, result);
   }
   const auto t0 = std::chrono::steady_clock::now();
   auto loss_sum = torch::zeros({}, x_all.options());
@@ -329,8 +344,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   }
   if (holdout.cooldown_from() > 0) result.stopped = result.steps < o.steps();
   holdout.finish(ckpt, result.steps, result.stopped, log);
-  result.best_step = holdout.best_step(), result.holdout = holdout.best(),
-    result.holdout_information = holdout.best_information();
+  kept(holdout, result);
   result.final_loss = last_loss;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.allreduce_seconds = allreduce_seconds;
