@@ -53,7 +53,10 @@ Report run_entropy(const EntropyRequest& a) {
 
   Report r;
   auto& out = r.json;
-  auto uncertainty = single_network_uncertainty(profile, model, "neural_entropy");
+  const auto ensemble = ensemble_values(profile.total.value, load_members(model, device), [&](const MeasuredModel& m) {
+    return neural_entropy(process, m.residual(), data, options).total.value;
+  });
+  auto uncertainty = single_network_uncertainty(profile, model, "neural_entropy", ensemble);
   uncertainty.add_estimator("denoising_form", profile.denoising.value, std::hypot(profile.gap.std_error, profile.gap_rows_stderr));
   out = {{"neural_entropy", uncertainty.to_json()},
          {"units", "nats"},
@@ -70,6 +73,7 @@ Report run_entropy(const EntropyRequest& a) {
          {"curve", csv}};
   out["denoising_form"] = to_json(profile.denoising);
   out["form_gap"] = to_json(profile.gap);
+  if (ensemble.size() > 1) out["ensemble"] = ensemble_json(ensemble);
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (!memorised.empty()) r.warnings.push_back(memorised);
   if (auto w = bias_warning(uncertainty, "S_NN (its denoising form)"); !w.empty()) r.warnings.push_back(w);

@@ -5,6 +5,7 @@
 #include "diffinfo/measure/mutual_information.h"
 #include "diffinfo/random.h"
 #include "diffinfo/report/label_posterior.h"
+#include "diffinfo/train/ensemble.h"
 
 #include <algorithm>
 #include <cmath>
@@ -104,8 +105,11 @@ Uncertainty label_mi_uncertainty(const PosteriorProfile& profile, const Measured
   if (on_rows)
     u.add_missing("measured_rows", "the paths start from data rows: their sampling error is not separated from the "
                                    "Monte Carlo error");
-  u.add_missing("ensemble", run.card ? "a model trained elsewhere: the spread over retrained networks cannot be measured here"
-                                     : "one network: the spread over networks retrained on other samples is not measured");
+  const auto members = run.card ? 0 : ensemble_members(run.name).size();
+  u.add_missing("ensemble", run.card      ? "a model trained elsewhere: the spread over retrained networks cannot be measured here"
+                            : members > 0 ? "the run's " + std::to_string(members) + " ensemble members are not measured by "
+                                            "label-entropy: its posterior paths are the run's alone"
+                                          : "one network: the spread over networks retrained on other samples is not measured");
   return u;
 }
 

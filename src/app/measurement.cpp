@@ -4,6 +4,7 @@
 #include "diffinfo/app/report.h"
 #include "diffinfo/info/knn_entropy.h"
 #include "diffinfo/model/network.h"
+#include "diffinfo/train/ensemble.h"
 
 #include <algorithm>
 #include <cmath>
@@ -57,14 +58,51 @@ std::string rows_line(const std::string& label, const RowSelection& s, const nlo
   return line + "\n";
 }
 
+std::vector<MeasuredModel> load_members(const MeasuredModel& run, const torch::Device& device) {
+  std::vector<MeasuredModel> members;
+  if (run.card) return members;
+  for (const auto& dir : ensemble_members(run.name)) {
+    auto m = load_run(dir, device);
+    members.push_back({dir, std::move(m.config), m.step, std::move(m.process), std::move(m.model), std::nullopt});
+  }
+  return members;
+}
+
+std::vector<double> ensemble_values(double own, const std::vector<MeasuredModel>& members,
+                                    const std::function<double(const MeasuredModel&)>& measure) {
+  std::vector<double> values{own};
+  for (const auto& m : members) values.push_back(measure(m));
+  return values;
+}
+
+namespace {
+
+double standard_deviation(const std::vector<double>& v) {
+  double mean = 0, ss = 0;
+  for (double x : v) mean += x / static_cast<double>(v.size());
+  for (double x : v) ss += (x - mean) * (x - mean);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+}  // namespace
+
+nlohmann::json ensemble_json(const std::vector<double>& values) {
+  double mean = 0;
+  for (double x : values) mean += x / static_cast<double>(values.size());
+  return {{"members", values.size()}, {"values", values}, {"mean", mean}, {"sd", standard_deviation(values)},
+          {"method", "each network measured on the same rows and draws; sd over the networks, each trained on a "
+                     "bootstrap resample of the rows trained on with its own seed (docs/uncertainty.md)"}};
+}
+
 Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model,
-                                       const std::string& name) {
+                                       const std::string& name, const std::vector<double>& ensemble) {
   Uncertainty u(headline.total, name);
   u.add_random("monte_carlo", headline.total.std_error).add_random("measured_rows", headline.rows_stderr);
+  if (ensemble.size() > 1) return u.add_random("ensemble", standard_deviation(ensemble)), u;
   u.add_missing("ensemble", model.card ? "a model trained elsewhere: the spread over retrained networks (its data "
                                          "sample and seed) cannot be measured here"
                                        : "one network: the spread over networks retrained on other samples of the "
-                                         "law with other seeds is not measured");
+                                         "law with other seeds is not measured (train --ensemble K measures it)");
   return u;
 }
 

@@ -110,8 +110,8 @@ std::string add_exact(Report& r, const MutualInformationReference& exact, const 
 
 // MINDE's interval (docs/uncertainty.md): the entropy difference and the MMSE gap in its span, each with the
 // paired random error of its difference from MINDE.
-Uncertainty mi_uncertainty(const MutualInformationProfile& mi, const MeasuredModel& run) {
-  auto u = single_network_uncertainty(mi.minde, run, "minde");
+Uncertainty mi_uncertainty(const MutualInformationProfile& mi, const MeasuredModel& run, const std::vector<double>& ensemble) {
+  auto u = single_network_uncertainty(mi.minde, run, "minde", ensemble);
   u.add_estimator("entropy_difference", mi.difference.total.value, mi.difference_gap.total_with_rows().std_error)
       .add_estimator("mmse_gap", mi.mmse_gap.total.value, mi.orthogonality.total_with_rows().std_error);
   return u;
@@ -142,15 +142,20 @@ Report run_mi(const MiRequest& a) {
   const auto x = inputs.x.to(device, torch::kFloat32);
   const auto y = on_device(inputs.cond, device);
   const auto& process = *run.process;
-  const auto cond_model = run.network;
-  const auto uncond_model = uncond ? uncond->network : run.network;
-  const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) {
-    return c.is_null() ? uncond_model->residual(xs, s) : cond_model->residual(xs, s, c);
-  };
-  const auto measure = [&](const torch::Tensor& x, const torch::Tensor& y) {
+  // A model's MI: its own null condition, or the --uncond-run's network, for X alone.
+  const auto measure_model = [&](const MeasuredModel& m, const torch::Tensor& x, const torch::Tensor& y) {
+    const auto cond_model = m.network;
+    const auto uncond_model = uncond ? uncond->network : m.network;
+    const ConditionalResidualFn residual = [&](const torch::Tensor& xs, const torch::Tensor& s, const Condition& c) {
+      return c.is_null() ? uncond_model->residual(xs, s) : cond_model->residual(xs, s, c);
+    };
     return joint ? joint_mutual_information(process, residual, x, y, options) : mutual_information(process, residual, x, y, options);
   };
+  const auto measure = [&](const torch::Tensor& x, const torch::Tensor& y) { return measure_model(run, x, y); };
   const auto mi = measure(x, y);
+  const auto ensemble = ensemble_values(mi.minde.total.value, load_members(run, device), [&](const MeasuredModel& m) {
+    return measure_model(m, x, y).minde.total.value;
+  });
   auto measured_on = inputs.selection.to_json();
   std::string memorised;
   if (inputs.in_sample_x.defined()) {  // the same estimate on the pairs trained on: the memorisation check
@@ -181,7 +186,7 @@ Report run_mi(const MiRequest& a) {
   const char* running = joint ? "I(X_s; Y_s)" : "I(X_s; Y)";  // what the curve's ∫_s^T rate is
   Report r;
   auto& out = r.json;
-  const auto uncertainty = mi_uncertainty(mi, run);
+  const auto uncertainty = mi_uncertainty(mi, run, ensemble);
   out = {{"mutual_information", uncertainty.to_json()},
                         {"entropy_difference", to_json(mi.difference.total)},
                         {"mmse_gap", to_json(mi.mmse_gap.total)},
@@ -204,6 +209,7 @@ Report run_mi(const MiRequest& a) {
                         {"settings", mi.minde.settings()},
                         {"training", run.training()},
                         {"curve", csv}};
+  if (ensemble.size() > 1) out["ensemble"] = ensemble_json(ensemble);
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (!memorised.empty()) r.warnings.push_back(memorised);
   if (auto w = bias_warning(uncertainty, "I(X;Y) (MINDE, entropy difference, MMSE gap)"); !w.empty())

@@ -5,6 +5,7 @@
 #include "diffinfo/io/json_tensor.h"
 #include "diffinfo/measure/total_correlation.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace diffinfo::app {
@@ -13,7 +14,7 @@ namespace {
 // TC's interval (docs/uncertainty.md): the same difference of the entropies in their denoising forms spans
 // it with the S_NN one; the rows' errors of the joint and of each marginal in quadrature (their draws are
 // independent; they share the rows, and where those move the terms alike this overstates the rows' error).
-Uncertainty tc_uncertainty(const TotalCorrelation& tc, const MeasuredModel& run) {
+Uncertainty tc_uncertainty(const TotalCorrelation& tc, const MeasuredModel& run, const std::vector<double>& ensemble) {
   EntropyProfile as_one;  // TC as one profile: its estimate and its rows' error
   as_one.total = tc.total_correlation;
   double rows = std::pow(tc.joint.rows_stderr, 2), denoising = tc.joint.denoising.value;
@@ -23,7 +24,7 @@ Uncertainty tc_uncertainty(const TotalCorrelation& tc, const MeasuredModel& run)
     gap += std::pow(m.gap.std_error, 2) + std::pow(m.gap_rows_stderr, 2);
   }
   as_one.rows_stderr = std::sqrt(rows);
-  auto u = single_network_uncertainty(as_one, run, "total_correlation");
+  auto u = single_network_uncertainty(as_one, run, "total_correlation", ensemble);
   u.add_estimator("denoising_form", denoising, std::sqrt(gap));
   return u;
 }
@@ -46,10 +47,19 @@ Report run_tc(const TcRequest& a) {
   const auto& data_path = rows.path;
   const auto options = measurement_options(a.options, joint.config);
   const auto& process = *joint.process;
-  const auto measure = [&](const torch::Tensor& x) {
-    return total_correlation(process, joint.residual(), marginal.conditional_residual(), x.to(device, torch::kFloat32), options);
+  const auto measure_pair = [&](const MeasuredModel& j, const MeasuredModel& m, const torch::Tensor& x) {
+    return total_correlation(process, j.residual(), m.conditional_residual(), x.to(device, torch::kFloat32), options);
   };
+  const auto measure = [&](const torch::Tensor& x) { return measure_pair(joint, marginal, x); };
   const auto tc = measure(rows.x);
+  // The ensemble (train --ensemble): member k of the joint run with member k of the marginals run, either the
+  // run itself where it has fewer members.
+  const auto joint_members = load_members(joint, device), marginal_members = load_members(marginal, device);
+  std::vector<double> ensemble{tc.total_correlation.value};
+  for (size_t k = 0; k < std::max(joint_members.size(), marginal_members.size()); ++k)
+    ensemble.push_back(measure_pair(k < joint_members.size() ? joint_members[k] : joint,
+                                    k < marginal_members.size() ? marginal_members[k] : marginal, rows.x)
+                           .total_correlation.value);
   auto measured_on = rows.selection.to_json();
   std::string memorised;
   if (rows.in_sample.defined())  // the rows the joint run was trained on: the memorisation check
@@ -59,7 +69,7 @@ Report run_tc(const TcRequest& a) {
   for (const auto& m : tc.marginals) per.push_back(to_json(m.total));
   Report r;
   auto& out = r.json;
-  const auto uncertainty = tc_uncertainty(tc, joint);
+  const auto uncertainty = tc_uncertainty(tc, joint, ensemble);
   out = {{"total_correlation", uncertainty.to_json()},
                         {"neural_entropy_joint", to_json(tc.joint.total)},
                         {"neural_entropy_marginal_sum", to_json(tc.marginal_sum)},
@@ -71,6 +81,7 @@ Report run_tc(const TcRequest& a) {
                         {"measured_on", measured_on},
                         {"process", process.config()},
                         {"settings", tc.joint.settings()}};
+  if (ensemble.size() > 1) out["ensemble"] = ensemble_json(ensemble);
   if (!memorised.empty()) r.warnings.push_back(memorised);
   if (const auto bias = bias_warning(uncertainty, "TC"); !bias.empty()) r.warnings.push_back(bias);
   double exact_tc = std::nan("");

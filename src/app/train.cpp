@@ -5,6 +5,7 @@
 #include "diffinfo/data/scale.h"
 #include "diffinfo/data/stacking.h"
 #include "diffinfo/io/files.h"
+#include "diffinfo/train/ensemble.h"
 #include "diffinfo/train/holdout.h"
 
 #include <algorithm>
@@ -98,6 +99,42 @@ RunConfig init_source(const TrainRequest& a, CondKind kind) {
   return source;
 }
 
+// Members 1 … K−1 of the run's ensemble, K the larger of the request's and the members already trained + 1:
+// each a run of the same configuration in RUN/ensemble/k, trained on a bootstrap resample of the training rows,
+// resumed where it has a checkpoint.
+std::vector<TrainResult> train_members(const TrainRequest& a, const PreparedRun& run, const torch::Device& device,
+                                       const TrainCallbacks& callbacks) {
+  const auto members = std::max<int64_t>(a.ensemble, static_cast<int64_t>(ensemble_members(a.out).size()) + 1);
+  std::vector<TrainResult> results;
+  for (int64_t k = 1; k < members; ++k) {
+    auto config = run.config;
+    config.train.member(k);
+    const auto dir = member_dir(a.out, k);
+    results.push_back(diffinfo::train(config, run.data, dir, file_exists(run_file(dir, "checkpoint.pt")), device, callbacks, a.group));
+  }
+  return results;
+}
+
+// The members' lines of the report: text and JSON.
+void report_members(Report& r, const std::string& out, const std::vector<TrainResult>& members) {
+  if (members.empty()) return;
+  auto& list = r.json["ensemble"] = nlohmann::json::array();
+  std::ostringstream text;
+  text << "ensemble of " << members.size() + 1 << " networks (" << out << " and " << out << "/ensemble/1 … "
+       << members.size() << ", each on a bootstrap resample of the rows trained on): the measuring commands use all\n";
+  for (size_t i = 0; i < members.size(); ++i) {
+    const auto& m = members[i];
+    text << "  member " << i + 1 << ": steps " << m.start_step << " -> " << m.steps << ", " << m.seconds << " s";
+    if (m.best_step > 0) text << ", kept step " << m.best_step << " (held-out loss " << m.holdout.value << ")";
+    text << "\n";
+    nlohmann::json j = {{"member", i + 1}, {"run", member_dir(out, static_cast<int64_t>(i + 1))}, {"start_step", m.start_step},
+                        {"steps", m.steps}, {"seconds", m.seconds}};
+    if (m.best_step > 0) j["best_step"] = m.best_step, j["holdout"] = to_json(m.holdout);
+    list.push_back(j);
+  }
+  r.text += text.str();
+}
+
 }  // namespace
 
 double mean_variance(const torch::Tensor& x) { return std::max(x.var(0).mean().item<double>(), 1e-12); }
@@ -177,9 +214,12 @@ PreparedRun prepare_run(const TrainRequest& a) {
 }
 
 Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
+  if (a.ensemble < 1 || a.ensemble > kMaxMembers)
+    throw std::runtime_error("--ensemble must lie in 1…" + std::to_string(kMaxMembers) + ", got " + std::to_string(a.ensemble));
   const auto device = device_from_name(a.device);
   const auto run = prepare_run(a);
   const auto result = diffinfo::train(run.config, run.data, a.out, a.resume, device, callbacks, a.group);
+  const auto members = train_members(a, run, device, callbacks);
   Report r;
   r.warnings = run.warnings;
   r.warnings.insert(r.warnings.end(), result.warnings.begin(), result.warnings.end());
@@ -223,6 +263,7 @@ Report run_train(const TrainRequest& a, const TrainCallbacks& callbacks) {
   if (result.holdout_information) r.json["holdout_information"] = to_json(*result.holdout_information);
   if (run.config.train.holdout() > 0)
     r.json["held_out_rows"] = held_out_count(run.config.train.holdout(), run.config.data_rows), r.json["stopped_early"] = result.stopped;
+  report_members(r, a.out, members);
   return r;
 }
 

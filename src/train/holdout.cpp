@@ -4,6 +4,7 @@
 #include "diffinfo/io/files.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/checkpoint.h"
+#include "diffinfo/train/ensemble.h"
 
 #include <cmath>
 #include <filesystem>
@@ -64,7 +65,7 @@ HoldoutMonitor::HoldoutMonitor(const TrainOptions& o, const std::string& run_dir
       writer_(writer) {}
 
 void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies, bool information) {
-  if (!on()) return;
+  if (!on()) return bootstrap_rows(x, cond, copies, o_);
   information_ = information && cond.defined() && copies == 1;
   const int64_t n = x.size(0) / copies;
   const auto s = holdout_split(o_.holdout(), o_.seed(), n);
@@ -76,6 +77,7 @@ void HoldoutMonitor::split(torch::Tensor& x, torch::Tensor& cond, int64_t copies
   const auto held_rows = stacked(s.held_out), fit_rows = stacked(s.trained);
   x_ = x.index_select(0, held_rows), x = x.index_select(0, fit_rows);
   if (cond.defined()) cond_ = cond.index_select(0, held_rows), cond = cond.index_select(0, fit_rows);
+  bootstrap_rows(x, cond, copies, o_);  // an ensemble member trains on a resample of the rows trained on
   if (information_) {  // as many trained rows, the first drawn, for the in-sample information
     const int64_t m = std::min(x_.size(0), x.size(0));
     x_in_ = x.narrow(0, 0, m), cond_in_ = cond.narrow(0, 0, m);

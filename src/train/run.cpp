@@ -49,6 +49,7 @@ void check_train_options(const TrainOptions& o) {
   count("log_every", o.log_every(), 1, kMaxSteps);
   count("patience", o.patience(), 0, kMaxSteps);
   count("cooldown", o.cooldown(), 0, kMaxSteps);
+  count("member", o.member(), 0, kMaxMembers);
   if (!(std::isfinite(o.lr()) && o.lr() > 0 && o.lr() <= 1e3)) refuse("lr must be finite, > 0 and <= 1000, got " + c10::str(o.lr()));
   if (!(std::isfinite(o.label_lr()) && o.label_lr() > 0 && o.label_lr() <= 1e6))
     refuse("label_lr must be finite and > 0, got " + c10::str(o.label_lr()));
@@ -90,6 +91,7 @@ nlohmann::json RunConfig::to_json() const {
   if (t.stop_on() != "auto") j["train"]["stop_on"] = t.stop_on();  // likewise
   if (ranks > 1) j["train"]["ranks"] = ranks;  // likewise
   if (t.precision() != "float32") j["train"]["precision"] = t.precision();  // likewise
+  if (t.member() > 0) j["train"]["member"] = t.member();  // likewise
   return j;
 }
 
@@ -138,6 +140,7 @@ RunConfig RunConfig::from_json(const nlohmann::json& j, const std::string& where
     c.init_run = j["train"].value("init", std::string());    // likewise
     c.train.precision(j["train"].value("precision", std::string("float32")));  // likewise; checked with the rest
     c.train.stop_on(j["train"].value("stop_on", std::string("auto")));          // likewise
+    c.train.member(j["train"].contains("member") ? integer("train", "member", 0, kMaxMembers) : 0);  // likewise
     c.ranks = j["train"].contains("ranks") ? integer("train", "ranks", 1, 1 << 20) : 1;         // likewise
     c.data_path = field(j, "data", "path", where).get<std::string>();
     c.data_rows = integer("data", "rows", 0, int64_t{1} << 40);

@@ -4,6 +4,7 @@
 #include "diffinfo/io/files.h"
 #include "diffinfo/random.h"
 #include "diffinfo/train/checkpoint.h"
+#include "diffinfo/train/ensemble.h"
 #include "diffinfo/train/flat_adam.h"
 #include "diffinfo/train/holdout.h"
 #include "diffinfo/train/precision.h"
@@ -67,9 +68,9 @@ RunConfig with_ranks(RunConfig config, int64_t ranks) {
   return config;
 }
 
-// The network, initialised from the seed's stream 0, and its EMA copy, on `device`.
+// The network, initialised from the training seed's stream 0, and its EMA copy, on `device`.
 std::pair<Network, Network> init_networks(const RunConfig& config, const torch::Device& device) {
-  auto init_gen = make_generator(derive_seed(config.train.seed(), 0));
+  auto init_gen = make_generator(derive_seed(training_seed(config.train), 0));
   auto net = make_network(config.model), ema = make_network(config.model);
   net->reset_parameters(init_gen);
   net->to(device);
@@ -108,6 +109,7 @@ void check_inputs(const RunConfig& config, const TrainData& train_data, const st
 // the gradients summed over the ranks, then Adam and the warm-started EMA in the flat buffers.
 struct Stepper {
   const TrainOptions& o;
+  uint64_t seed;  // training_seed(o): the run's, or an ensemble member's own
   const torch::Tensor &x_all, &cond_all;
   const torch::Device& device;
   const ParameterGroups& groups;
@@ -121,14 +123,14 @@ struct Stepper {
 
   // This rank's loss of the step; the all-reduce's seconds are added to `allreduce_seconds`.
   torch::Tensor step(int64_t step, double lr, double& allreduce_seconds) const {
-    auto gen = make_generator(derive_seed(o.seed(), static_cast<uint64_t>(step)));
+    auto gen = make_generator(derive_seed(seed, static_cast<uint64_t>(step)));
     const auto rows = randint(x_all.size(0), o.batch_size(), gen, device);
     for (size_t g = 0; g < groups.factors.size(); ++g)
       static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[g].options()).lr(lr * groups.factors[g]);
     flat.zero_grad();
     // Dropout and a DAE's reparameterisation draw from LibTorch's default generator: reseeded per step too.
     // Each rank its own stream (rank 0's is a single process's): these draws are the rank's rows' own.
-    torch::manual_seed(derive_seed(o.seed(), static_cast<uint64_t>(step)) ^ 0x5eedULL ^
+    torch::manual_seed(derive_seed(seed, static_cast<uint64_t>(step)) ^ 0x5eedULL ^
                        (static_cast<uint64_t>(group.rank()) * 0x9E3779B97F4A7C15ULL));
     torch::Tensor loss;
     {
@@ -321,7 +323,7 @@ TrainResult train(const RunConfig& config, const TrainData& train_data, const st
   double last_loss = std::nan(""), allreduce_seconds = 0;
   // From here on the weights, gradients, moments and EMA live in flat buffers (loading is done).
   FlatAdam flat(optimizer, net->parameters(), ema->parameters());
-  const Stepper stepper{o, x_all, cond_all, device, groups, optimizer, flat, objective, model, net, group, rank_share(group, o.batch_size())};
+  const Stepper stepper{o, training_seed(o), x_all, cond_all, device, groups, optimizer, flat, objective, model, net, group, rank_share(group, o.batch_size())};
   net->train();
   result.steps = result.start_step;
   for (int64_t step = result.start_step + 1; step <= holdout.last_step(); ++step) {

@@ -507,6 +507,53 @@ TEST(Cli, TotalCorrelationEndToEndWithItsInterval) {
   EXPECT_NE(r.out.find("the 95 % interval)"), std::string::npos) << r.out;
 }
 
+// train --ensemble: the members' spread on the same draws joins the interval of entropy and mi (docs/uncertainty.md);
+// a resume with a larger K adds members and leaves the trained ones as they are.
+TEST(Cli, EnsembleMembersSpreadJoinsTheInterval) {
+  const auto dir = scratch_dir();
+  ASSERT_EQ(run_cli("data joint-gaussian --dim-x 2 --dim-y 1 --n 2000 --seed 3 --out " + dir + "/j.npy", dir).code, 0);
+  const std::string common = " --quiet --steps 300 --width 32 --checkpoint-every 100 ";
+  ASSERT_EQ(run_cli("train --data " + dir + "/j.npy --out " + dir + "/x --ensemble 2" + common, dir).code, 0);
+  auto r = run_cli("entropy --run " + dir + "/x --points 10 --samples 128 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  const auto& h = j["neural_entropy"];
+  ASSERT_EQ(j["ensemble"]["members"], 2);
+  EXPECT_EQ(j["ensemble"]["values"][0].get<double>(), h["value"].get<double>());
+  const double ens = h["components"]["ensemble"];
+  EXPECT_GT(ens, 0.0);
+  EXPECT_NEAR(ens, std::abs(j["ensemble"]["values"][0].get<double>() - j["ensemble"]["values"][1].get<double>()) / std::sqrt(2.0), 1e-12);
+  const double random = std::sqrt(std::pow(h["components"]["monte_carlo"].get<double>(), 2) +
+                                  std::pow(h["components"]["measured_rows"].get<double>(), 2) + ens * ens);
+  EXPECT_GE(h["total_stderr"].get<double>(), random - 1e-12);
+  // Resumed with three: member 1 is already trained, member 2 is new.
+  r = run_cli("train --resume --out " + dir + "/x --ensemble 3 --quiet", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/x/ensemble/2/checkpoint.pt"));
+  r = run_cli("entropy --run " + dir + "/x --points 10 --samples 128 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ensemble"]["members"], 3);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ensemble"]["values"][1], j["ensemble"]["values"][1]);
+  // tc pairs member k of the joint run with member k of the marginals run (the run itself where it has fewer).
+  ASSERT_EQ(run_cli("train --marginals --data " + dir + "/j.npy --out " + dir + "/m --ensemble 2" + common, dir).code, 0);
+  r = run_cli("tc --run " + dir + "/x --marginals " + dir + "/m --points 10 --samples 128 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ensemble"]["members"], 3);
+  EXPECT_GT(nlohmann::json::parse(r.out)["total_correlation"]["components"]["ensemble"].get<double>(), 0.0);
+  // A conditional run's members: MINDE's spread.
+  ASSERT_EQ(run_cli("train --data " + dir + "/j.npy --cond " + dir + "/j_y.npy --out " + dir + "/c --ensemble 2" + common, dir).code, 0);
+  r = run_cli("mi --run " + dir + "/c --points 10 --samples 128 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ensemble"]["members"], 2);
+  EXPECT_GT(j["mutual_information"]["components"]["ensemble"].get<double>(), 0.0);
+  // One network: the source is missing, and said so.
+  ASSERT_EQ(run_cli("train --data " + dir + "/j.npy --out " + dir + "/one" + common, dir).code, 0);
+  r = run_cli("entropy --run " + dir + "/one --points 10 --samples 128 --json", dir);
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["neural_entropy"]["components"]["ensemble"].contains("missing"));
+  expect_error(run_cli("train --data " + dir + "/j.npy --out " + dir + "/bad --ensemble 0", dir), "--ensemble must lie in 1");
+}
+
 TEST(Cli, NllAndThermoEndToEndAndTheirErrors) {
   const auto dir = scratch_dir();
   ASSERT_EQ(run_cli("data gaussian --dim 3 --n 2000 --out " + dir + "/g.npy", dir).code, 0);

@@ -92,6 +92,11 @@ void add_train(CLI::App& app) {
   auto* steps = cmd->add_option("--steps", t.steps(),
                                 "optimiser steps (default " + std::to_string(t.steps()) + ", " +
                                     std::to_string(kConditionalSteps) + " with --cond, --labels or --joint; may grow on --resume)");
+  cmd->add_option("--ensemble", r->ensemble,
+                  "train K networks: the run and K-1 members in RUN/ensemble/, each on a bootstrap resample of the rows "
+                  "trained on with a seed of its own; the measuring commands measure all on the same draws and their "
+                  "spread joins the 95 % interval (docs/uncertainty.md). On --resume a larger K adds members")
+      ->capture_default_str();
   auto dist = std::make_shared<DistFlags>();
   dist->add(cmd);
   cmd->callback([r, net, quiet, shape, fixed, steps, dist] {

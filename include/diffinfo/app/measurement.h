@@ -14,7 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace diffinfo::app {
 
@@ -52,10 +54,22 @@ nlohmann::json measured_on_without_check(const RowSelection& selection, const st
 /// The text line that says which rows were measured, after `label`: "2000 held-out of 20000 (in-sample 1.5932 ± …)".
 std::string rows_line(const std::string& label, const RowSelection& selection, const nlohmann::json& measured_on);
 
-/// The uncertainty of one network's headline estimate `headline` named `name` (docs/uncertainty.md): its
-/// Monte Carlo error and the measured rows' sampling error as random sources, the spread over retrained
-/// networks said to be missing. Callers add the other estimators of the same quantity.
-Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model, const std::string& name);
+/// The members of a run's ensemble (train --ensemble, train/ensemble.h), each loaded as the run; none for a
+/// TorchScript model or a run trained alone.
+std::vector<MeasuredModel> load_members(const MeasuredModel& run, const torch::Device& device);
+/// One headline estimate over a run's ensemble: `own` (the run's), then `measure` of each member, on the same rows
+/// and draws. The spread of these values is the `ensemble` error source.
+std::vector<double> ensemble_values(double own, const std::vector<MeasuredModel>& members,
+                                    const std::function<double(const MeasuredModel&)>& measure);
+/// {"members", "values", "mean", "sd"} of ensemble_values' result.
+nlohmann::json ensemble_json(const std::vector<double>& values);
+
+/// The uncertainty of a headline estimate `headline` named `name` (docs/uncertainty.md): its Monte Carlo error
+/// and the measured rows' sampling error as random sources, and the standard deviation of `ensemble` (the run's
+/// and its members' values, ensemble_values) as the spread over retrained networks — said to be missing when
+/// there is one network. Callers add the other estimators of the same quantity.
+Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model, const std::string& name,
+                                       const std::vector<double>& ensemble = {});
 /// When the estimators part by more than kBiasWarnZ of their paired random errors (or, where those are unknown,
 /// by more than the random half-width) and by more than kBiasWarnFraction of |value|: a one-line warning naming
 /// `what`, else an empty string.

@@ -37,6 +37,10 @@ struct TrainRequest {
   std::vector<std::string> shape_given;
   /// The other flags given that a resumed run keeps (objective, schedule, seed …).
   std::vector<std::string> fixed_given;
+  /// Networks in the run's ensemble (train/ensemble.h): after the run itself, members 1 … ensemble − 1 in
+  /// RUN/ensemble/k, each on a bootstrap resample of the training rows. On --resume the members already
+  /// there go on too, and a larger value adds members. 1: the run alone.
+  int64_t ensemble = 1;
   /// The ranks training together (docs/distributed.md); `train.batch_size()` is the global batch.
   dist::Group group;
 };

@@ -54,7 +54,8 @@ class HoldoutMonitor {
 
   bool on() const { return o_.holdout() > 0; }
   /// Splits x (and cond) in place into the rows trained on and the held-out ones; `copies` stacked copies
-  /// of each row (a joint run's three blocks, a per-coordinate run's D) go to the same side. With
+  /// of each row (a joint run's three blocks, a per-coordinate run's D) go to the same side. An ensemble
+  /// member then trains on a bootstrap resample of the rows trained on (train/ensemble.h), held out or not. With
   /// `information` (a run conditioned on vectors or labels, with a null branch) the memorisation verdict
   /// joins the loss's.
   void split(torch::Tensor& x, torch::Tensor& cond, int64_t copies, bool information = false);

@@ -5,6 +5,7 @@
 //   RUN/train_log.jsonl   one JSON object per logged step (and per held-out evaluation)
 //   RUN/best.pt           with TrainOptions::holdout, the best checkpoint so far, until the run ends
 //   RUN/holdout.npy       with TrainOptions::holdout, the indices [M] int64 of the data rows held out
+//   RUN/ensemble/K/       with train --ensemble, the run directory of member K >= 1 (train/ensemble.h)
 //
 //   auto run = diffinfo::load_run("runs/vp6", torch::kCPU);
 //   auto e = run.model->residual(x_s, s);     // the EMA network
@@ -65,6 +66,10 @@ struct TrainOptions {
   /// Arithmetic of the forward passes of training: "float32" (default) or "bfloat16" (autocast, train/precision.h).
   /// The weights, the optimiser, the EMA and every measurement stay float32.
   TORCH_ARG(std::string, precision) = "float32";
+  /// Member of an ensemble (train --ensemble, train/ensemble.h): 0 (default) is the run itself; a member k >= 1
+  /// trains on a bootstrap resample of the run's training rows, with a seed of its own for initialisation,
+  /// batches, times and noise, and holds out the run's own rows.
+  TORCH_ARG(int64_t, member) = 0;
 };
 
 /// Refuses options no run can have, each in one line naming the option: steps in 1…kMaxSteps,
@@ -73,6 +78,7 @@ void check_train_options(const TrainOptions& o);
 /// Limits that keep a typo from running for ever or filling the memory before any error.
 constexpr int64_t kMaxSteps = 1'000'000'000;
 constexpr int64_t kMaxBatch = 1 << 20;
+constexpr int64_t kMaxMembers = 1000;
 
 /// Default optimiser steps of a conditional or joint run (train --cond, --labels, --joint): MINDE reads
 /// the difference of two learned residuals, and their errors add to it. On the 25×15 joint Gaussian,

@@ -15,7 +15,7 @@ RunConfig every_field_set() {
   c.cond_kind = CondKind::kVector, c.cond_path = "/data/y.npy", c.cond_var = 2.5, c.model.cond_dim(3);
   c.objective.p_uncond(0.3).null_consistency(0.5).weighting("noise").time_sampling("uniform").s_min(1e-4);
   c.train.lr(2e-3).warmup(7).lr_final(0.1).ema_decay(0.99).seed(11).label_lr(4.0);
-  c.train.holdout(0.2).patience(4).cooldown(500).stop_on("loss").precision("bfloat16");
+  c.train.holdout(0.2).patience(4).cooldown(500).stop_on("loss").precision("bfloat16").member(3);
   c.data_rows = 777, c.init_run = "/runs/base", c.ranks = 2;
   return c;
 }
@@ -31,13 +31,14 @@ TEST(RunConfig, EveryFieldSurvivesItsJson) {
   EXPECT_EQ(back.cond_kind, CondKind::kVector);
   EXPECT_EQ(back.ranks, 2);
   EXPECT_EQ(back.init_run, "/runs/base");
+  EXPECT_EQ(back.train.member(), 3);
 }
 
 TEST(RunConfig, KeysAddedLaterAreAbsentAtWhatOlderRunsMeant) {
   auto c = small_config(100);
   c.data_rows = 50;
   const auto j = c.to_json();
-  for (const char* key : {"holdout", "patience", "cooldown", "stop_on", "precision", "label_lr", "init", "ranks"})
+  for (const char* key : {"holdout", "patience", "cooldown", "stop_on", "precision", "label_lr", "init", "ranks", "member"})
     EXPECT_FALSE(j["train"].contains(key)) << key;
   EXPECT_FALSE(j["objective"].contains("null_consistency"));
   const auto back = RunConfig::from_json(j, "config.json");
@@ -46,6 +47,7 @@ TEST(RunConfig, KeysAddedLaterAreAbsentAtWhatOlderRunsMeant) {
   EXPECT_EQ(back.train.stop_on(), "auto");
   EXPECT_EQ(back.train.precision(), "float32");
   EXPECT_EQ(back.ranks, 1);
+  EXPECT_EQ(back.train.member(), 0);
   // The test can fail: a set key is written.
   c.train.holdout(0.1).patience(5).stop_on("information");
   EXPECT_EQ(c.to_json()["train"]["stop_on"], "information");
