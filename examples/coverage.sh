@@ -16,7 +16,9 @@
 # Usage: examples/coverage.sh [CSV] [WORKDIR]   (default docs/coverage.csv, /tmp/diffinfo-coverage)
 # Env: LAWS (default 24), SEED0 (default 27000), LAWS_PER_CALL, DIFFINFO (binary), TRAIN_SEED (default 0:
 # `train --seed`; another value retrains the same laws, which measures the spread over retrained networks
-# that no single run reports, docs/uncertainty.md). Needs /usr/bin/python3 with numpy (scripts/setup.sh).
+# that no single run reports, docs/uncertainty.md), ENSEMBLE (default 1: `train --ensemble`; a CSV begun with
+# K > 1 has the column ensemble_sd, the members' spread in the interval). Needs /usr/bin/python3 with numpy
+# (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${DIFFINFO:-build/diffinfo}
@@ -26,10 +28,14 @@ laws=${LAWS:-24}
 seed0=${SEED0:-27000}
 per_call=${LAWS_PER_CALL:-$laws}
 train_seed=${TRAIN_SEED:-0}
+ensemble=${ENSEMBLE:-1}
 py=/usr/bin/python3
 mkdir -p "$work"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -s $csv ]] || echo "seed,family,law,quantity,value,mc_stderr,rows_stderr,span,total_stderr,low,high,truth,truth_stderr,error_pct,covered,seconds,commit" > "$csv"
+header="seed,family,law,quantity,value,mc_stderr,rows_stderr,span,total_stderr,low,high,truth,truth_stderr,error_pct,covered,seconds,commit"
+[[ $ensemble == 1 ]] || header+=",ensemble_sd"
+[[ -s $csv ]] || echo "$header" > "$csv"
+[[ $(head -n 1 "$csv") == "$header" ]] || { echo "coverage.sh: $csv was begun with another ENSEMBLE (its header differs)" >&2; exit 1; }
 
 draw() {  # seed, family -> $work/law<seed>.npy (+ _y.npy) and .spec.json; prints the law's label
   $py - "$1" "$2" "$work/law$1" <<'PY'
@@ -98,10 +104,10 @@ for ((i = 0; i < laws && done_laws < per_call; i++)); do
   rm -rf "$run"
   start=$SECONDS
   if [[ $family == joint ]]; then
-    $bin train --quiet --seed "$train_seed" --data "$work/law$seed.npy" --cond "$work/law${seed}_y.npy" --out "$run"
+    $bin train --quiet --seed "$train_seed" --data "$work/law$seed.npy" --ensemble "$ensemble" --cond "$work/law${seed}_y.npy" --out "$run"
     $bin mi --run "$run" --exact "$work/law$seed.spec.json" --json > "$work/law$seed.json" 2>/dev/null
   else
-    $bin train --quiet --seed "$train_seed" --data "$work/law$seed.npy" --out "$run"
+    $bin train --quiet --seed "$train_seed" --ensemble "$ensemble" --data "$work/law$seed.npy" --out "$run"
     $bin entropy --run "$run" --exact "$work/law$seed.spec.json" --json > "$work/law$seed.json" 2>/dev/null
   fi
   seconds=$((SECONDS - start))
@@ -118,7 +124,8 @@ lo, hi = h["interval_95"]
 t, ts = truth["value"], truth["stderr"]
 print("%s,%s,%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%+.3f,%d,%.1f,%s" % (
     seed, family, label, q, h["value"], h["stderr"], c["measured_rows"], c["estimator_span"]["width"],
-    h["total_stderr"], lo, hi, t, ts, 100 * (h["value"] / t - 1), int(lo <= t <= hi), float(seconds), commit))
+    h["total_stderr"], lo, hi, t, ts, 100 * (h["value"] / t - 1), int(lo <= t <= hi), float(seconds), commit)
+    + (",%.6f" % c["ensemble"] if "ensemble" in j else ""))
 PY
   tail -n 1 "$csv"
   done_laws=$((done_laws + 1))
