@@ -81,6 +81,7 @@ Report run_entropy(const EntropyRequest& a) {
                   profile.total.std_error, process.name().c_str(), options.s_min(), profile.t_max,
                   static_cast<long long>(model.step));
   r.text += uncertainty_line("95 % interval   ", uncertainty);
+  r.text += ensemble_line("ensemble        ", ensemble);
   if (exact) {
     const double rel = profile.total.value / exact->total.value - 1.0;
     out["exact"] = {{"total_entropy", to_json(exact->total)},

@@ -94,6 +94,16 @@ nlohmann::json ensemble_json(const std::vector<double>& values) {
                      "bootstrap resample of the rows trained on with its own seed (docs/uncertainty.md)"}};
 }
 
+std::string ensemble_line(const std::string& label, const std::vector<double>& values) {
+  if (values.size() < 2) return {};
+  double mean = 0;
+  for (double x : values) mean += x / static_cast<double>(values.size());
+  std::string line = label + format("%zu networks: mean %.4f, sd %.4f (the run's first:", values.size(), mean,
+                                    standard_deviation(values));
+  for (size_t k = 0; k < values.size(); ++k) line += format(" %.4f", values[k]);
+  return line + ")\n";
+}
+
 Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model,
                                        const std::string& name, const std::vector<double>& ensemble) {
   Uncertainty u(headline.total, name);

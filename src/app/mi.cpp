@@ -226,6 +226,7 @@ Report run_mi(const MiRequest& a) {
     r.text += format("label entropy        H(Y) = %.4f nats%s\n", out["label_entropy"].get<double>(),
                      out["exceeds_label_entropy"].get<bool>() ? "  (exceeded: biased estimate)" : "");
   r.text += uncertainty_line("95 % interval        ", uncertainty);
+  r.text += ensemble_line("ensemble             ", ensemble);
   r.text += exact_text;
   r.text += rows_line("rows                 ", inputs.selection, measured_on);
   r.text += format("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());

@@ -102,6 +102,7 @@ Report run_tc(const TcRequest& a) {
   for (size_t k = 0; k < tc.marginals.size(); ++k)
     r.text += format("  S_NN(X_%zu) = %.4f ± %.4f\n", k, tc.marginals[k].total.value, tc.marginals[k].total.std_error);
   r.text += uncertainty_line("95 % interval        ", uncertainty);
+  r.text += ensemble_line("ensemble             ", ensemble);
   if (std::isfinite(exact_tc)) {
     r.text += format("exact                TC = %.4f nats  (closed form, Gaussian; %s the 95 %% interval)\n", exact_tc,
                      inside(uncertainty, exact_tc) ? "inside" : "outside");

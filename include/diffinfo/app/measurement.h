@@ -61,8 +61,11 @@ std::vector<MeasuredModel> load_members(const MeasuredModel& run, const torch::D
 /// and draws. The spread of these values is the `ensemble` error source.
 std::vector<double> ensemble_values(double own, const std::vector<MeasuredModel>& members,
                                     const std::function<double(const MeasuredModel&)>& measure);
-/// {"members", "values", "mean", "sd"} of ensemble_values' result.
+/// {"members", "values", "mean", "sd", "method"} of ensemble_values' result.
 nlohmann::json ensemble_json(const std::vector<double>& values);
+/// The text line after `label` for an ensemble of more than one network, else "": "3 networks: mean …, sd …
+/// (values …)".
+std::string ensemble_line(const std::string& label, const std::vector<double>& values);
 
 /// The uncertainty of a headline estimate `headline` named `name` (docs/uncertainty.md): its Monte Carlo error
 /// and the measured rows' sampling error as random sources, and the standard deviation of `ensemble` (the run's
