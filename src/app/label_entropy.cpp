@@ -5,7 +5,6 @@
 #include "diffinfo/measure/mutual_information.h"
 #include "diffinfo/random.h"
 #include "diffinfo/report/label_posterior.h"
-#include "diffinfo/train/ensemble.h"
 
 #include <algorithm>
 #include <cmath>
@@ -95,7 +94,8 @@ nlohmann::json minde_reference(const MeasuredModel& run, const ConditionalInputs
 
 // The label MI's headline, MINDE by posterior, with the other estimators of I(X_0; C) on the same paths
 // (docs/uncertainty.md); `on_rows`: the paths start from data rows, whose sampling error is not separated.
-Uncertainty label_mi_uncertainty(const PosteriorProfile& profile, const MeasuredModel& run, bool on_rows) {
+Uncertainty label_mi_uncertainty(const PosteriorProfile& profile, const MeasuredModel& run, bool on_rows,
+                                 const std::vector<double>& ensemble) {
   Uncertainty u(profile.posterior_information.back(), "posterior_minde");
   u.add_random("monte_carlo", profile.posterior_information.back().std_error);
   if (!profile.minde_information.empty()) u.add_estimator("minde_on_paths", profile.minde_information.back().value);
@@ -105,11 +105,7 @@ Uncertainty label_mi_uncertainty(const PosteriorProfile& profile, const Measured
   if (on_rows)
     u.add_missing("measured_rows", "the paths start from data rows: their sampling error is not separated from the "
                                    "Monte Carlo error");
-  const auto members = run.card ? 0 : ensemble_members(run.name).size();
-  u.add_missing("ensemble", run.card      ? "a model trained elsewhere: the spread over retrained networks cannot be measured here"
-                            : members > 0 ? "the run's " + std::to_string(members) + " ensemble members are not measured by "
-                                            "label-entropy: its posterior paths are the run's alone"
-                                          : "one network: the spread over networks retrained on other samples is not measured");
+  add_ensemble(u, run, ensemble);
   return u;
 }
 
@@ -218,8 +214,16 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
   if (law) exact = [&](const torch::Tensor& x, const torch::Tensor& s) { return law->log_posterior(process, x, s); };
   auto options = a.options;
   options.batch_size(posterior_batch(a.eval_batch, run.config));
-  const auto profile = rows ? label_posterior_on_data(process, score, prior, rows->x, rows->cond, options, device, exact)
-                            : label_posterior(process, score, prior, run.config.model.dim(), options, device, exact);
+  const auto posterior = [&](const ConditionalScoreFn& score, const LogPosteriorFn& exact) {
+    return rows ? label_posterior_on_data(process, score, prior, rows->x, rows->cond, options, device, exact)
+                : label_posterior(process, score, prior, run.config.model.dim(), options, device, exact);
+  };
+  const auto profile = posterior(score, exact);
+  // The ensemble's members (train --ensemble) on the same rows and draws: MINDE by posterior of each.
+  const auto ensemble = ensemble_values(profile.posterior_information.back().value, load_members(run, device),
+                                        [&](const MeasuredModel& m) {
+                                          return posterior(m.conditional_score(), {}).posterior_information.back().value;
+                                        });
   const bool labelled = !profile.cross_entropy.empty();
   const auto entropy = values(profile.entropy);
   const auto windows = decision_windows(profile.s, values(profile.rate));
@@ -259,9 +263,10 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
                         {"null_gap", to_json(profile.null_gap.back())},
                         {"rate_window", profile.rate_window},
                         {"curve", csv}};
-  auto uncertainty = label_mi_uncertainty(profile, run, rows.has_value());
+  auto uncertainty = label_mi_uncertainty(profile, run, rows.has_value(), ensemble);
   if (a.minde) uncertainty.add_estimator("minde", minde_json["mutual_information"]["value"].get<double>());
   out["label_mutual_information"] = uncertainty.to_json();
+  if (ensemble.size() > 1) out["ensemble"] = ensemble_json(ensemble);
   if (auto w = bias_warning(uncertainty, "I(X_0; C) (MINDE and MMSE gap, by posterior and on paths)"); !w.empty())
     r.warnings.push_back(w);
   if (rows) out["measured_on"] = measured_on_without_check(rows->selection, "not computed for label-entropy");
@@ -286,6 +291,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
               static_cast<long long>(classes), labels_path.c_str());
   r.text += posterior_lines(profile, out);
   r.text += uncertainty_line("95 % interval        ", uncertainty);
+  r.text += ensemble_line("ensemble             ", ensemble);
   if (!profile.mmse_gap_information.empty())
     r.text += format("MMSE gap on paths    by posterior %.4f ± %.4f nats; with the null score %.4f ± %.4f\n",
                 profile.posterior_mmse_gap.back().value, profile.posterior_mmse_gap.back().std_error,

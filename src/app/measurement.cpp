@@ -104,15 +104,22 @@ std::string ensemble_line(const std::string& label, const std::vector<double>& v
   return line + ")\n";
 }
 
-Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model,
-                                       const std::string& name, const std::vector<double>& ensemble) {
-  Uncertainty u(headline.total, name);
-  u.add_random("monte_carlo", headline.total.std_error).add_random("measured_rows", headline.rows_stderr);
-  if (ensemble.size() > 1) return u.add_random("ensemble", standard_deviation(ensemble)), u;
+void add_ensemble(Uncertainty& u, const MeasuredModel& model, const std::vector<double>& ensemble) {
+  if (ensemble.size() > 1) {
+    u.add_random("ensemble", standard_deviation(ensemble));
+    return;
+  }
   u.add_missing("ensemble", model.card ? "a model trained elsewhere: the spread over retrained networks (its data "
                                          "sample and seed) cannot be measured here"
                                        : "one network: the spread over networks retrained on other samples of the "
                                          "law with other seeds is not measured (train --ensemble K measures it)");
+}
+
+Uncertainty single_network_uncertainty(const EntropyProfile& headline, const MeasuredModel& model,
+                                       const std::string& name, const std::vector<double>& ensemble) {
+  Uncertainty u(headline.total, name);
+  u.add_random("monte_carlo", headline.total.std_error).add_random("measured_rows", headline.rows_stderr);
+  add_ensemble(u, model, ensemble);
   return u;
 }
 

@@ -547,6 +547,16 @@ TEST(Cli, EnsembleMembersSpreadJoinsTheInterval) {
   j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["ensemble"]["members"], 2);
   EXPECT_GT(j["mutual_information"]["components"]["ensemble"].get<double>(), 0.0);
+  // A labelled run's members: MINDE by posterior of each, on the same paths.
+  ASSERT_EQ(run_cli("data mixture --dim 1 --components 2 --spread 1 --var 0.05 --n 600 --out " + dir + "/m.npy", dir).code, 0);
+  ASSERT_EQ(run_cli("train --data " + dir + "/m.npy --labels " + dir + "/m_labels.npy --out " + dir + "/l --ensemble 2" + common,
+                    dir).code, 0);
+  r = run_cli("label-entropy --run " + dir + "/l --trajectories 64 --steps 40 --json", dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["ensemble"]["members"], 2);
+  EXPECT_EQ(j["ensemble"]["values"][0].get<double>(), j["label_mutual_information"]["value"].get<double>());
+  EXPECT_GT(j["label_mutual_information"]["components"]["ensemble"].get<double>(), 0.0);
   // One network: the source is missing, and said so.
   ASSERT_EQ(run_cli("train --data " + dir + "/j.npy --out " + dir + "/one" + common, dir).code, 0);
   r = run_cli("entropy --run " + dir + "/one --points 10 --samples 128 --json", dir);

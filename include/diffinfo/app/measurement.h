@@ -67,6 +67,10 @@ nlohmann::json ensemble_json(const std::vector<double>& values);
 /// (values …)".
 std::string ensemble_line(const std::string& label, const std::vector<double>& values);
 
+/// The `ensemble` source of `u`: the standard deviation of `ensemble` (the run's and its members' values) when it
+/// holds more than one, else said to be missing, with why for a model trained elsewhere or a run trained alone.
+void add_ensemble(Uncertainty& u, const MeasuredModel& model, const std::vector<double>& ensemble);
+
 /// The uncertainty of a headline estimate `headline` named `name` (docs/uncertainty.md): its Monte Carlo error
 /// and the measured rows' sampling error as random sources, and the standard deviation of `ensemble` (the run's
 /// and its members' values, ensemble_values) as the spread over retrained networks — said to be missing when
