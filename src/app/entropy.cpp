@@ -77,6 +77,7 @@ Report run_entropy(const EntropyRequest& a) {
   if (!a.plot.empty()) out["plot"] = a.plot;
   if (!memorised.empty()) r.warnings.push_back(memorised);
   if (auto w = bias_warning(uncertainty, "S_NN (its denoising form)"); !w.empty()) r.warnings.push_back(w);
+  if (auto w = rows_warning(uncertainty, "S_NN"); !w.empty()) r.warnings.push_back(w);
   r.text = format("neural entropy  S_NN = %.4f ± %.4f nats  (%s, s in [%g, %g], step %lld)\n", profile.total.value,
                   profile.total.std_error, process.name().c_str(), options.s_min(), profile.t_max,
                   static_cast<long long>(model.step));

@@ -135,6 +135,17 @@ std::string bias_warning(const Uncertainty& u, const std::string& what) {
                 u.interval_text().c_str());
 }
 
+std::string rows_warning(const Uncertainty& u, const std::string& what) {
+  const double value = u.headline().value;
+  for (const auto& [source, se] : u.random_sources())
+    if (source == "measured_rows" && se > kRowsWarnFraction * std::abs(value) && se > kRowsWarnNats)
+      return format("diffinfo: warning: the measured rows' sampling error of %s is %.4g nats, %.0f %% of the value %.4g: a "
+                    "few rows carry the estimate (heavy tails, or rows far from those trained on), and its interval "
+                    "says little; measure on more rows (--data) or look at the data's tails (docs/uncertainty.md)",
+                    what.c_str(), se, 100.0 * se / std::max(std::abs(value), 1e-300), value);
+  return {};
+}
+
 bool inside(const Uncertainty& u, double truth) {
   const auto i = u.interval_95();
   return i[0] <= truth && truth <= i[1];

@@ -214,6 +214,7 @@ Report run_mi(const MiRequest& a) {
   if (!memorised.empty()) r.warnings.push_back(memorised);
   if (auto w = bias_warning(uncertainty, "I(X;Y) (MINDE, entropy difference, MMSE gap)"); !w.empty())
     r.warnings.push_back(w);
+  if (auto w = rows_warning(uncertainty, "MINDE"); !w.empty()) r.warnings.push_back(w);
   const auto drift = check_small_s_drift(r, mi, options.s_min(), running);
   check_orthogonality(r, mi);
   const bool labels = run.config.cond_kind == CondKind::kLabels;

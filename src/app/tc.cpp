@@ -84,6 +84,7 @@ Report run_tc(const TcRequest& a) {
   if (ensemble.size() > 1) out["ensemble"] = ensemble_json(ensemble);
   if (!memorised.empty()) r.warnings.push_back(memorised);
   if (const auto bias = bias_warning(uncertainty, "TC"); !bias.empty()) r.warnings.push_back(bias);
+  if (auto w = rows_warning(uncertainty, "TC"); !w.empty()) r.warnings.push_back(w);
   double exact_tc = std::nan("");
   if (!a.exact_spec.empty()) {
     const auto law = with_spec(a.exact_spec, [](nlohmann::json spec) {

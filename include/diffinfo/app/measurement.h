@@ -82,6 +82,11 @@ Uncertainty single_network_uncertainty(const EntropyProfile& headline, const Mea
 /// `what`, else an empty string.
 constexpr double kBiasWarnFraction = 0.01, kBiasWarnZ = 3.0;
 std::string bias_warning(const Uncertainty& u, const std::string& what);
+/// When the measured rows' sampling error exceeds both kRowsWarnFraction of |value| and kRowsWarnNats (a value near 0,
+/// as for independent variables, is not a reason): a one-line warning naming `what` — a few rows carry the estimate
+/// (heavy tails, or rows far from those trained on) — else an empty string.
+constexpr double kRowsWarnFraction = 0.25, kRowsWarnNats = 0.1;
+std::string rows_warning(const Uncertainty& u, const std::string& what);
 /// Whether `truth` lies in u's 95 % interval.
 bool inside(const Uncertainty& u, double truth);
 /// The text line after `label`: "[lo, hi] nats  (total stderr …: Monte Carlo …, measured rows …, estimator span …;

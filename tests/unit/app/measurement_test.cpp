@@ -50,3 +50,24 @@ TEST(Measurement, DataEntropyFromTheSpecOrElseFromTheData) {
 
 }  // namespace
 }  // namespace diffinfo
+
+namespace diffinfo::app {
+namespace {
+
+// A few rows carrying the estimate (a held-out heavy tail) is said; an estimate near zero with a small rows' error is not.
+TEST(Measurement, RowsWarningWhenAFewRowsCarryTheEstimate) {
+  const auto with_rows = [](double value, double rows) {
+    Uncertainty u(Estimate{value, 0.01}, "minde");
+    u.add_random("monte_carlo", 0.01).add_random("measured_rows", rows);
+    return u;
+  };
+  const auto w = rows_warning(with_rows(12.9, 11.8), "MINDE");
+  EXPECT_NE(w.find("a few rows carry the estimate"), std::string::npos) << w;
+  EXPECT_NE(w.find("MINDE"), std::string::npos);
+  EXPECT_TRUE(rows_warning(with_rows(1.0, 0.05), "MINDE").empty());  // 5 %: a held-out tenth's usual error
+  EXPECT_TRUE(rows_warning(with_rows(0.002, 0.02), "MINDE").empty());  // independent variables: near 0, small error
+  EXPECT_FALSE(rows_warning(with_rows(0.3, 0.2), "MINDE").empty());
+}
+
+}  // namespace
+}  // namespace diffinfo::app
