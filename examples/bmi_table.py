@@ -3,13 +3,16 @@
 its mean 95 % interval, and whether it is solved by the benchmark's rule (|mean of ln(estimate / truth)|
 < ln 1.5, Czyż et al. 2023) and by a 10 % rule; then the counts, the share of single estimates whose
 interval holds the truth, and the median wall time per (task, seed).
-  Usage: examples/bmi_table.py [CSV]   (default docs/bmi_suite.csv)"""
+  Usage: [SEEDS=0,1] examples/bmi_table.py [CSV]   (default docs/bmi_suite.csv; SEEDS: only those seeds' rows)"""
 import csv
 import math
+import os
 import statistics
 import sys
 
 rows = list(csv.DictReader(open(sys.argv[1] if len(sys.argv) > 1 else "docs/bmi_suite.csv")))
+if os.environ.get("SEEDS"):
+    rows = [r for r in rows if r["seed"] in os.environ["SEEDS"].split(",")]
 tasks = list(dict.fromkeys(r["task"] for r in rows))
 print("| task | truth (nats) | seeds | MINDE | mean 95 % interval | error | ×1.5 | 10 % |")
 print("|---|---|---|---|---|---|---|---|")
