@@ -4,6 +4,7 @@
 #include "diffinfo/analytic/synthetic.h"
 #include "diffinfo/model/mlp.h"
 #include "diffinfo/random.h"
+#include "diffinfo/train/holdout.h"
 #include "diffinfo/train/run.h"
 
 #include <cstring>
@@ -55,6 +56,20 @@ inline RunConfig small_config(int64_t steps, const std::string& process = "vp") 
   c.data_path = "memory";
   c.data_var = 0.4;
   return c;
+}
+
+/// A short run that holds out a quarter of 400 rows of data2d, those rows, and the same rows with every held-out one
+/// set to 1000: a run that never trains on its held-out rows ends with the same weights on both.
+struct HeldOutProbe {
+  RunConfig config;
+  torch::Tensor x, held_out_replaced;
+  HoldoutSplit split;
+};
+inline HeldOutProbe held_out_probe() {
+  HeldOutProbe p{small_config(60), data2d(400), {}, holdout_split(0.25, 0, 400)};
+  p.config.train.holdout(0.25).checkpoint_every(60);
+  p.held_out_replaced = p.x.clone().index_fill_(0, p.split.held_out, 1e3);
+  return p;
 }
 
 /// An MLP with seeded, non-zero weights.

@@ -55,12 +55,7 @@ TEST(Ensemble, StackedCopiesOfARowAreDrawnTogether) {
 
 TEST(Ensemble, MembersHoldOutTheRunsRowsAndAreListedInOrder) {
   const auto dir = scratch_dir();
-  auto c = small_config(60);
-  c.train.holdout(0.25).checkpoint_every(60);
-  auto x = data2d(400);
-  const auto split = holdout_split(0.25, c.train.seed(), 400);
-  auto other = x.clone();
-  other.index_fill_(0, split.held_out, 1e3);
+  const auto [c, x, other, split] = held_out_probe();
   auto member = c;
   member.train.member(1);
   train(member, x, member_dir(dir + "/a", 1), false, torch::kCPU);

@@ -60,12 +60,7 @@ TEST(Holdout, RecordIsReadBackAndARunWithoutOneImpliesItsSplit) {
 // ends with the same weights, bit for bit (one evaluation, at the end, so the best checkpoint is the last).
 TEST(Holdout, HeldOutRowsNeverEnterTraining) {
   const auto dir = scratch_dir();
-  auto c = small_config(60);
-  c.train.holdout(0.25).checkpoint_every(60);
-  auto x = data2d(400);
-  const auto split = holdout_split(0.25, c.train.seed(), 400);
-  auto other = x.clone();
-  other.index_fill_(0, split.held_out, 1e3);
+  const auto [c, x, other, split] = held_out_probe();
   const auto a = train(c, x, dir + "/a", false, torch::kCPU);
   const auto b = train(c, other, dir + "/b", false, torch::kCPU);
   const auto wa = load_run(dir + "/a", torch::kCPU).model->net()->parameters();
