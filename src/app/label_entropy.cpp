@@ -191,6 +191,30 @@ std::string reference_lines(const nlohmann::json& exact_json, const nlohmann::js
   return text;
 }
 
+// Each label-MI estimate in the report above H(C), which bounds it: flagged in the JSON and as a warning.
+void flag_label_bounds(Report& r, const torch::Tensor& labels, double label_entropy) {
+  auto& out = r.json;
+  for (const char* key : {"posterior_minde", "minde_on_paths", "mmse_gap_on_paths", "posterior_mmse_gap"})
+    if (out.contains(key) &&
+        check_label_bound({out[key]["value"].get<double>(), out[key]["stderr"].get<double>()}, labels).exceeds) {
+      out[std::string(key) + "_exceeds_label_entropy"] = true;
+      r.warnings.push_back(format("warning: %s = %.4f nats exceeds H(C) = %.4f nats: the estimate is biased", key,
+                                  out[key]["value"].get<double>(), label_entropy));
+    }
+}
+
+// The text lines of the MMSE gaps on the paths and of the decision windows.
+std::string path_lines(const PosteriorProfile& profile, const std::vector<DecisionWindow>& windows) {
+  std::string text;
+  if (!profile.mmse_gap_information.empty())
+    text += format("MMSE gap on paths    by posterior %.4f ± %.4f nats; with the null score %.4f ± %.4f\n",
+                   profile.posterior_mmse_gap.back().value, profile.posterior_mmse_gap.back().std_error,
+                   profile.mmse_gap_information.back().value, profile.mmse_gap_information.back().std_error);
+  for (const auto& w : windows)
+    text += format("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
+  return text;
+}
+
 }  // namespace
 
 Report run_label_entropy(const LabelEntropyRequest& a) {
@@ -277,13 +301,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
     out["mmse_gap_on_paths"] = to_json(profile.mmse_gap_information.back());
     out["posterior_mmse_gap"] = to_json(profile.posterior_mmse_gap.back());
   }
-  for (const char* key : {"posterior_minde", "minde_on_paths", "mmse_gap_on_paths", "posterior_mmse_gap"})
-    if (out.contains(key) &&
-        check_label_bound({out[key]["value"].get<double>(), out[key]["stderr"].get<double>()}, labels).exceeds) {
-      out[std::string(key) + "_exceeds_label_entropy"] = true;
-      r.warnings.push_back(format("warning: %s = %.4f nats exceeds H(C) = %.4f nats: the estimate is biased", key,
-                                  out[key]["value"].get<double>(), profile.label_entropy));
-    }
+  flag_label_bounds(r, labels, profile.label_entropy);
   if (a.pairs) out["pairs"] = pairs_json(profile, classes);
   if (law) out["exact"] = exact_json;
   if (a.minde) out["minde"] = minde_json;
@@ -292,12 +310,7 @@ Report run_label_entropy(const LabelEntropyRequest& a) {
   r.text += posterior_lines(profile, out);
   r.text += uncertainty_line("95 % interval        ", uncertainty);
   r.text += ensemble_line("ensemble             ", ensemble);
-  if (!profile.mmse_gap_information.empty())
-    r.text += format("MMSE gap on paths    by posterior %.4f ± %.4f nats; with the null score %.4f ± %.4f\n",
-                profile.posterior_mmse_gap.back().value, profile.posterior_mmse_gap.back().std_error,
-                profile.mmse_gap_information.back().value, profile.mmse_gap_information.back().std_error);
-  for (const auto& w : windows)
-    r.text += format("decision window      s = %.4f, width %.4f, dH/ds = %.3f nats per unit s\n", w.s, w.width, w.rate);
+  r.text += path_lines(profile, windows);
   r.text += reference_lines(exact_json, minde_json);
   r.text += format("curve                %s%s%s\n", csv.c_str(), a.plot.empty() ? "" : ", plot ", a.plot.c_str());
   return r;

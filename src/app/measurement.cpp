@@ -77,9 +77,15 @@ std::vector<double> ensemble_values(double own, const std::vector<MeasuredModel>
 
 namespace {
 
-double standard_deviation(const std::vector<double>& v) {
-  double mean = 0, ss = 0;
+double mean_of(const std::vector<double>& v) {
+  double mean = 0;
   for (double x : v) mean += x / static_cast<double>(v.size());
+  return mean;
+}
+
+double standard_deviation(const std::vector<double>& v) {
+  const double mean = mean_of(v);
+  double ss = 0;
   for (double x : v) ss += (x - mean) * (x - mean);
   return std::sqrt(ss / static_cast<double>(v.size() - 1));
 }
@@ -87,18 +93,14 @@ double standard_deviation(const std::vector<double>& v) {
 }  // namespace
 
 nlohmann::json ensemble_json(const std::vector<double>& values) {
-  double mean = 0;
-  for (double x : values) mean += x / static_cast<double>(values.size());
-  return {{"members", values.size()}, {"values", values}, {"mean", mean}, {"sd", standard_deviation(values)},
+  return {{"members", values.size()}, {"values", values}, {"mean", mean_of(values)}, {"sd", standard_deviation(values)},
           {"method", "each network measured on the same rows and draws; sd over the networks, each trained on a "
                      "bootstrap resample of the rows trained on with its own seed (docs/uncertainty.md)"}};
 }
 
 std::string ensemble_line(const std::string& label, const std::vector<double>& values) {
   if (values.size() < 2) return {};
-  double mean = 0;
-  for (double x : values) mean += x / static_cast<double>(values.size());
-  std::string line = label + format("%zu networks: mean %.4f, sd %.4f (the run's first:", values.size(), mean,
+  std::string line = label + format("%zu networks: mean %.4f, sd %.4f (the run's first:", values.size(), mean_of(values),
                                     standard_deviation(values));
   for (size_t k = 0; k < values.size(); ++k) line += format(" %.4f", values[k]);
   return line + ")\n";
