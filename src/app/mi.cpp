@@ -130,6 +130,16 @@ std::string estimator_lines(const MutualInformationProfile& mi, bool joint, cons
                 mi.orthogonality.total.std_error);
 }
 
+// The text lines of the small-s drift and, for labels, of the bound H(Y).
+std::string check_lines(const nlohmann::json& out, const EfoldGain& drift, bool labels) {
+  std::string text = format("small-s drift        %+.4g ± %.2g nats per e-fold of s on [%.3g, %.3g]  (exact scores: ~0)\n",
+                            drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi);
+  if (labels)
+    text += format("label entropy        H(Y) = %.4f nats%s\n", out["label_entropy"].get<double>(),
+                   out["exceeds_label_entropy"].get<bool>() ? "  (exceeded: biased estimate)" : "");
+  return text;
+}
+
 }  // namespace
 
 Report run_mi(const MiRequest& a) {
@@ -221,11 +231,7 @@ Report run_mi(const MiRequest& a) {
   if (labels) add_label_bounds(r, mi, inputs.cond);
   const auto exact_text = exact ? add_exact(r, *exact, mi, a.exact_spec, exact_scores, uncertainty) : std::string();
   r.text += estimator_lines(mi, joint, process.name(), run.step);
-  r.text += format("small-s drift        %+.4g ± %.2g nats per e-fold of s on [%.3g, %.3g]  (exact scores: ~0)\n",
-              drift.per_efold.value, drift.per_efold.std_error, drift.s_lo, drift.s_hi);
-  if (labels)
-    r.text += format("label entropy        H(Y) = %.4f nats%s\n", out["label_entropy"].get<double>(),
-                     out["exceeds_label_entropy"].get<bool>() ? "  (exceeded: biased estimate)" : "");
+  r.text += check_lines(out, drift, labels);
   r.text += uncertainty_line("95 % interval        ", uncertainty);
   r.text += ensemble_line("ensemble             ", ensemble);
   r.text += exact_text;
